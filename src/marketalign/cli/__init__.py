@@ -1,0 +1,39 @@
+"""The ``marketalign`` command line: thin wrappers that parse, call the library and print.
+
+Exit codes: 0 success; 1 a theorem's bound was violated; 2 bad input (one line saying what and how to fix).
+"""
+
+from __future__ import annotations
+
+import click
+
+from marketalign.errors import BoundViolation, InputError
+
+
+class _MarketAlignGroup(click.Group):
+    """Turns the package's exceptions into the documented exit codes with a one-line message."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InputError as err:
+            click.echo(f"error: {_one_line(err)}", err=True)
+            ctx.exit(2)
+        except BoundViolation as err:
+            click.echo(f"BOUND VIOLATED: {_one_line(err)}", err=True)
+            ctx.exit(1)
+
+
+def _one_line(err: Exception) -> str:
+    return " ".join(str(err).split())
+
+
+@click.group(cls=_MarketAlignGroup)
+@click.version_option(package_name="marketalign")
+def main() -> None:
+    """Market alignment of AI models with a human: fits, curves over K, games, and DAG aggregation."""
+
+
+from marketalign.cli.hull import epsilon_command  # noqa: E402
+
+main.add_command(epsilon_command)
