@@ -1,0 +1,1 @@
+"""Results on disk (tables, summaries, figures) and the HTML report."""

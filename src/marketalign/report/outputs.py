@@ -1,0 +1,87 @@
+"""Writing results the same way everywhere: a CSV table, a JSON summary, figures with their numbers beside.
+
+Outputs are byte-for-byte reproducible for a given seed: JSON keys are sorted, floats are written by
+``repr`` (round-trip exact), and figures carry no timestamps.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import platform
+from collections.abc import Mapping
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+_VERSIONED = ("marketalign", "numpy", "scipy", "pandas", "scikit-learn", "matplotlib", "networkx")
+
+
+def prepare_dir(out: str | Path) -> Path:
+    """Create the output folder (and parents) if needed and return it as a Path."""
+    path = Path(out)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and of the libraries that can change a number."""
+    found = {"python": platform.python_version()}
+    for name in _VERSIONED:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [_jsonable(v) for v in value.tolist()]
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        value = float(value)
+        return value if math.isfinite(value) else None
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def write_json(data: Mapping[str, Any], path: str | Path) -> Path:
+    """Write ``data`` as sorted, indented JSON (NaN/inf become null); return the path."""
+    path = Path(path)
+    path.write_text(json.dumps(_jsonable(data), indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def write_table(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write a results table as CSV (``.csv``) or Parquet (``.parquet``), floats at full precision."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        table.to_parquet(path, index=False)
+    else:
+        table.to_csv(path, index=False, float_format="%.17g", lineterminator="\n")
+    return path
+
+
+def save_figure(fig: plt.Figure, path: str | Path) -> Path:
+    """Save a figure as PNG (or PDF) without timestamps, then close it."""
+    path = Path(path)
+    metadata_keys = {"Software": None} if path.suffix == ".png" else {"Creator": None, "CreationDate": None}
+    fig.savefig(path, dpi=150, bbox_inches="tight", metadata=metadata_keys)
+    plt.close(fig)
+    return path
