@@ -1,0 +1,371 @@
+"""Curves over K (Figures 1–4): held-out MSE and sparsity as more Bobs join the market.
+
+Protocol (THEORY.md 1.3): for K = 1..K_max, over random orderings of the Bobs (the first K of each) or over
+all K-subsets, with F-fold cross-validation whose split is shared by every method and every K. Methods, each
+with a free offset fitted on the training folds:
+
+- ``constant``: the training mean (no Bob at all) — the reference every other method must beat;
+- ``single``: the best single Bob, U_i + c, chosen by training MSE;
+- ``single_scaled``: the best single Bob with a fitted non-negative scale, a·U_i + c (a ≥ 0);
+- ``average``: the plain average of the K Bobs plus c;
+- ``simplex``: Σ w_i U_i + c with w in the simplex (the convex hull);
+- ``nnls``: Σ w_i U_i + c with w ≥ 0 (market alignment, Definition 1's cone).
+
+A curve's value at (K, method) is the mean over folds of the held-out MSE; the table reports its mean, std and
+standard error over orderings (or subsets), the fraction of the constant predictor's MSE explained, and the
+sparsity (weights > 1e-6) of the fit on all rows. Everything is computed from one pass over the rows
+(:mod:`marketalign.hull.suffstats`); many targets (humans) share that pass and are solved together.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from marketalign.errors import InputError
+from marketalign.hull.solvers import solve_paths
+from marketalign.hull.suffstats import FoldStatistics, accumulate, assign_folds
+from marketalign.progress import progress_bar
+
+METHODS: tuple[str, ...] = ("constant", "single", "single_scaled", "average", "simplex", "nnls")
+_SOLVED = {"simplex": "simplex", "nnls": "nonneg"}
+_PROBLEMS_PER_BLOCK = 20_000  # bounds memory and paces the progress bar
+
+
+@dataclass(frozen=True)
+class CurveConfig:
+    """How to draw the curves: K range, orderings or all subsets, folds, seed and methods."""
+
+    k_max: int | None = None  # default: every Bob
+    orderings: int = 100
+    folds: int = 5
+    seed: int = 0
+    subsets: Literal["orderings", "all"] = "orderings"
+    methods: tuple[str, ...] = METHODS
+
+    def validated(self, n_bobs: int, n_rows: int) -> CurveConfig:
+        """Check the settings against the data; fill in ``k_max``."""
+        k_max = n_bobs if self.k_max is None else self.k_max
+        if not 1 <= k_max <= n_bobs:
+            raise InputError(f"k_max must be between 1 and the number of Bobs ({n_bobs}); got {k_max}.")
+        if self.orderings < 1:
+            raise InputError(f"orderings must be at least 1; got {self.orderings}.")
+        if self.subsets not in ("orderings", "all"):
+            raise InputError(f"subsets must be 'orderings' or 'all'; got {self.subsets!r}.")
+        if self.subsets == "all" and math.comb(n_bobs, n_bobs // 2) > 100_000:
+            raise InputError(
+                f"all K-subsets of {n_bobs} Bobs are too many to enumerate; use subsets='orderings' or fewer Bobs."
+            )
+        unknown = sorted(set(self.methods) - set(METHODS))
+        if unknown or not self.methods:
+            raise InputError(f"unknown methods {unknown}; choose from {METHODS}.")
+        if self.folds < 2 or self.folds > n_rows:
+            raise InputError(f"folds must be between 2 and the number of rows ({n_rows}); got {self.folds}.")
+        return CurveConfig(k_max, self.orderings, self.folds, self.seed, self.subsets, tuple(self.methods))
+
+
+@dataclass(frozen=True)
+class CurveResult:
+    """Curves for every target: a tidy ``table`` and the per-curve MSE behind it.
+
+    ``mse[t, c, K−1, m]`` is the fold-averaged held-out MSE of target t on curve c (an ordering or a subset)
+    at K for method ``methods[m]`` (NaN where curve c has no value at K, e.g. a subset of another size).
+    """
+
+    table: pd.DataFrame
+    mse: np.ndarray
+    nonzero: np.ndarray
+    methods: tuple[str, ...]
+    targets: tuple[str, ...]
+    bobs: tuple[str, ...]
+    config: CurveConfig
+    n_rows: int
+    folds: np.ndarray = field(repr=False)
+
+    def summary(self) -> dict:
+        """Headline numbers at K_max per target, plus the configuration: JSON-ready."""
+        k_max = self.config.k_max
+        at_k = self.table[self.table["K"] == k_max]
+        targets = {}
+        for target, rows in at_k.groupby("target", sort=False):
+            mse = dict(zip(rows["method"], rows["mse_mean"], strict=True))
+            entry = {"mse_at_kmax": mse}
+            explained = dict(zip(rows["method"], rows["explained_mean"], strict=True))
+            entry["explained_at_kmax"] = explained
+            for method in ("simplex", "nnls"):
+                for baseline in ("single", "average", "single_scaled"):
+                    if method in mse and baseline in mse and mse[baseline] > 0:
+                        key = f"{method}_vs_{baseline}_pct"
+                        entry[key] = 100.0 * (mse[method] - mse[baseline]) / mse[baseline]
+            targets[str(target)] = entry
+        return {
+            "config": asdict(self.config),
+            "n_rows": self.n_rows,
+            "n_bobs": len(self.bobs),
+            "n_targets": len(self.targets),
+            "n_curves": int(self.mse.shape[1]),
+            "targets": targets,
+        }
+
+
+def market_curve(
+    scores: np.ndarray,
+    targets: np.ndarray,
+    config: CurveConfig = CurveConfig(),
+    *,
+    bob_names: Sequence[str] | None = None,
+    target_names: Sequence[str] | None = None,
+    quiet: bool = True,
+) -> CurveResult:
+    """Curves over K for Bob scores (N, K) against one target (N,) or many (N, T) sharing the same Bobs."""
+    scores, targets = validate_arrays(scores, targets)
+    n_rows, n_bobs = scores.shape
+    config = config.validated(n_bobs, n_rows)
+    fold_seed, order_seed = np.random.SeedSequence(config.seed).spawn(2)
+    folds = assign_folds(n_rows, config.folds, np.random.default_rng(fold_seed))
+    stats = accumulate(scores, targets, folds, config.folds)
+    curves = _curve_orders(n_bobs, config, np.random.default_rng(order_seed))
+    bob_names = tuple(bob_names) if bob_names is not None else tuple(f"bob_{i}" for i in range(n_bobs))
+    target_names = (
+        tuple(target_names) if target_names is not None else tuple(f"target_{t}" for t in range(targets.shape[1]))
+    )
+    if len(bob_names) != n_bobs or len(target_names) != targets.shape[1]:
+        raise InputError("bob_names and target_names must have one name per column of scores and targets.")
+    mse, nonzero, weight_sum = _evaluate(stats, curves, config, quiet)
+    table = _tabulate(mse, nonzero, weight_sum, config, target_names)
+    return CurveResult(table, mse, nonzero, config.methods, target_names, bob_names, config, n_rows, folds)
+
+
+def validate_arrays(scores: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Float64 copies of scores (N, K) and targets (N, T); clear errors for bad shapes and values."""
+    scores = np.asarray(scores, dtype=float)
+    targets = np.asarray(targets, dtype=float)
+    if targets.ndim == 1:
+        targets = targets[:, None]
+    if scores.ndim != 2 or scores.shape[0] == 0 or scores.shape[1] == 0:
+        raise InputError(f"Bob scores must be a non-empty 2-D array (rows, Bobs); got shape {scores.shape}.")
+    if targets.ndim != 2 or targets.shape[0] != scores.shape[0] or targets.shape[1] == 0:
+        raise InputError(
+            f"targets must have one row per instance: scores have {scores.shape[0]} rows, targets shape "
+            f"{targets.shape}."
+        )
+    for name, values in (("Bob scores", scores), ("targets", targets)):
+        bad = ~np.isfinite(values)
+        if bad.any():
+            rows, cols = np.nonzero(bad)
+            raise InputError(
+                f"{name} contain {bad.sum()} NaN or infinite values (first at row {rows[0]}, column "
+                f"{cols[0]}); drop or impute those rows first."
+            )
+    return scores, targets
+
+
+@dataclass(frozen=True)
+class _Curves:
+    """Variable orders to solve along, and which step of each order is reported (all, or only the last)."""
+
+    orders: np.ndarray  # (C, L): curve c adds Bob orders[c, j] at step j + 1
+    report_all_steps: bool
+    size: np.ndarray  # (C,) for subsets: the subset's size (the one K it reports)
+
+
+def _curve_orders(n_bobs: int, config: CurveConfig, rng: np.random.Generator) -> list[_Curves]:
+    k_max = config.k_max
+    if config.subsets == "orderings":
+        orders = np.stack([rng.permutation(n_bobs)[:k_max] for _ in range(config.orderings)])
+        return [_Curves(orders, True, np.full(len(orders), k_max))]
+    groups = []
+    for k in range(1, k_max + 1):
+        orders = np.array(list(itertools.combinations(range(n_bobs), k)), dtype=np.int64)
+        groups.append(_Curves(orders, False, np.full(len(orders), k)))
+    return groups
+
+
+def _evaluate(
+    stats: FoldStatistics, groups: list[_Curves], config: CurveConfig, quiet: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-curve held-out MSE, sparsity and Σw for every (target, curve, K, method)."""
+    n_folds, n_targets = stats.n_folds, stats.n_targets
+    fits = [stats.training(f) for f in range(n_folds)] + [stats.total()]
+    centred = [m.centred() for m in fits]  # (G, B, q) per fit set; the last is all rows
+    held_out = [stats.fold(f).about(fits[f].s_mean, fits[f].h_mean) for f in range(n_folds)]
+    counts = stats.counts
+    n_curves = sum(len(g.orders) for g in groups)
+    shape = (n_targets, n_curves, config.k_max, len(config.methods))
+    mse = np.full(shape, np.nan)
+    nonzero = np.full(shape, np.nan)
+    weight_sum = np.full(shape, np.nan)
+    total_blocks = sum(_blocks(len(g.orders), n_targets, n_folds) for g in groups)
+    bar = progress_bar(total=total_blocks, desc="curves", quiet=quiet)
+    first = 0
+    for group in groups:
+        for lo, hi in _block_ranges(len(group.orders), n_targets, n_folds):
+            orders = group.orders[lo:hi]
+            block = _evaluate_block(orders, centred, held_out, counts, config.methods)
+            steps = slice(None) if group.report_all_steps else slice(orders.shape[1] - 1, orders.shape[1])
+            ks = slice(0, orders.shape[1]) if group.report_all_steps else steps
+            for out, values in zip((mse, nonzero, weight_sum), block, strict=True):
+                out[:, first + lo : first + hi, ks, :] = values[:, :, steps, :]
+            bar.update()
+        first += len(group.orders)
+    bar.close()
+    return mse, nonzero, weight_sum
+
+
+def _blocks(n_curves: int, n_targets: int, n_folds: int) -> int:
+    return len(list(_block_ranges(n_curves, n_targets, n_folds)))
+
+
+def _block_ranges(n_curves: int, n_targets: int, n_folds: int):
+    per_block = max(1, _PROBLEMS_PER_BLOCK // (n_targets * (n_folds + 1)))
+    for lo in range(0, n_curves, per_block):
+        yield lo, min(n_curves, lo + per_block)
+
+
+def _evaluate_block(orders, centred, held_out, counts, methods):
+    """All methods for a block of curves: arrays (T, C, L, M) of MSE, non-zeros and Σw."""
+    n_folds = len(held_out)
+    n_targets = centred[0][1].shape[1]
+    n_curves, length = orders.shape
+    shape = (n_targets, n_curves, length, len(methods))
+    mse, nonzero, weight_sum = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    for m, method in enumerate(methods):
+        if method in _SOLVED:
+            sse, nnz, wsum = _solved_method(orders, centred, held_out, _SOLVED[method])
+        else:
+            sse, nnz, wsum = _closed_form_method(method, orders, centred, held_out)
+        mse[..., m] = np.mean([sse[f] / counts[f] for f in range(n_folds)], axis=0)
+        nonzero[..., m] = nnz
+        weight_sum[..., m] = wsum
+    return mse, nonzero, weight_sum
+
+
+def _solved_method(orders, centred, held_out, constraint):
+    """Held-out SSE per fold (F, T, C, L), and non-zeros and Σw of the all-rows fit (T, C, L)."""
+    n_folds = len(held_out)
+    n_sets = n_folds + 1
+    n_targets = centred[0][1].shape[1]
+    n_curves, length = orders.shape
+    grams = np.stack([g for g, _, _ in centred])
+    # problem index = ((set * T) + t) * C + c
+    sets, tgts, crvs = np.meshgrid(np.arange(n_sets), np.arange(n_targets), np.arange(n_curves), indexing="ij")
+    sets, tgts, crvs = sets.ravel(), tgts.ravel(), crvs.ravel()
+    rhs = np.stack([b.T for _, b, _ in centred])[sets, tgts]  # (P, K)
+    ev_grams = np.stack([e for e, _, _ in held_out])
+    ev_rhs = np.stack([e.T for _, e, _ in held_out] + [np.zeros_like(held_out[0][1].T)])[sets, tgts]
+    ev_const = np.stack([c for _, _, c in held_out] + [np.zeros_like(held_out[0][2])])[sets, tgts]
+    ev_of = np.where(sets < n_folds, sets, -1)
+    solution = solve_paths(grams, sets, rhs, orders[crvs], constraint, (ev_grams, ev_of, ev_rhs, ev_const))
+    value = solution.value.reshape(n_sets, n_targets, n_curves, length)
+    nnz = solution.nonzero.reshape(n_sets, n_targets, n_curves, length)[n_folds]
+    wsum = solution.weight_sum.reshape(n_sets, n_targets, n_curves, length)[n_folds]
+    return value[:n_folds], nnz, wsum
+
+
+def _closed_form_method(method, orders, centred, held_out):
+    """Held-out SSE per fold (F, T, C, L) and non-zeros / Σw on all rows (T, C, L) for the unsolved methods."""
+    if method == "constant":
+        return _constant(orders, held_out)
+    if method == "average":
+        return _average(orders, held_out)
+    return _single(orders, centred, held_out, scaled=method == "single_scaled")
+
+
+def _constant(orders, held_out):
+    n_curves, length = orders.shape
+    sse = np.stack([np.broadcast_to(c[:, None, None], (len(c), n_curves, length)) for _, _, c in held_out])
+    zeros = np.zeros(sse.shape[1:])
+    return sse, zeros, zeros
+
+
+def _average(orders, held_out):
+    """w = 1/K on the first K Bobs: prefix sums of the held-out form along each ordering."""
+    ks = np.arange(1, orders.shape[1] + 1)
+    sse = []
+    for e_gram, e_rhs, c in held_out:
+        block = e_gram[orders[:, :, None], orders[:, None, :]]  # (C, L, L)
+        quad = np.diagonal(block.cumsum(axis=1).cumsum(axis=2), axis1=1, axis2=2)  # (C, L)
+        lin = np.moveaxis(e_rhs[orders].cumsum(axis=1), 2, 0)  # (T, C, L)
+        sse.append(quad[None] / ks**2 - 2.0 * lin / ks + c[:, None, None])
+    sse = np.stack(sse)
+    return sse, np.broadcast_to(ks.astype(float), sse.shape[1:]), np.ones(sse.shape[1:])
+
+
+def _single(orders, centred, held_out, scaled: bool):
+    """The Bob with the lowest training error among the first K (with a fitted scale a ≥ 0 if ``scaled``)."""
+    n_folds = len(held_out)
+    targets = np.arange(centred[0][1].shape[1])
+    sse = []
+    for d, (gram, rhs, q) in enumerate(centred):
+        diag = np.diag(gram)[:, None]
+        if scaled:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                scale = np.where(diag > 0, np.maximum(rhs, 0.0) / diag, 0.0)  # (K, T)
+            train = q - scale * rhs
+        else:
+            scale = np.ones_like(rhs)
+            train = q - 2.0 * rhs + diag
+        best = _best_so_far(train, orders)  # (C, L, T)
+        a = scale[best, targets]
+        if d < n_folds:
+            e_gram, e_rhs, c = held_out[d]
+            value = a**2 * np.diag(e_gram)[best] - 2.0 * a * e_rhs[best, targets] + c
+            sse.append(np.moveaxis(value, 2, 0))
+    nonzero = np.moveaxis((a > 0).astype(float), 2, 0)  # the last set is all rows
+    return np.stack(sse), nonzero, np.moveaxis(a, 2, 0)
+
+
+def _best_so_far(train: np.ndarray, orders: np.ndarray) -> np.ndarray:
+    """Bob with the lowest ``train`` value among the first K of each ordering, ties to the earlier: (C, L, T)."""
+    values = train[orders]  # (C, L, T)
+    running = np.minimum.accumulate(values, axis=1)
+    previous = np.concatenate([np.full_like(running[:, :1], np.inf), running[:, :-1]], axis=1)
+    steps = np.arange(orders.shape[1])[None, :, None]
+    position = np.maximum.accumulate(np.where(values < previous, steps, -1), axis=1)
+    return orders[np.arange(len(orders))[:, None, None], position]
+
+
+def _tabulate(mse, nonzero, weight_sum, config, target_names) -> pd.DataFrame:
+    """Mean, std, s.e. over curves per (target, K, method); explained fraction vs the constant predictor."""
+    methods = config.methods
+    constant = _constant_mse(mse, methods)
+    rows = []
+    with np.errstate(invalid="ignore", divide="ignore"):
+        explained = 1.0 - mse / constant[..., None] if constant is not None else None
+    for t, target in enumerate(target_names):
+        for k in range(config.k_max):
+            for m, method in enumerate(methods):
+                values = mse[t, :, k, m]
+                present = ~np.isnan(values)
+                values = values[present]
+                n = len(values)
+                if n == 0:
+                    continue
+                std = float(values.std(ddof=1)) if n > 1 else 0.0
+                row = {
+                    "target": target,
+                    "K": k + 1,
+                    "method": method,
+                    "mse_mean": float(values.mean()),
+                    "mse_std": std,
+                    "mse_se": std / math.sqrt(n),
+                    "nnz_mean": float(nonzero[t, present, k, m].mean()),
+                    "nnz_std": float(nonzero[t, present, k, m].std(ddof=1)) if n > 1 else 0.0,
+                    "weight_sum_mean": float(weight_sum[t, present, k, m].mean()),
+                    "explained_mean": float(explained[t, present, k, m].mean()) if explained is not None else np.nan,
+                    "n_curves": n,
+                }
+                rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _constant_mse(mse: np.ndarray, methods: tuple[str, ...]) -> np.ndarray | None:
+    if "constant" not in methods:
+        return None
+    return mse[..., methods.index("constant")]

@@ -1,0 +1,150 @@
+"""Exact least squares on Gram matrices: non-negative (NNLS) and simplex-constrained, one or many at once.
+
+Every fit in this package is ``min_w ½ w'Gw − b'w`` over ``w ≥ 0`` (NNLS) or over the simplex
+``w ≥ 0, Σ w = 1``, where G = S'S and b = S'h come from centred data (the offset c is eliminated by
+centring, THEORY.md 1.3). The solver is the Lawson–Hanson active-set method written on the Gram matrix, with
+the simplex handled through the multiplier of Σw = 1. It is exact: it stops only when the KKT conditions hold
+(see :func:`kkt_violation`), not after a fixed number of gradient steps, and it is not "NNLS, then divide by
+the sum" (which is not the simplex solution).
+
+:func:`solve_paths` walks K = 1..K_max for a batch of problems — each with its own ordering of the Bobs and
+right-hand side, sharing a few Gram matrices — warm-starting each K from K − 1, which makes a whole curve over
+K cost little more than one fit. The compiled loops live in :mod:`marketalign.hull._kernels`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from marketalign.errors import InputError
+from marketalign.hull import _kernels
+
+Constraint = Literal["nonneg", "simplex"]
+CONSTRAINTS: tuple[str, ...] = ("nonneg", "simplex")
+KKT_TOLERANCE = 1e-9  # relative; see kkt_violation
+
+
+def kkt_violation(gram: np.ndarray, rhs: np.ndarray, w: np.ndarray, constraint: Constraint) -> float:
+    """Largest relative violation of the KKT conditions of ``min ½w'Gw − b'w`` at ``w``.
+
+    Conditions: primal feasibility (w ≥ 0, and Σw = 1 for the simplex); with g = Gw − b and ν the simplex
+    multiplier (ν = 0 for NNLS): stationarity g_i + ν = 0 where w_i > 0, dual feasibility g_i + ν ≥ 0 where
+    w_i = 0. Violations are divided by (max|G| + max|b|)·max(1, ‖w‖₁), the size of the terms in g.
+    """
+    gram, rhs, w = (np.asarray(a, dtype=float) for a in (gram, rhs, w))
+    grad = gram @ w - rhs
+    positive = w > 0
+    nu = 0.0
+    if constraint == "simplex":
+        nu = -float(np.mean(grad[positive])) if positive.any() else -float(grad.min())
+    price = grad + nu
+    scale = (np.abs(gram).max(initial=0.0) + np.abs(rhs).max(initial=0.0)) * max(1.0, np.abs(w).sum())
+    scale = scale if scale > 0 else 1.0
+    violations = [
+        max(0.0, -float(w.min(initial=0.0))) * scale,
+        float(np.abs(price[positive]).max(initial=0.0)),
+        max(0.0, -float(price[~positive].min(initial=0.0))),
+    ]
+    if constraint == "simplex":
+        violations.append(abs(float(w.sum()) - 1.0) * scale)
+    return max(violations) / scale
+
+
+@dataclass(frozen=True)
+class PathSolutions:
+    """What :func:`solve_paths` records for problem p at step K (arrays indexed [p, K − 1]).
+
+    ``value``: the evaluation form w'Ew − 2e'w + c at the solution (e.g. a held-out sum of squared errors);
+    ``nonzero``: number of weights above 1e-6; ``weight_sum``: Σw. ``final``: the solutions at K_max (P, K).
+    ``kkt``: per problem, the largest relative KKT violation met along the path.
+    """
+
+    value: np.ndarray
+    nonzero: np.ndarray
+    weight_sum: np.ndarray
+    final: np.ndarray
+    kkt: np.ndarray
+
+
+def shifted_grams(grams: np.ndarray, constraint: Constraint) -> np.ndarray:
+    """The Gram matrices the kernel works on: G itself for NNLS, G + α11' (α = max|G|) for the simplex."""
+    grams = np.asarray(grams, dtype=float)
+    if constraint == "nonneg":
+        return grams
+    size = np.abs(grams).reshape(len(grams), -1).max(axis=1)
+    return grams + np.where(size > 0, size, 1.0)[:, None, None]
+
+
+def solve_paths(
+    grams: np.ndarray,
+    gram_of: np.ndarray,
+    rhs: np.ndarray,
+    orders: np.ndarray,
+    constraint: Constraint,
+    evaluation: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> PathSolutions:
+    """Exact solutions along K = 1..K_max for a batch of problems, warm-started from K − 1.
+
+    Problem p minimises ``½w'Gw − b_p'w`` with G = ``grams[gram_of[p]]`` (D, K, K) and b_p = ``rhs[p]``,
+    over the variables ``orders[p, :K]`` (the first K Bobs of its ordering). ``evaluation`` =
+    (E (D', K, K), eval_of (P,), e (P, K), c (P,)) gives the quadratic form recorded at each K
+    (``eval_of[p] < 0``: none). Problems run in parallel across cores.
+    """
+    if constraint not in CONSTRAINTS:
+        raise InputError(f"constraint must be one of {CONSTRAINTS}; got {constraint!r}.")
+    gram_of = np.ascontiguousarray(gram_of, dtype=np.int64)
+    rhs = np.ascontiguousarray(rhs, dtype=float)
+    orders = np.ascontiguousarray(orders, dtype=np.int64)
+    n_problems, k_max = orders.shape
+    if evaluation is None:
+        ev_grams = np.zeros((1, 1, 1))
+        ev_of = np.full(n_problems, -1, dtype=np.int64)
+        ev_rhs = np.zeros_like(rhs)
+        ev_const = np.zeros(n_problems)
+    else:
+        ev_grams, ev_of, ev_rhs, ev_const = evaluation
+        ev_grams = np.ascontiguousarray(ev_grams, dtype=float)
+        ev_of = np.ascontiguousarray(ev_of, dtype=np.int64)
+        ev_rhs = np.ascontiguousarray(ev_rhs, dtype=float)
+        ev_const = np.ascontiguousarray(ev_const, dtype=float)
+    value = np.zeros((n_problems, k_max))
+    nonzero = np.zeros((n_problems, k_max), dtype=np.int64)
+    weight_sum = np.zeros((n_problems, k_max))
+    final = np.zeros(rhs.shape)
+    kkt = np.zeros(n_problems)
+    _kernels.solve_paths(
+        np.ascontiguousarray(shifted_grams(grams, constraint)), gram_of, rhs, orders, constraint == "simplex",
+        ev_grams, ev_of, ev_rhs, ev_const, value, nonzero, weight_sum, final, kkt,
+    )
+    worst = float(kkt.max(initial=0.0))
+    if worst > KKT_TOLERANCE:
+        raise RuntimeError(
+            f"the active-set solver stopped with a relative KKT violation of {worst:.3g} (problem "
+            f"{int(kkt.argmax())}); the Gram matrix is too ill-conditioned for an exact answer."
+        )
+    return PathSolutions(value=value, nonzero=nonzero, weight_sum=weight_sum, final=final, kkt=kkt)
+
+
+def solve_gram(gram: np.ndarray, rhs: np.ndarray, constraint: Constraint = "nonneg") -> np.ndarray:
+    """Exact minimiser of ``½w'Gw − b'w`` over w ≥ 0 (``"nonneg"``) or the simplex (``"simplex"``).
+
+    With G = X'X and b = X'y this is non-negative or simplex-constrained least squares of y on X.
+    """
+    if constraint not in CONSTRAINTS:
+        raise InputError(f"constraint must be one of {CONSTRAINTS}; got {constraint!r}.")
+    gram = np.asarray(gram, dtype=float)
+    rhs = np.asarray(rhs, dtype=float)
+    if gram.ndim != 2 or gram.shape[0] != gram.shape[1] or rhs.shape != (gram.shape[0],) or gram.shape[0] == 0:
+        raise InputError(
+            f"expected a square Gram matrix (K, K) and a vector (K,) with K >= 1; got {gram.shape} and {rhs.shape}."
+        )
+    if not (np.isfinite(gram).all() and np.isfinite(rhs).all()):
+        raise InputError("the Gram matrix or right-hand side contains NaN or infinite values.")
+    k = len(rhs)
+    # Start the simplex at its best vertex: the path then only ever improves on it.
+    first = int(np.argmin(0.5 * np.diag(gram) - rhs)) if constraint == "simplex" else 0
+    order = np.concatenate([[first], np.delete(np.arange(k), first)])
+    return solve_paths(gram[None], np.zeros(1), rhs[None], order[None], constraint).final[0]

@@ -1,0 +1,214 @@
+"""One pass over the rows: per-fold sufficient statistics of Bob scores S (N, K) and targets H (N, T).
+
+For each fold f we keep n_f, Σs, Σh, S_f'S_f, S_f'H_f and Σh² (per target) — everything a least-squares fit
+with a free offset needs (ARCHITECTURE.md, "the one idea behind the speed"). Training statistics are totals
+minus the held-out fold; held-out errors are quadratic forms in the weights; a subset of Bobs is a sub-block.
+Rows are shifted by the mean of the first chunk before accumulating, which keeps the centring step free of
+catastrophic cancellation when scores sit far from zero (e.g. ratings around 3.5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from marketalign.errors import InputError
+
+CHUNK_BYTES = 1 << 22  # rows are processed in ~4 MB chunks, which stay in cache while they are used
+
+
+def assign_folds(n_rows: int, folds: int, seed: int | np.random.Generator) -> np.ndarray:
+    """Balanced random fold labels 0..folds−1 for ``n_rows`` rows (sizes differ by at most one)."""
+    if folds < 2:
+        raise InputError(f"cross-validation needs at least 2 folds; got folds={folds}.")
+    if n_rows < folds:
+        raise InputError(
+            f"{n_rows} rows cannot be split into {folds} folds; use at most {n_rows} folds or add rows."
+        )
+    rng = np.random.default_rng(seed)
+    labels = np.empty(n_rows, dtype=np.int64)
+    labels[rng.permutation(n_rows)] = np.arange(n_rows) % folds
+    return labels
+
+
+@dataclass(frozen=True)
+class Moments:
+    """Sums over a set of rows (after the shift): count, Σs, Σh, S'S, S'H, Σh²."""
+
+    n: float
+    s_sum: np.ndarray  # (K,)
+    h_sum: np.ndarray  # (T,)
+    gram: np.ndarray  # (K, K)
+    cross: np.ndarray  # (K, T)
+    h_sq: np.ndarray  # (T,)
+
+    def __sub__(self, other: Moments) -> Moments:
+        return Moments(
+            self.n - other.n,
+            self.s_sum - other.s_sum,
+            self.h_sum - other.h_sum,
+            self.gram - other.gram,
+            self.cross - other.cross,
+            self.h_sq - other.h_sq,
+        )
+
+    @property
+    def s_mean(self) -> np.ndarray:
+        return self.s_sum / self.n
+
+    @property
+    def h_mean(self) -> np.ndarray:
+        return self.h_sum / self.n
+
+    def centred(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(G, B, q) of the rows centred at their own means: the least-squares problem with a free offset."""
+        return self.about(self.s_mean, self.h_mean)
+
+    def about(self, s_mean: np.ndarray, h_mean: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(E, e, c) with Σ((h − h̄) − (s − s̄)'w)² = w'Ew − 2w'e + c over these rows, for given means.
+
+        With the *training* means this is the held-out sum of squared errors of a model fitted on training
+        rows — a quadratic form in w, evaluated without touching the rows again.
+        """
+        n = self.n
+        gram = (
+            self.gram
+            - np.outer(self.s_sum, s_mean)
+            - np.outer(s_mean, self.s_sum)
+            + n * np.outer(s_mean, s_mean)
+        )
+        cross = (
+            self.cross
+            - np.outer(self.s_sum, h_mean)
+            - np.outer(s_mean, self.h_sum)
+            + n * np.outer(s_mean, h_mean)
+        )
+        sq = self.h_sq - 2.0 * h_mean * self.h_sum + n * h_mean**2
+        return gram, cross, sq
+
+
+@dataclass(frozen=True)
+class FoldStatistics:
+    """Per-fold :class:`Moments` of shifted data, stacked: arrays carry a leading fold axis."""
+
+    counts: np.ndarray  # (F,)
+    s_sum: np.ndarray  # (F, K)
+    h_sum: np.ndarray  # (F, T)
+    gram: np.ndarray  # (F, K, K)
+    cross: np.ndarray  # (F, K, T)
+    h_sq: np.ndarray  # (F, T)
+    s_shift: np.ndarray  # (K,) subtracted from every row of S before accumulating
+    h_shift: np.ndarray  # (T,)
+
+    @property
+    def n_folds(self) -> int:
+        return len(self.counts)
+
+    @property
+    def n_bobs(self) -> int:
+        return self.gram.shape[1]
+
+    @property
+    def n_targets(self) -> int:
+        return self.cross.shape[2]
+
+    def fold(self, f: int) -> Moments:
+        """The rows of fold f."""
+        return Moments(
+            float(self.counts[f]), self.s_sum[f], self.h_sum[f], self.gram[f], self.cross[f], self.h_sq[f]
+        )
+
+    def total(self) -> Moments:
+        """All rows."""
+        return Moments(
+            float(self.counts.sum()),
+            self.s_sum.sum(0),
+            self.h_sum.sum(0),
+            self.gram.sum(0),
+            self.cross.sum(0),
+            self.h_sq.sum(0),
+        )
+
+    def training(self, f: int) -> Moments:
+        """All rows except fold f."""
+        return self.total() - self.fold(f)
+
+
+def accumulate(
+    scores: np.ndarray | Iterable[np.ndarray],
+    targets: np.ndarray | Iterable[np.ndarray],
+    fold_of_row: np.ndarray,
+    folds: int,
+) -> FoldStatistics:
+    """Read the rows once and return per-fold statistics.
+
+    ``scores`` (N, K) and ``targets`` (N,) or (N, T) may be arrays or matching iterables of row chunks (for
+    data that does not fit in memory); ``fold_of_row`` gives each row's fold in 0..folds−1.
+    """
+    fold_of_row = np.asarray(fold_of_row)
+    chunks = _chunk_pairs(scores, targets)
+    stats: dict[str, np.ndarray] | None = None
+    start = 0
+    for s_chunk, h_chunk in chunks:
+        rows = len(s_chunk)
+        labels = fold_of_row[start : start + rows]
+        if len(labels) != rows:
+            raise InputError(f"fold labels cover {len(fold_of_row)} rows but the data has more rows.")
+        start += rows
+        if stats is None:
+            stats = _empty_stats(s_chunk, h_chunk, folds)
+        _add_chunk(stats, s_chunk, h_chunk, labels)
+    if stats is None:
+        raise InputError("the data has no rows; pass at least one row per fold.")
+    if start != len(fold_of_row):
+        raise InputError(f"fold labels cover {len(fold_of_row)} rows but the data has {start} rows.")
+    return FoldStatistics(**stats)
+
+
+def _chunk_pairs(scores, targets):
+    if isinstance(scores, np.ndarray):
+        scores = np.asarray(scores, dtype=float)
+        targets = np.asarray(targets, dtype=float)
+        if targets.ndim == 1:
+            targets = targets[:, None]
+        step = max(64, CHUNK_BYTES // (8 * max(1, scores.shape[1] + targets.shape[1])))
+        return ((scores[i : i + step], targets[i : i + step]) for i in range(0, len(scores), step))
+    return (
+        (np.asarray(s, dtype=float), np.asarray(h, dtype=float).reshape(len(s), -1))
+        for s, h in zip(scores, targets, strict=True)
+    )
+
+
+def _empty_stats(s_chunk: np.ndarray, h_chunk: np.ndarray, folds: int) -> dict[str, np.ndarray]:
+    k, t = s_chunk.shape[1], h_chunk.shape[1]
+    return {
+        "counts": np.zeros(folds),
+        "s_sum": np.zeros((folds, k)),
+        "h_sum": np.zeros((folds, t)),
+        "gram": np.zeros((folds, k, k)),
+        "cross": np.zeros((folds, k, t)),
+        "h_sq": np.zeros((folds, t)),
+        "s_shift": s_chunk.mean(axis=0),
+        "h_shift": h_chunk.mean(axis=0),
+    }
+
+
+def _add_chunk(stats: dict[str, np.ndarray], s_chunk: np.ndarray, h_chunk: np.ndarray, labels: np.ndarray) -> None:
+    s_chunk = s_chunk - stats["s_shift"]
+    h_chunk = h_chunk - stats["h_shift"]
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(len(stats["counts"]) + 1))
+    for f in range(len(stats["counts"])):
+        rows = order[bounds[f] : bounds[f + 1]]
+        if rows.size == 0:
+            continue
+        s_f = s_chunk[rows]
+        h_f = h_chunk[rows]
+        stats["counts"][f] += rows.size
+        stats["s_sum"][f] += s_f.sum(axis=0)
+        stats["h_sum"][f] += h_f.sum(axis=0)
+        stats["gram"][f] += s_f.T @ s_f
+        stats["cross"][f] += s_f.T @ h_f
+        stats["h_sq"][f] += np.einsum("ij,ij->j", h_f, h_f)

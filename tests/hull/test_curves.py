@@ -1,0 +1,100 @@
+"""Curves over K against a naive implementation that refits every method from the rows."""
+
+import numpy as np
+import pytest
+from reference import curve_rows
+
+from marketalign import InputError
+from marketalign.hull.curves import METHODS, CurveConfig, market_curve
+
+
+def _data(seed=0, n=60, k=6, targets=1):
+    rng = np.random.default_rng(seed)
+    h = rng.normal(size=(n, targets)) + 3
+    s = h[:, :1] * rng.uniform(0.2, 1.5, k) + rng.normal(size=(n, k)) + 3
+    return s, h
+
+
+def _orders_used(result):
+    """Rebuild the orderings from the seed, as a user reproducing a run would."""
+    from marketalign.hull.curves import _curve_orders
+
+    _, order_seed = np.random.SeedSequence(result.config.seed).spawn(2)
+    return _curve_orders(len(result.bobs), result.config, np.random.default_rng(order_seed))
+
+
+def test_every_method_matches_refitting_from_rows():
+    s, h = _data()
+    result = market_curve(s, h[:, 0], CurveConfig(orderings=3, folds=3, seed=1))
+    orders = _orders_used(result)[0].orders
+    reference = curve_rows(s, h[:, 0], result.folds, orders, METHODS)
+    np.testing.assert_allclose(result.mse[0], reference, rtol=1e-9, atol=1e-12)
+
+
+def test_many_targets_equal_one_at_a_time():
+    s, h = _data(targets=3)
+    config = CurveConfig(orderings=3, folds=4, seed=2)
+    together = market_curve(s, h, config)
+    for t in range(3):
+        alone = market_curve(s, h[:, t], config)
+        np.testing.assert_allclose(together.mse[t], alone.mse[0], rtol=1e-10)
+
+
+def test_all_subsets_mode_matches_rows():
+    s, h = _data(k=4)
+    result = market_curve(s, h[:, 0], CurveConfig(folds=3, seed=3, subsets="all"))
+    assert result.mse.shape[1] == 15  # 4 + 6 + 4 + 1 subsets
+    first = 0
+    for group in _orders_used(result):
+        k = group.orders.shape[1]
+        reference = curve_rows(s, h[:, 0], result.folds, group.orders, METHODS)[:, -1]
+        np.testing.assert_allclose(result.mse[0, first : first + len(group.orders), k - 1], reference, rtol=1e-9)
+        first += len(group.orders)
+    table = result.table
+    assert (table.groupby("K")["n_curves"].first().to_numpy() == [4, 6, 4, 1]).all()
+
+
+def test_table_and_summary_shape():
+    s, h = _data()
+    config = CurveConfig(orderings=5, folds=3)
+    result = market_curve(s, h[:, 0], config, bob_names=list("abcdef"), target_names=["alice"])
+    table = result.table
+    assert set(table["method"]) == set(METHODS)
+    assert {"K", "method", "mse_mean", "mse_std", "mse_se", "nnz_mean", "explained_mean"} <= set(table.columns)
+    assert len(table) == 6 * len(METHODS)
+    constant = table[table.method == "constant"]
+    assert np.allclose(constant["explained_mean"], 0.0)
+    assert (table[table.method == "average"]["nnz_mean"].to_numpy() == np.arange(1, 7)).all()
+    summary = result.summary()
+    assert "nnls_vs_single_pct" in summary["targets"]["alice"]
+
+
+def test_weight_sums_per_method():
+    s, h = _data(n=300, k=8)
+    result = market_curve(s, h[:, 0], CurveConfig(orderings=4, folds=5))
+    sums = result.table.pivot(index="K", columns="method", values="weight_sum_mean")
+    assert np.allclose(sums["simplex"], 1.0) and np.allclose(sums["single"], 1.0)
+    assert np.allclose(sums["constant"], 0.0) and (sums["nnls"] >= 0).all()
+
+
+def test_same_seed_same_numbers():
+    s, h = _data()
+    a = market_curve(s, h[:, 0], CurveConfig(orderings=4, folds=3, seed=9))
+    b = market_curve(s, h[:, 0], CurveConfig(orderings=4, folds=3, seed=9))
+    assert a.table.equals(b.table)
+
+
+@pytest.mark.parametrize(
+    ("scores", "target", "config", "fragment"),
+    [
+        (np.zeros((10, 2)), np.zeros(9), CurveConfig(), "one row per instance"),
+        (np.array([[np.nan, 1.0]] * 10), np.zeros(10), CurveConfig(), "NaN"),
+        (np.zeros((4, 2)), np.zeros(4), CurveConfig(folds=5), "folds"),
+        (np.zeros((10, 2)), np.zeros(10), CurveConfig(k_max=3), "k_max"),
+        (np.zeros((10, 0)), np.zeros(10), CurveConfig(), "non-empty"),
+        (np.zeros((10, 2)), np.zeros(10), CurveConfig(methods=("best",)), "unknown methods"),
+    ],
+)
+def test_bad_input(scores, target, config, fragment):
+    with pytest.raises(InputError, match=fragment):
+        market_curve(scores, target, config)
