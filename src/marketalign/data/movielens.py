@@ -179,9 +179,10 @@ def load_movielens(folder: str | Path) -> MovieLens:
     ratings_file, movies_file = (first_existing(folder, names) for names in _LAYOUT_FILES[layout])
     reader = {"csv": _read_csv_layout, "dat": _read_dat_layout, "100k": _read_100k_layout}[layout]
     ratings, movies, tags = reader(folder, ratings_file, movies_file)
+    movies = _checked_movies(movies, movies_file)
     return MovieLens(
         ratings=_checked_ratings(ratings, movies, ratings_file),
-        movies=_checked_movies(movies, movies_file),
+        movies=movies,
         tags=tags,
         layout=layout,
         source=str(folder),
@@ -252,7 +253,7 @@ def _split_dat(path: Path, columns: list[str]) -> pd.DataFrame:
         bad = int(np.flatnonzero((counts != len(columns) - 1).to_numpy())[0]) + 1
         raise InputError(f"{path}: line {bad} does not have {len(columns)} '::'-separated fields.")
     frame = pd.DataFrame(head.tolist(), columns=columns[:-2] + ["_rest"])
-    tail = frame.pop("_rest").str.rsplit("::", n=1, regex=False)
+    tail = frame.pop("_rest").str.rsplit("::", n=1)
     if (tail.str.len() != 2).any():
         bad = int(np.flatnonzero((tail.str.len() != 2).to_numpy())[0]) + 1
         raise InputError(f"{path}: line {bad} does not have {len(columns)} '::'-separated fields.")
@@ -320,7 +321,7 @@ def _checked_movies(movies: pd.DataFrame, path: Path) -> pd.DataFrame:
 
 def _checked_ratings(ratings: pd.DataFrame, movies: pd.DataFrame, path: Path) -> pd.DataFrame:
     """Range, id and duplicate checks; sorted by (user, movie) without a Python loop."""
-    ratings = ratings.astype(_RATINGS_DTYPES, copy=False).reset_index(drop=True)
+    ratings = ratings.astype(_RATINGS_DTYPES).reset_index(drop=True)
     if len(ratings) == 0:
         raise InputError(f"{path}: no ratings.")
     users = ratings["user"].to_numpy()
