@@ -170,7 +170,8 @@ def opinionqa_command(
     data = load_panel(path, panel, attributes or None)
     answers = _answers(data, responses, min_respondents)
     if every:
-        tables = ((h, data.human_table(answers, h, target)) for h in answers.index)
+        answered = answers.dropna(how="all")
+        tables = ((h, data.human_table(answered, h, target)) for h in answered.index)
         _write_all(tables, out, file_format, quiet)
     elif wide:
         _write_one(
