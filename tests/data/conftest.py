@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).with_name("fixtures")
-SHARED_DATA = Path(os.environ.get("MARKETALIGN_SHARED_DATA", Path(__file__).parents[2] / ".." / "shared" / "data"))
+SHARED_DATA = Path(
+    os.environ.get("MARKETALIGN_SHARED_DATA", Path(__file__).parents[2] / ".." / "shared" / "data")
+)
 
 
 @pytest.fixture

@@ -19,8 +19,14 @@ from marketalign.data.tables import validate_table
 
 def test_embedded_ethics_is_the_short_commonsense_set_plus_train_samples():
     ethics = load_embedded_ethics()
-    assert ethics.available() == [("commonsense", "test"), ("commonsense", "test_hard"), ("deontology", "train"),
-                                  ("justice", "train"), ("utilitarianism", "train"), ("virtue", "train")]
+    assert ethics.available() == [
+        ("commonsense", "test"),
+        ("commonsense", "test_hard"),
+        ("deontology", "train"),
+        ("justice", "train"),
+        ("utilitarianism", "train"),
+        ("virtue", "train"),
+    ]
     table = ethics.table()
     assert len(table) == 3813 and set(table["length"]) == {"short"}
     h, _, _ = validate_table(table.assign(bob=0.0))
@@ -61,7 +67,9 @@ def test_rebuild_from_the_sources_is_byte_identical(shared_data, tmp_path):
 def test_embedded_equals_the_full_data(shared_data):
     full = load_ethics(shared_data / "ethics", subsets=["commonsense", "virtue"])
     embedded = load_embedded_ethics()
-    pd.testing.assert_frame_equal(embedded.table(), full.table("commonsense", ["test", "test_hard"], short_only=True))
+    pd.testing.assert_frame_equal(
+        embedded.table(), full.table("commonsense", ["test", "test_hard"], short_only=True)
+    )
     sample = embedded.frame("virtue", "train")
     source = full.frame("virtue", "train").set_index("row").loc[sample["row"]].reset_index()
     pd.testing.assert_frame_equal(sample, source[sample.columns])

@@ -64,7 +64,9 @@ def test_100k_without_u_genre_uses_the_published_genre_list(fixtures, tmp_path):
 def _write_layout(ratings: pd.DataFrame, movies: pd.DataFrame, layout: str, folder) -> None:
     folder.mkdir()
     if layout == "csv":
-        ratings.rename(columns={"user": "userId", "movie": "movieId"}).to_csv(folder / "ratings.csv", index=False)
+        ratings.rename(columns={"user": "userId", "movie": "movieId"}).to_csv(
+            folder / "ratings.csv", index=False
+        )
         movies.rename(columns={"movie": "movieId"}).to_csv(folder / "movies.csv", index=False)
     elif layout == "dat":
         lines = [f"{u}::{m}::{r:g}::{t}" for u, m, r, t in ratings.itertuples(index=False)]
@@ -73,9 +75,27 @@ def _write_layout(ratings: pd.DataFrame, movies: pd.DataFrame, layout: str, fold
         (folder / "movies.dat").write_text("\n".join(lines) + "\n", encoding="latin-1")
     else:
         ratings.to_csv(folder / "u.data", sep="\t", header=False, index=False)
-        names = ["unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime", "Documentary",
-                 "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller",
-                 "War", "Western"]
+        names = [
+            "unknown",
+            "Action",
+            "Adventure",
+            "Animation",
+            "Children's",
+            "Comedy",
+            "Crime",
+            "Documentary",
+            "Drama",
+            "Fantasy",
+            "Film-Noir",
+            "Horror",
+            "Musical",
+            "Mystery",
+            "Romance",
+            "Sci-Fi",
+            "Thriller",
+            "War",
+            "Western",
+        ]
         rows = []
         for m, title, genres in movies.itertuples(index=False):
             flags = ["1" if name in genres.split("|") else "0" for name in names]
@@ -87,16 +107,29 @@ def _write_layout(ratings: pd.DataFrame, movies: pd.DataFrame, layout: str, fold
 def _releases(draw):
     n_movies = draw(st.integers(1, 8))
     movie_ids = draw(st.lists(st.integers(1, 5000), min_size=n_movies, max_size=n_movies, unique=True))
-    pairs = draw(st.lists(st.tuples(st.integers(1, 40), st.sampled_from(movie_ids)), min_size=1, max_size=40,
-                          unique=True))
+    pairs = draw(
+        st.lists(
+            st.tuples(st.integers(1, 40), st.sampled_from(movie_ids)), min_size=1, max_size=40, unique=True
+        )
+    )
     # Whole stars so that every layout (ml-100k and ml-1m have integer ratings) can hold them.
     stars = draw(st.lists(st.integers(1, 5), min_size=len(pairs), max_size=len(pairs)))
-    ratings = pd.DataFrame({"user": [u for u, _ in pairs], "movie": [m for _, m in pairs],
-                            "rating": np.asarray(stars, dtype=float),
-                            "timestamp": draw(st.integers(0, 2**31)) + np.arange(len(pairs))})
+    ratings = pd.DataFrame(
+        {
+            "user": [u for u, _ in pairs],
+            "movie": [m for _, m in pairs],
+            "rating": np.asarray(stars, dtype=float),
+            "timestamp": draw(st.integers(0, 2**31)) + np.arange(len(pairs)),
+        }
+    )
     genre_sets = ["Action|Comedy", "Drama", "Sci-Fi|Thriller|War", "Children's"]
-    movies = pd.DataFrame({"movie": movie_ids, "title": [f"Film {m}: part {m % 3} (199{m % 10})" for m in movie_ids],
-                           "genres": [genre_sets[m % len(genre_sets)] for m in movie_ids]})
+    movies = pd.DataFrame(
+        {
+            "movie": movie_ids,
+            "title": [f"Film {m}: part {m % 3} (199{m % 10})" for m in movie_ids],
+            "genres": [genre_sets[m % len(genre_sets)] for m in movie_ids],
+        }
+    )
     return ratings, movies
 
 

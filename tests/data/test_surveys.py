@@ -1,4 +1,4 @@
-"""Survey panels (OpinionQA layout): expected ordinal answers checked by hand and against a brute-force oracle."""
+"""Survey panels (OpinionQA layout): expected ordinal answers by hand and against a brute-force oracle."""
 
 import ast
 import json
@@ -37,8 +37,11 @@ def brute_force_answers(folder, keep_unstated=False, skip=("NONE",)) -> dict[tup
     for key, refs, ordinal in zip(info["key"], info["references"], info["option_ordinal"], strict=True):
         values = [float(v) for v in ast.literal_eval(ordinal)]
         options = ast.literal_eval(refs)
-        scales[key] = ({" ".join(o.casefold().split()): v for o, v in zip(options, values, strict=False)},
-                       min(values), max(values))
+        scales[key] = (
+            {" ".join(o.casefold().split()): v for o, v in zip(options, values, strict=False)},
+            min(values),
+            max(values),
+        )
     found = {}
     for path in sorted(folder.glob("*_data.json")):
         attribute = path.name[: -len("_data.json")]
@@ -48,7 +51,9 @@ def brute_force_answers(folder, keep_unstated=False, skip=("NONE",)) -> dict[tup
             ordinal_of, low, high = scales[key]
             if high == low:
                 continue
-            stack = [(g, a) for g, a in entry.items() if g not in ("MC_options", "question_text", "marginals")]
+            stack = [
+                (g, a) for g, a in entry.items() if g not in ("MC_options", "question_text", "marginals")
+            ]
             while stack:
                 group, answers = stack.pop()
                 if answers and all(isinstance(v, dict) for v in answers.values()):
@@ -74,13 +79,22 @@ def as_dict(matrix: pd.DataFrame) -> dict[tuple[str, str], float]:
 
 def test_expected_answers_by_hand(root):
     answers = load_panel(root, "W7").expected_answers()
-    assert list(answers.columns) == ["SAFE_W7", "WORLD_W7", "NOTSURE_W7"]  # REASON is nominal, INFOONLY uncounted
+    assert list(answers.columns) == [
+        "SAFE_W7",
+        "WORLD_W7",
+        "NOTSURE_W7",
+    ]  # REASON is nominal, INFOONLY uncounted
     by_hand = {
-        ("SEX=Female", "SAFE_W7"): (7 / 4 - 1) / 2, ("SEX=Male", "SAFE_W7"): (10 / 4 - 1) / 2,
-        ("SEX=Female", "WORLD_W7"): 0.5, ("SEX=Male", "WORLD_W7"): 1.0,
-        ("SEX=Female", "NOTSURE_W7"): 0.75, ("SEX=Male", "NOTSURE_W7"): 0.0,
-        ("POLPARTY_SEX=Democrat|Female", "SAFE_W7"): 0.25, ("POLPARTY_SEX=Democrat|Male", "SAFE_W7"): 1.0,
-        ("POLPARTY_SEX=Republican|Female", "SAFE_W7"): 0.5, ("POLPARTY_SEX=Democrat|Female", "WORLD_W7"): 0.0,
+        ("SEX=Female", "SAFE_W7"): (7 / 4 - 1) / 2,
+        ("SEX=Male", "SAFE_W7"): (10 / 4 - 1) / 2,
+        ("SEX=Female", "WORLD_W7"): 0.5,
+        ("SEX=Male", "WORLD_W7"): 1.0,
+        ("SEX=Female", "NOTSURE_W7"): 0.75,
+        ("SEX=Male", "NOTSURE_W7"): 0.0,
+        ("POLPARTY_SEX=Democrat|Female", "SAFE_W7"): 0.25,
+        ("POLPARTY_SEX=Democrat|Male", "SAFE_W7"): 1.0,
+        ("POLPARTY_SEX=Republican|Female", "SAFE_W7"): 0.5,
+        ("POLPARTY_SEX=Democrat|Female", "WORLD_W7"): 0.0,
         ("AGE=18-29", "SAFE_W7"): 0.0,
     }
     assert as_dict(answers) == pytest.approx(by_hand)
@@ -134,7 +148,12 @@ def test_individual_responses(root, fixtures):
     panel = load_panel(root, "W7")
     matrix = load_responses(fixtures / "opinionqa" / "responses.csv", panel)
     assert list(matrix.columns) == ["SAFE_W7", "WORLD_W7", "NOTSURE_W7"]
-    expected = {("r1", "SAFE_W7"): 0.0, ("r1", "WORLD_W7"): 0.5, ("r2", "SAFE_W7"): 0.5, ("r2", "WORLD_W7"): 1.0}
+    expected = {
+        ("r1", "SAFE_W7"): 0.0,
+        ("r1", "WORLD_W7"): 0.5,
+        ("r2", "SAFE_W7"): 0.5,
+        ("r2", "WORLD_W7"): 1.0,
+    }
     assert as_dict(matrix) == expected
     assert matrix.loc["r3"].isna().all()
     assert panel.human_table(matrix, "r2")["alice"].tolist() == [0.5, 1.0]
@@ -158,8 +177,10 @@ def test_bad_responses(root, tmp_path, rows, message):
 def test_topic_mapping_gives_question_topics(copied):
     panel = load_panel(copied, "W7")
     refs = panel.options.groupby("key", sort=False)["option"].agg("/".join)
-    mapping = {f"{q} [{refs[k]}]": {"fg": ["crime"], "cg": ["crime/security"]}
-               for k, q in zip(panel.questions["key"], panel.questions["question"], strict=True)}
+    mapping = {
+        f"{q} [{refs[k]}]": {"fg": ["crime"], "cg": ["crime/security"]}
+        for k, q in zip(panel.questions["key"], panel.questions["question"], strict=True)
+    }
     np.save(copied / "topic_mapping.npy", mapping, allow_pickle=True)
     reloaded = load_panel(copied, "W7")
     assert set(reloaded.questions["topics"]) == {"crime/security"}
@@ -186,13 +207,30 @@ def test_topic_mapping_refuses_anything_but_plain_values(tmp_path):
         ("SEX_data.json", '{"SAFE_W7": {"Female": {"Totally safe": 1}}}', "options not listed in info.csv"),
         ("SEX_data.json", '{"OTHER_W8": {"Female": {"Yes": 1}}}', "not in info.csv"),
         ("info.csv", "key,question\nA,B\n", "missing column"),
-        ("info.csv", 'key,option_mapping,question,references,option_ordinal\nA,"{1.0: \'Y\'}",Q?,"[\'Y\']","[1.0"\n',
-         "not a Python literal"),
+        (
+            "info.csv",
+            'key,option_mapping,question,references,option_ordinal\nA,"{1.0: \'Y\'}",Q?,"[\'Y\']","[1.0"\n',
+            "not a Python literal",
+        ),
     ],
 )
 def test_malformed_panel_files(copied, name, text, message):
     (copied / WAVE / name).write_text(text)
     with pytest.raises(InputError, match=message):
+        load_panel(copied, "W7")
+
+
+def test_a_key_shared_by_several_questions_is_numbered_and_its_counts_refused(copied):
+    info = copied / WAVE / "info.csv"
+    lines = info.read_text().splitlines()
+    info.write_text(
+        "\n".join([*lines, lines[-1].replace("Have you ever owned", "Have you ever rented")]) + "\n"
+    )
+    (copied / WAVE / "SEX_data.json").unlink()
+    keys = load_panel(copied, "W7").questions["key"].tolist()
+    assert keys[-2:] == ["INFOONLY_W7#1", "INFOONLY_W7#2"]
+    (copied / WAVE / "SEX_data.json").write_text('{"INFOONLY_W7": {"Female": {"Yes": 1}}}')
+    with pytest.raises(InputError, match="several wordings"):
         load_panel(copied, "W7")
 
 
@@ -228,3 +266,32 @@ def test_random_counts_match_the_brute_force_oracle(tmp_path_factory, counts, ne
         assert panel.expected_answers().isna().all().all()
         return
     assert as_dict(panel.expected_answers()) == pytest.approx(expected)
+
+
+# The full OpinionQA release (skipped when ../shared/data is absent).
+
+
+def test_every_opinionqa_wave_loads_with_answers_in_the_unit_interval(shared_data):
+    root = shared_data / "opinionqa" / "human_resp"
+    listing = list_panels(root)
+    assert len(listing) == 15 and "unknown" not in set(listing["topic"])
+    for wave in listing["wave"]:
+        answers = load_panel(root, wave).expected_answers()
+        values = answers.to_numpy()
+        assert answers.shape[0] >= 35 and np.nanmin(values) >= 0 and np.nanmax(values) <= 1, wave
+
+
+def test_opinionqa_wave_26_matches_the_brute_force_oracle(shared_data):
+    root = shared_data / "opinionqa" / "human_resp"
+    assert as_dict(load_panel(root, "W26").expected_answers()) == pytest.approx(
+        brute_force_answers(root / "American_Trends_Panel_W26")
+    )
+
+
+@pytest.mark.slow
+def test_every_opinionqa_wave_matches_the_brute_force_oracle(shared_data):
+    root = shared_data / "opinionqa" / "human_resp"
+    for wave, folder in ((w, root / f"American_Trends_Panel_{w}") for w in list_panels(root)["wave"]):
+        assert as_dict(load_panel(root, wave).expected_answers()) == pytest.approx(
+            brute_force_answers(folder)
+        )

@@ -12,8 +12,13 @@ from marketalign.errors import InputError
 
 
 def _table(**extra) -> pd.DataFrame:
-    base = {"instance": ["a", "b", "c"], "text": ["x", "y", "z"], "alice": [1.0, 0.0, 0.5],
-            "bob_1": [0.9, 0.1, 0.4], "bob_2": [1, 2, 3]}
+    base = {
+        "instance": ["a", "b", "c"],
+        "text": ["x", "y", "z"],
+        "alice": [1.0, 0.0, 0.5],
+        "bob_1": [0.9, 0.1, 0.4],
+        "bob_2": [1, 2, 3],
+    }
     return pd.DataFrame({**base, **extra})
 
 
@@ -78,8 +83,11 @@ def test_read_table_rejects_garbage(tmp_path):
 
 
 @given(
-    values=arrays(np.float64, st.tuples(st.integers(1, 12), st.integers(2, 5)),
-                  elements=st.floats(-1e12, 1e12, allow_nan=False, allow_subnormal=False)),
+    values=arrays(
+        np.float64,
+        st.tuples(st.integers(1, 12), st.integers(2, 5)),
+        elements=st.floats(-1e12, 1e12, allow_nan=False, allow_subnormal=False),
+    ),
     suffix=st.sampled_from([".csv", ".parquet"]),
 )
 def test_write_then_read_round_trips_exactly(tmp_path_factory, values, suffix):

@@ -62,8 +62,9 @@ _DEFAULT_SKIPPED_ATTRIBUTES = frozenset({"NONE"})
 class SurveyPanel:
     """One survey wave: its questions and options, and answer counts per demographic group.
 
-    ``questions``: key, question, text (question + its ordinal options), ordinal_min, ordinal_max, scaled
-    (False for nominal questions whose options all share one ordinal value), topics.
+    ``questions``: key (``KEY#n`` when info.csv gives several questions one key), question, text (question +
+    its ordinal options), ordinal_min, ordinal_max, scaled (False for nominal questions whose options all
+    share one ordinal value), topics.
     ``options``: key, position, option, code, ordinal (NaN for options without an ordinal value).
     ``counts``: attribute, group, key, option, count (only the attributes that were loaded).
     ``attributes``: attribute -> categories listed in ``metadata.csv``.
@@ -241,10 +242,10 @@ def _read_info(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     require_columns(
         info, ["key", "question", "references", "option_mapping", "option_ordinal"], path, "OpinionQA info"
     )
-    if info["key"].duplicated().any():
-        raise InputError(
-            f"{path}: question key {info['key'][info['key'].duplicated()].iloc[0]} appears twice."
-        )
+    # A key shared by several questions (e.g. IDIMPORT_W43 asked in five wordings) gets "#1", "#2", ...
+    repeats = info.groupby("key").cumcount() + 1
+    shared = info["key"].duplicated(keep=False)
+    info["key"] = info["key"].where(~shared, info["key"] + "#" + repeats.astype(str))
     questions, options = [], []
     for key, question, refs, mapping, ordinal in info[
         ["key", "question", "references", "option_mapping", "option_ordinal"]
@@ -349,6 +350,12 @@ def _canonical(text: pd.Series) -> pd.Series:
 def _match_options(counts: pd.DataFrame, options: pd.DataFrame, path: Path) -> pd.DataFrame:
     """Map each counted option to the info.csv option, exactly or up to case and spacing."""
     unknown_keys = sorted(set(counts["key"]) - set(options["key"]))
+    shared = [k for k in unknown_keys if f"{k}#1" in set(options["key"])]
+    if shared:
+        raise InputError(
+            f"{path}: question {shared[0]} has several wordings in info.csv, so its counts are ambiguous; "
+            "give each wording its own key."
+        )
     if unknown_keys:
         raise InputError(
             f"{path}: questions {unknown_keys[:5]} are not in info.csv; use the files of one wave."
