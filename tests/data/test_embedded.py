@@ -29,6 +29,7 @@ def test_embedded_ethics_is_the_short_commonsense_set_plus_train_samples():
     ]
     table = ethics.table()
     assert len(table) == 3813 and set(table["length"]) == {"short"}
+    assert ethics.table(short_only=True).equals(table)  # the is_short flags survive the compressed copy
     h, _, _ = validate_table(table.assign(bob=0.0))
     assert set(h) == {0.0, 1.0} and 0.45 < h.mean() < 0.6
     for subset in ("deontology", "justice", "utilitarianism", "virtue"):

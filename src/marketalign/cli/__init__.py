@@ -34,9 +34,15 @@ def main() -> None:
     """Market alignment of AI models with a human: fits, curves over K, games, and DAG aggregation."""
 
 
-from marketalign.cli.hull import epsilon_command  # noqa: E402
+from marketalign.cli.hull import curve_command, epsilon_command, fit_command  # noqa: E402
 
 main.add_command(epsilon_command)
+main.add_command(fit_command)
+main.add_command(curve_command)
+
+from marketalign.cli.demo import demo_command  # noqa: E402
+
+main.add_command(demo_command)
 
 from marketalign.cli.data import data_group  # noqa: E402
 

@@ -1,15 +1,25 @@
-"""Commands on market alignment: ``epsilon`` (and the data commands ``fit`` and ``curve``)."""
+"""Commands on market alignment: ``fit`` and ``curve`` on a data table, ``epsilon`` on utility tables."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import click
 import numpy as np
+import pandas as pd
 
+from marketalign.data.tables import INSTANCE, TARGET, read_table, validate_table
 from marketalign.errors import InputError
+from marketalign.hull.curves import CurveConfig, market_curve
 from marketalign.hull.epsilon import WEIGHT_KINDS, epsilon_sup
+from marketalign.hull.estimators import FIT_CONSTRAINTS
+from marketalign.hull.fit import fit_with_cv
+from marketalign.report.curves import headline, write_curve_outputs
+from marketalign.report.outputs import write_json
+
+_TABLE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 def read_utility_tables(path: Path) -> tuple[np.ndarray, np.ndarray]:
@@ -28,8 +38,29 @@ def read_utility_tables(path: Path) -> tuple[np.ndarray, np.ndarray]:
         ) from err
 
 
+def load_scores(path: Path, target: str, bobs: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Alice's utility, the Bob scores and their names from a CSV/Parquet table (row ids optional)."""
+    table = read_table(path)
+    if INSTANCE not in table.columns:
+        table.insert(0, INSTANCE, pd.RangeIndex(len(table)).astype(str))
+    names = [name for item in bobs for name in item.split(",") if name] or None
+    return validate_table(table, target=target, bobs=names, where=str(path))
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+target_option = click.option("--target", default=TARGET, show_default=True, help="column holding Alice's utility")
+bobs_option = click.option(
+    "--bobs", multiple=True, help="Bob columns (repeat or comma-separate); default: every other numeric column"
+)
+folds_option = click.option("--folds", default=5, show_default=True, help="cross-validation folds")
+seed_option = click.option("--seed", default=0, show_default=True, help="seed for folds and orderings")
+
+
 @click.command("epsilon")
-@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("table", type=_TABLE)
 @click.option("--weights", type=click.Choice(WEIGHT_KINDS), default="nonneg", show_default=True,
               help="nonneg: market alignment (w >= 0); simplex: convex hull (w >= 0, sum w = 1).")
 def epsilon_command(table: Path, weights: str) -> None:
@@ -37,3 +68,46 @@ def epsilon_command(table: Path, weights: str) -> None:
     alice, bobs = read_utility_tables(table)
     result = epsilon_sup(alice, bobs, weights=weights)
     click.echo(json.dumps(result.to_dict(), indent=2))
+
+
+@click.command("fit")
+@click.argument("input_path", metavar="INPUT", type=_TABLE)
+@target_option
+@bobs_option
+@click.option("--constraint", type=click.Choice(FIT_CONSTRAINTS), default="simplex", show_default=True)
+@folds_option
+@seed_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="write the report as JSON here")
+def fit_command(input_path, target, bobs, constraint, folds, seed, out) -> None:
+    """Fit Alice's utility as a constrained combination of the Bobs: weights, offset, training and CV MSE."""
+    h, scores, names = load_scores(input_path, target, bobs)
+    report = fit_with_cv(scores, h, constraint, folds=folds, seed=seed, bob_names=names).to_dict()
+    report["input"] = {"path": str(input_path), "sha256": file_sha256(input_path), "target": target}
+    if out is not None:
+        write_json(report, out)
+    click.echo(json.dumps(report, indent=2, sort_keys=True))
+
+
+@click.command("curve")
+@click.argument("input_path", metavar="INPUT", type=_TABLE)
+@target_option
+@bobs_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="output folder")
+@click.option("--kmax", type=int, help="largest number of Bobs (default: all)")
+@click.option("--orderings", default=100, show_default=True, help="random orderings of the Bobs")
+@click.option("--all-subsets", is_flag=True, help="use every K-subset instead of random orderings")
+@folds_option
+@seed_option
+@click.option("--title", default="", help="figure title (default: the input file name)")
+@click.option("--quiet", is_flag=True, help="no progress bar or summary lines")
+def curve_command(input_path, target, bobs, out, kmax, orderings, all_subsets, folds, seed, title, quiet) -> None:
+    """Held-out MSE and sparsity vs the number of Bobs K for every method (Figures 1-4)."""
+    h, scores, names = load_scores(input_path, target, bobs)
+    config = CurveConfig(k_max=kmax, orderings=orderings, folds=folds, seed=seed,
+                         subsets="all" if all_subsets else "orderings")
+    result = market_curve(scores, h, config, bob_names=names, target_names=[target], quiet=quiet)
+    about = {"input": str(input_path), "input_sha256": file_sha256(input_path), "target": target, "bobs": names}
+    paths = write_curve_outputs(result, out, title=title or input_path.name, about=about)
+    if not quiet:
+        click.echo("\n".join(headline(result)))
+        click.echo(f"wrote {', '.join(str(p) for p in paths.values())}")

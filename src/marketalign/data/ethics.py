@@ -203,6 +203,8 @@ def check_parsed(subset: str, split: str, frame: pd.DataFrame, path: Path | str)
                 f"{int(np.flatnonzero(bad)[0])}); ETHICS labels are binary."
             )
         frame = frame.assign(label=label.astype(np.int8))
+    if "is_short" in frame:
+        frame = frame.assign(is_short=_flags(frame["is_short"], path))
     texts = [c for c in frame.columns if c not in ("row", "label", "is_short")]
     for column in texts:
         empty = frame[column].isna() | (frame[column].astype(str).str.strip() == "")
@@ -219,7 +221,7 @@ def _check_width(raw: pd.DataFrame, width: int, path: Path, expected: str) -> No
         raise InputError(f"{path}: {raw.shape[1]} columns; this file must have {expected}.")
 
 
-def _flags(values: pd.Series, path: Path) -> pd.Series:
+def _flags(values: pd.Series, path: Path | str) -> pd.Series:
     if pd.api.types.is_bool_dtype(values):
         return values
     text = values.astype(str).str.strip().str.lower()

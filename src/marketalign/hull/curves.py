@@ -35,7 +35,8 @@ from marketalign.progress import progress_bar
 
 METHODS: tuple[str, ...] = ("constant", "single", "single_scaled", "average", "simplex", "nnls")
 _SOLVED = {"simplex": "simplex", "nnls": "nonneg"}
-_PROBLEMS_PER_BLOCK = 20_000  # bounds memory and paces the progress bar
+_PROBLEMS_PER_BLOCK = 20_000  # bounds memory per solver call
+_BLOCKS_FOR_PROGRESS = 20  # long runs are cut into about this many blocks so the progress bar moves
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,8 @@ def _blocks(n_curves: int, n_targets: int, n_folds: int) -> int:
 
 
 def _block_ranges(n_curves: int, n_targets: int, n_folds: int):
-    per_block = max(1, _PROBLEMS_PER_BLOCK // (n_targets * (n_folds + 1)))
+    by_memory = _PROBLEMS_PER_BLOCK // (n_targets * (n_folds + 1))
+    per_block = max(1, min(by_memory, math.ceil(n_curves / _BLOCKS_FOR_PROGRESS)))
     for lo in range(0, n_curves, per_block):
         yield lo, min(n_curves, lo + per_block)
 

@@ -1,0 +1,81 @@
+"""Writing a curve result: the table, a JSON summary, and the two figures with their numbers beside them."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from marketalign.hull.curves import CurveResult
+from marketalign.report.outputs import prepare_dir, save_figure, versions, write_json, write_table
+from marketalign.report.plots import plot_mse_vs_k, plot_sparsity_vs_k
+
+_VALUES = ("mse_mean", "nnz_mean", "explained_mean", "weight_sum_mean")
+
+
+def curve_frame(result: CurveResult) -> pd.DataFrame:
+    """The numbers behind the plots.
+
+    One target: its table (bands are ±1 std over orderings). Many targets (humans): per (K, method) the mean
+    over targets of each target's curve, with the std and standard error over targets (Figure 4's band).
+    """
+    table = result.table
+    if len(result.targets) == 1:
+        return table.drop(columns="target")
+    grouped = table.groupby(["K", "method"], sort=False)
+    frame = grouped[list(_VALUES)].mean()
+    spread = grouped[["mse_mean", "nnz_mean"]].std(ddof=1).fillna(0.0)
+    count = grouped["mse_mean"].count()
+    frame["mse_std"] = spread["mse_mean"]
+    frame["mse_se"] = spread["mse_mean"] / np.sqrt(count)
+    frame["nnz_std"] = spread["nnz_mean"]
+    frame["n_targets"] = count
+    return frame.reset_index()
+
+
+def write_curve_outputs(result: CurveResult, out: str | Path, *, title: str, about: dict[str, Any]) -> dict[str, Path]:
+    """Write ``curve.csv``, ``summary.json``, ``mse_vs_k.png`` and ``sparsity_vs_k.png`` into ``out``.
+
+    ``about`` says what the data and the Bobs are (it goes into the summary and must be honest about
+    synthetic Bobs). With many targets, ``curve_over_targets.csv`` holds the across-target numbers plotted.
+    """
+    out = prepare_dir(out)
+    paths = {"curve": write_table(result.table, out / "curve.csv")}
+    frame = curve_frame(result)
+    many = len(result.targets) > 1
+    if many:
+        paths["curve_over_targets"] = write_table(frame, out / "curve_over_targets.csv")
+    band = "mse_se" if many else "mse_std"
+    subtitle = f"{len(result.targets)} targets, ±1 s.e." if many else "±1 std over " + _curves_word(result)
+    paths["mse_vs_k"] = save_figure(plot_mse_vs_k(frame, spread=band, title=f"{title}\n{subtitle}"),
+                                    out / "mse_vs_k.png")
+    paths["sparsity_vs_k"] = save_figure(plot_sparsity_vs_k(frame, title=title), out / "sparsity_vs_k.png")
+    summary = {**result.summary(), "about": about, "band": band, "versions": versions(),
+               "files": sorted(p.name for p in paths.values()) + ["summary.json"]}
+    paths["summary"] = write_json(summary, out / "summary.json")
+    return paths
+
+
+def headline(result: CurveResult) -> list[str]:
+    """A few human lines: MSE per method at K_max and the gains of NNLS/simplex (first target, or the mean)."""
+    frame = curve_frame(result)
+    k_max = result.config.k_max
+    at_k = frame[frame["K"] == k_max].set_index("method")
+    lines = [f"K = {k_max}: held-out MSE (explained fraction of the constant's MSE)"]
+    for method, row in at_k.iterrows():
+        lines.append(f"  {method:<14} {row['mse_mean']:.6g}  ({row['explained_mean']:+.1%})")
+    for method in ("nnls", "simplex"):
+        for baseline in ("single", "average"):
+            if method in at_k.index and baseline in at_k.index:
+                ours, base = at_k.loc[method, "mse_mean"], at_k.loc[baseline, "mse_mean"]
+                if base > 0 and math.isfinite(base):
+                    lines.append(f"  {method} vs {baseline}: {100 * (ours - base) / base:+.1f}% MSE")
+    return lines
+
+
+def _curves_word(result: CurveResult) -> str:
+    n = result.mse.shape[1]
+    return f"{n} subsets" if result.config.subsets == "all" else f"{n} orderings"
