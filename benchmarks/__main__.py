@@ -29,12 +29,19 @@ def main() -> None:
         for row in module.run(quick=args.quick):
             rows.append({"module": name, **row.to_dict()})
             ratio = f"{row.ratio:8.1f}x" if row.ratio is not None else "        -"
-            base = f"{row.baseline_s:9.3f}s" if row.baseline_s is not None else "         -"
-            print(f"{row.workload:<48} ours {row.ours_s:9.3f}s  base {base}  ratio {ratio}  target {row.target}"
-                  f"{'  ' + row.note if row.note else ''}", flush=True)
+            base = _seconds(row.baseline_s) if row.baseline_s is not None else "         -"
+            note = f"  {row.note}" if row.note else ""
+            ours = _seconds(row.ours_s)
+            print(f"{row.workload:<52} ours {ours}  base {base}  ratio {ratio}  target {row.target}{note}", flush=True)
     path = args.out / "benchmarks.json"
     path.write_text(json.dumps(rows, indent=2) + "\n")
     print(f"saved {path}")
+
+
+def _seconds(value: float) -> str:
+    """A time with a unit that keeps three significant digits (s, ms or µs)."""
+    unit, scale = next(((u, s) for u, s in (("s", 1.0), ("ms", 1e-3)) if value >= s), ("µs", 1e-6))
+    return f"{value / scale:7.3g}{unit:>2}"
 
 
 if __name__ == "__main__":
