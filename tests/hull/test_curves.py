@@ -5,7 +5,7 @@ import pytest
 from reference import curve_rows
 
 from marketalign import InputError
-from marketalign.hull.curves import METHODS, CurveConfig, market_curve
+from marketalign.hull.curves import METHODS, CurveConfig, market_curve, market_curves
 
 
 def _data(seed=0, n=60, k=6, targets=1):
@@ -38,6 +38,22 @@ def test_many_targets_equal_one_at_a_time():
     for t in range(3):
         alone = market_curve(s, h[:, t], config)
         np.testing.assert_allclose(together.mse[t], alone.mse[0], rtol=1e-10)
+
+
+def test_data_sets_with_their_own_rows_match_refits():
+    """Many humans who each rated different items: one batch, each checked against refits from its rows."""
+    datasets = [_data(seed=s, n=n, k=5) for s, n in ((1, 40), (2, 75), (3, 55))]
+    results = market_curves([(s, h[:, 0]) for s, h in datasets], CurveConfig(orderings=2, folds=3, seed=4))
+    orders = _orders_used(results[0])[0].orders
+    for (s, h), result in zip(datasets, results, strict=True):
+        assert result.n_rows == len(s)
+        reference = curve_rows(s, h[:, 0], result.folds, orders, METHODS)
+        np.testing.assert_allclose(result.mse[0], reference, rtol=1e-9, atol=1e-12)
+
+
+def test_data_sets_must_share_the_bobs():
+    with pytest.raises(InputError, match="same Bob columns"):
+        market_curves([_data(k=3), _data(k=4)])
 
 
 def test_all_subsets_mode_matches_rows():

@@ -125,22 +125,51 @@ def market_curve(
     quiet: bool = True,
 ) -> CurveResult:
     """Curves over K for Bob scores (N, K) against one target (N,) or many (N, T) sharing the same Bobs."""
-    scores, targets = validate_arrays(scores, targets)
-    n_rows, n_bobs = scores.shape
-    config = config.validated(n_bobs, n_rows)
-    fold_seed, order_seed = np.random.SeedSequence(config.seed).spawn(2)
-    folds = assign_folds(n_rows, config.folds, np.random.default_rng(fold_seed))
-    stats = accumulate(scores, targets, folds, config.folds)
-    curves = _curve_orders(n_bobs, config, np.random.default_rng(order_seed))
+    return market_curves([(scores, targets)], config, bob_names=bob_names, target_names=target_names,
+                         quiet=quiet)[0]
+
+
+def market_curves(
+    datasets: Sequence[tuple[np.ndarray, np.ndarray]],
+    config: CurveConfig = CurveConfig(),
+    *,
+    bob_names: Sequence[str] | None = None,
+    target_names: Sequence[str] | None = None,
+    quiet: bool = True,
+) -> list[CurveResult]:
+    """Curves for several data sets at once, e.g. every user of a ratings site with her own items.
+
+    Each data set is (scores (N_i, K), targets (N_i,) or (N_i, T)) with the same K Bobs (in the same column
+    order) and the same number of targets T. Every data set gets its own seeded fold split; all share the same
+    orderings of the Bobs; all their small solves run in one batch.
+    """
+    if not datasets:
+        raise InputError("no data sets given; pass at least one (scores, targets) pair.")
+    arrays = [validate_arrays(scores, targets) for scores, targets in datasets]
+    n_bobs, n_targets = arrays[0][0].shape[1], arrays[0][1].shape[1]
+    if any(s.shape[1] != n_bobs or h.shape[1] != n_targets for s, h in arrays):
+        raise InputError("every data set must have the same Bob columns and the same number of targets.")
+    config = config.validated(n_bobs, min(len(s) for s, _ in arrays))
     bob_names = tuple(bob_names) if bob_names is not None else tuple(f"bob_{i}" for i in range(n_bobs))
     target_names = (
-        tuple(target_names) if target_names is not None else tuple(f"target_{t}" for t in range(targets.shape[1]))
+        tuple(target_names) if target_names is not None else tuple(f"target_{t}" for t in range(n_targets))
     )
-    if len(bob_names) != n_bobs or len(target_names) != targets.shape[1]:
+    if len(bob_names) != n_bobs or len(target_names) != n_targets:
         raise InputError("bob_names and target_names must have one name per column of scores and targets.")
-    mse, nonzero, weight_sum = _evaluate(stats, curves, config, quiet)
-    table = _tabulate(mse, nonzero, weight_sum, config, target_names)
-    return CurveResult(table, mse, nonzero, config.methods, target_names, bob_names, config, n_rows, folds)
+    fold_seed, order_seed = np.random.SeedSequence(config.seed).spawn(2)
+    fold_seeds = [fold_seed] if len(arrays) == 1 else fold_seed.spawn(len(arrays))
+    folds = [
+        assign_folds(len(s), config.folds, np.random.default_rng(seed))
+        for (s, _), seed in zip(arrays, fold_seeds, strict=True)
+    ]
+    prepared = [_prepare(accumulate(s, h, f, config.folds)) for (s, h), f in zip(arrays, folds, strict=True)]
+    curves = _curve_orders(n_bobs, config, np.random.default_rng(order_seed))
+    mse, nonzero, weight_sum = _evaluate(prepared, curves, config, quiet)
+    return [
+        CurveResult(_tabulate(mse[i], nonzero[i], weight_sum[i], config, target_names), mse[i], nonzero[i],
+                    config.methods, target_names, bob_names, config, len(arrays[i][0]), folds[i])
+        for i in range(len(arrays))
+    ]
 
 
 def validate_arrays(scores: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -188,86 +217,104 @@ def _curve_orders(n_bobs: int, config: CurveConfig, rng: np.random.Generator) ->
     return groups
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """One data set's statistics in the form the methods use."""
+
+    centred: list  # (G, B, q) per fit set: the F training sets, then all rows
+    held_out: list  # (E, e, c) per fold: the held-out error form around that fold's training means
+    counts: np.ndarray  # (F,) rows per fold
+
+
+def _prepare(stats: FoldStatistics) -> _Prepared:
+    fits = [stats.training(f) for f in range(stats.n_folds)] + [stats.total()]
+    held_out = [stats.fold(f).about(fits[f].s_mean, fits[f].h_mean) for f in range(stats.n_folds)]
+    return _Prepared([m.centred() for m in fits], held_out, stats.counts)
+
+
 def _evaluate(
-    stats: FoldStatistics, groups: list[_Curves], config: CurveConfig, quiet: bool
+    prepared: list[_Prepared], groups: list[_Curves], config: CurveConfig, quiet: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per-curve held-out MSE, sparsity and Σw for every (target, curve, K, method)."""
-    n_folds, n_targets = stats.n_folds, stats.n_targets
-    fits = [stats.training(f) for f in range(n_folds)] + [stats.total()]
-    centred = [m.centred() for m in fits]  # (G, B, q) per fit set; the last is all rows
-    held_out = [stats.fold(f).about(fits[f].s_mean, fits[f].h_mean) for f in range(n_folds)]
-    counts = stats.counts
+    """Per-curve held-out MSE, sparsity and Σw for every (data set, target, curve, K, method)."""
+    n_folds = config.folds
+    n_series = len(prepared) * prepared[0].centred[0][1].shape[1]  # data sets x targets
     n_curves = sum(len(g.orders) for g in groups)
-    shape = (n_targets, n_curves, config.k_max, len(config.methods))
+    shape = (len(prepared), prepared[0].centred[0][1].shape[1], n_curves, config.k_max, len(config.methods))
     mse = np.full(shape, np.nan)
     nonzero = np.full(shape, np.nan)
     weight_sum = np.full(shape, np.nan)
-    total_blocks = sum(_blocks(len(g.orders), n_targets, n_folds) for g in groups)
+    total_blocks = sum(len(list(_block_ranges(len(g.orders), n_series, n_folds))) for g in groups)
     bar = progress_bar(total=total_blocks, desc="curves", quiet=quiet)
     first = 0
     for group in groups:
-        for lo, hi in _block_ranges(len(group.orders), n_targets, n_folds):
+        for lo, hi in _block_ranges(len(group.orders), n_series, n_folds):
             orders = group.orders[lo:hi]
-            block = _evaluate_block(orders, centred, held_out, counts, config.methods)
+            block = _evaluate_block(orders, prepared, config.methods)
             steps = slice(None) if group.report_all_steps else slice(orders.shape[1] - 1, orders.shape[1])
             ks = slice(0, orders.shape[1]) if group.report_all_steps else steps
             for out, values in zip((mse, nonzero, weight_sum), block, strict=True):
-                out[:, first + lo : first + hi, ks, :] = values[:, :, steps, :]
+                out[:, :, first + lo : first + hi, ks, :] = values[:, :, :, steps, :]
             bar.update()
         first += len(group.orders)
     bar.close()
     return mse, nonzero, weight_sum
 
 
-def _blocks(n_curves: int, n_targets: int, n_folds: int) -> int:
-    return len(list(_block_ranges(n_curves, n_targets, n_folds)))
-
-
-def _block_ranges(n_curves: int, n_targets: int, n_folds: int):
-    by_memory = _PROBLEMS_PER_BLOCK // (n_targets * (n_folds + 1))
+def _block_ranges(n_curves: int, n_series: int, n_folds: int):
+    """Blocks of curves: small enough for memory, and about 20 of them so a progress bar moves."""
+    by_memory = _PROBLEMS_PER_BLOCK // (n_series * (n_folds + 1))
     per_block = max(1, min(by_memory, math.ceil(n_curves / _BLOCKS_FOR_PROGRESS)))
     for lo in range(0, n_curves, per_block):
         yield lo, min(n_curves, lo + per_block)
 
 
-def _evaluate_block(orders, centred, held_out, counts, methods):
-    """All methods for a block of curves: arrays (T, C, L, M) of MSE, non-zeros and Σw."""
-    n_folds = len(held_out)
-    n_targets = centred[0][1].shape[1]
+def _evaluate_block(orders, prepared: list[_Prepared], methods):
+    """All methods for a block of curves: arrays (data sets, T, C, L, M) of MSE, non-zeros and Σw."""
+    n_targets = prepared[0].centred[0][1].shape[1]
     n_curves, length = orders.shape
-    shape = (n_targets, n_curves, length, len(methods))
+    shape = (len(prepared), n_targets, n_curves, length, len(methods))
     mse, nonzero, weight_sum = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     for m, method in enumerate(methods):
         if method in _SOLVED:
-            sse, nnz, wsum = _solved_method(orders, centred, held_out, _SOLVED[method])
+            results = _solved_method(orders, prepared, _SOLVED[method])
         else:
-            sse, nnz, wsum = _closed_form_method(method, orders, centred, held_out)
-        mse[..., m] = np.mean([sse[f] / counts[f] for f in range(n_folds)], axis=0)
-        nonzero[..., m] = nnz
-        weight_sum[..., m] = wsum
+            results = [_closed_form_method(method, orders, p.centred, p.held_out) for p in prepared]
+        for i, (part, (sse, nnz, wsum)) in enumerate(zip(prepared, results, strict=True)):
+            mse[i, ..., m] = np.mean([sse[f] / part.counts[f] for f in range(len(part.counts))], axis=0)
+            nonzero[i, ..., m] = nnz
+            weight_sum[i, ..., m] = wsum
     return mse, nonzero, weight_sum
 
 
-def _solved_method(orders, centred, held_out, constraint):
-    """Held-out SSE per fold (F, T, C, L), and non-zeros and Σw of the all-rows fit (T, C, L)."""
-    n_folds = len(held_out)
+def _solved_method(orders, prepared: list[_Prepared], constraint):
+    """Per data set: held-out SSE per fold (F, T, C, L), and non-zeros and Σw of the all-rows fit (T, C, L).
+
+    One batch holds every (data set, fit set, target, curve) problem; problem p uses Gram
+    ``data set * (F + 1) + fit set`` and, for a training set, the held-out form of its fold.
+    """
+    n_folds = len(prepared[0].held_out)
     n_sets = n_folds + 1
-    n_targets = centred[0][1].shape[1]
+    n_targets = prepared[0].centred[0][1].shape[1]
     n_curves, length = orders.shape
-    grams = np.stack([g for g, _, _ in centred])
-    # problem index = ((set * T) + t) * C + c
-    sets, tgts, crvs = np.meshgrid(np.arange(n_sets), np.arange(n_targets), np.arange(n_curves), indexing="ij")
-    sets, tgts, crvs = sets.ravel(), tgts.ravel(), crvs.ravel()
-    rhs = np.stack([b.T for _, b, _ in centred])[sets, tgts]  # (P, K)
-    ev_grams = np.stack([e for e, _, _ in held_out])
-    ev_rhs = np.stack([e.T for _, e, _ in held_out] + [np.zeros_like(held_out[0][1].T)])[sets, tgts]
-    ev_const = np.stack([c for _, _, c in held_out] + [np.zeros_like(held_out[0][2])])[sets, tgts]
-    ev_of = np.where(sets < n_folds, sets, -1)
-    solution = solve_paths(grams, sets, rhs, orders[crvs], constraint, (ev_grams, ev_of, ev_rhs, ev_const))
-    value = solution.value.reshape(n_sets, n_targets, n_curves, length)
-    nnz = solution.nonzero.reshape(n_sets, n_targets, n_curves, length)[n_folds]
-    wsum = solution.weight_sum.reshape(n_sets, n_targets, n_curves, length)[n_folds]
-    return value[:n_folds], nnz, wsum
+    grams = np.stack([g for part in prepared for g, _, _ in part.centred])
+    ev_grams = np.stack([e for part in prepared for e, _, _ in part.held_out])
+    rhs_by_gram = np.stack([b.T for part in prepared for _, b, _ in part.centred])  # (D, T, K)
+    zeros_e = np.zeros_like(prepared[0].held_out[0][1].T)
+    zeros_c = np.zeros_like(prepared[0].held_out[0][2])
+    ev_rhs_by_gram = np.stack([e for part in prepared for e in [x[1].T for x in part.held_out] + [zeros_e]])
+    ev_const_by_gram = np.stack([c for part in prepared for c in [x[2] for x in part.held_out] + [zeros_c]])
+    data, sets, tgts, crvs = np.meshgrid(np.arange(len(prepared)), np.arange(n_sets), np.arange(n_targets),
+                                         np.arange(n_curves), indexing="ij")
+    data, sets, tgts, crvs = data.ravel(), sets.ravel(), tgts.ravel(), crvs.ravel()
+    gram_of = data * n_sets + sets
+    ev_of = np.where(sets < n_folds, data * n_folds + sets, -1)
+    evaluation = (ev_grams, ev_of, ev_rhs_by_gram[gram_of, tgts], ev_const_by_gram[gram_of, tgts])
+    solution = solve_paths(grams, gram_of, rhs_by_gram[gram_of, tgts], orders[crvs], constraint, evaluation)
+    shape = (len(prepared), n_sets, n_targets, n_curves, length)
+    value = solution.value.reshape(shape)
+    nnz = solution.nonzero.reshape(shape)[:, n_folds]
+    wsum = solution.weight_sum.reshape(shape)[:, n_folds]
+    return [(value[i, :n_folds], nnz[i], wsum[i]) for i in range(len(prepared))]
 
 
 def _closed_form_method(method, orders, centred, held_out):
