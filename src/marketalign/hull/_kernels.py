@@ -167,6 +167,14 @@ def _make_feasible(gram, rhs, simplex, inverse, m, slots, w, passive, z):
 
 
 @njit(cache=True, nogil=True)
+def _gradient(gram, rhs, w, slots, m, order, n_available, grad):
+    """grad[j] = (Gw − b)_j for the available variables, recomputed from the Gram matrix."""
+    for j in range(n_available):
+        var = order[j]
+        grad[var] = _price(gram, rhs, w, slots, m, 0.0, var)
+
+
+@njit(cache=True, nogil=True)
 def solve_one_path(gram, rhs, order, simplex, ev_gram, ev_rhs, ev_const, evaluate, sse, nnz, wsum, w):
     """Exact solutions for K = 1..len(order), adding ``order[K−1]`` at step K, warm-started.
 
@@ -174,15 +182,18 @@ def solve_one_path(gram, rhs, order, simplex, ev_gram, ev_rhs, ev_const, evaluat
     the sparsity threshold and Σw. Leaves the final solution in ``w``. Returns the largest relative KKT
     violation met at the end of any step (it stays below the stopping tolerances unless a variable had to
     be refused as numerically dependent).
+
+    The gradient of the available variables is recomputed from G whenever w changes, so a step whose new Bob
+    does not enter costs O(m) and every KKT test uses exact prices.
     """
     n_vars = rhs.shape[0]
     w[:] = 0.0
-    available = np.zeros(n_vars, np.bool_)
     passive = np.zeros(n_vars, np.bool_)
     refused = np.zeros(n_vars, np.bool_)
     slots = np.empty(n_vars, np.int64)
     inverse = np.zeros((n_vars + 1, n_vars + 1))
     z = np.empty(n_vars)
+    grad = np.zeros(n_vars)
     base = np.abs(gram).max() + np.abs(rhs).max()
     base = base if base > 0 else 1.0
     m = 0
@@ -191,7 +202,6 @@ def solve_one_path(gram, rhs, order, simplex, ev_gram, ev_rhs, ev_const, evaluat
     value = ev_const
     for step in range(order.shape[0]):
         newest = order[step]
-        available[newest] = True
         changed = step == 0
         if step == 0 and simplex:
             _border(gram, inverse, 0, slots, newest)
@@ -199,17 +209,19 @@ def solve_one_path(gram, rhs, order, simplex, ev_gram, ev_rhs, ev_const, evaluat
             passive[newest] = True
             w[newest] = 1.0
             nu = rhs[newest] - gram[newest, newest]
+        grad[newest] = _price(gram, rhs, w, slots, m, 0.0, newest)
         rebuilt = False
         for _ in range(10 * n_vars + 10):
             scale = _scale_of(w, slots, m, base)
             if not rebuilt:
                 drift = 0.0
                 for i in range(m):
-                    drift = max(drift, abs(_price(gram, rhs, w, slots, m, nu, slots[i])))
+                    drift = max(drift, abs(grad[slots[i]] + nu))
                 if drift > DRIFT_TOLERANCE * scale:
                     rebuilt = True
                     _rebuild(gram, inverse, m, slots)
                     m, nu = _make_feasible(gram, rhs, simplex, inverse, m, slots, w, passive, z)
+                    _gradient(gram, rhs, w, slots, m, order, step + 1, grad)
                     changed = True
                     continue
             best = -ENTER_TOLERANCE * scale
@@ -218,9 +230,8 @@ def solve_one_path(gram, rhs, order, simplex, ev_gram, ev_rhs, ev_const, evaluat
                 var = order[j]
                 if passive[var] or refused[var]:
                     continue
-                price = _price(gram, rhs, w, slots, m, nu, var)
-                if price < best:
-                    best = price
+                if grad[var] + nu < best:
+                    best = grad[var] + nu
                     enter = var
             if enter < 0:
                 break
@@ -230,16 +241,17 @@ def solve_one_path(gram, rhs, order, simplex, ev_gram, ev_rhs, ev_const, evaluat
             m += 1
             passive[enter] = True
             m, nu = _make_feasible(gram, rhs, simplex, inverse, m, slots, w, passive, z)
+            _gradient(gram, rhs, w, slots, m, order, step + 1, grad)
             changed = True
         else:
             raise RuntimeError("active-set outer loop did not terminate")
         scale = _scale_of(w, slots, m, base)
         for i in range(m):
-            worst = max(worst, abs(_price(gram, rhs, w, slots, m, nu, slots[i])) / scale)
+            worst = max(worst, abs(grad[slots[i]] + nu) / scale)
         for j in range(step + 1):
             var = order[j]
             if refused[var] and not passive[var]:
-                worst = max(worst, -_price(gram, rhs, w, slots, m, nu, var) / scale)
+                worst = max(worst, -(grad[var] + nu) / scale)
         if evaluate and changed:
             value = ev_const
             for i in range(m):
