@@ -196,17 +196,22 @@ def _empty_stats(s_chunk: np.ndarray, h_chunk: np.ndarray, folds: int) -> dict[s
 
 
 def _add_chunk(stats: dict[str, np.ndarray], s_chunk: np.ndarray, h_chunk: np.ndarray, labels: np.ndarray) -> None:
-    s_chunk = s_chunk - stats["s_shift"]
-    h_chunk = h_chunk - stats["h_shift"]
-    order = np.argsort(labels, kind="stable")
-    bounds = np.searchsorted(labels[order], np.arange(len(stats["counts"]) + 1))
-    for f in range(len(stats["counts"])):
-        rows = order[bounds[f] : bounds[f + 1]]
-        if rows.size == 0:
+    """Add one chunk: sort its rows by fold (one copy, small enough to stay in cache), shift them in place,
+    then accumulate each fold's contiguous block."""
+    folds = len(stats["counts"])
+    keys = labels.astype(np.uint8) if folds <= 256 else labels
+    order = np.argsort(keys, kind="stable")  # a radix sort for small integer keys
+    s_sorted = np.take(s_chunk, order, axis=0)
+    s_sorted -= stats["s_shift"]
+    h_sorted = np.take(h_chunk, order, axis=0)
+    h_sorted -= stats["h_shift"]
+    bounds = np.searchsorted(keys[order], np.arange(folds + 1))
+    for f in range(folds):
+        lo, hi = bounds[f], bounds[f + 1]
+        if hi == lo:
             continue
-        s_f = s_chunk[rows]
-        h_f = h_chunk[rows]
-        stats["counts"][f] += rows.size
+        s_f, h_f = s_sorted[lo:hi], h_sorted[lo:hi]
+        stats["counts"][f] += hi - lo
         stats["s_sum"][f] += s_f.sum(axis=0)
         stats["h_sum"][f] += h_f.sum(axis=0)
         stats["gram"][f] += s_f.T @ s_f
