@@ -22,13 +22,17 @@ def simplex_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """
     xc, yc = x - x.mean(0), y - y.mean()
     k = x.shape[1]
-    gram, rhs = xc.T @ xc, xc.T @ yc
+    norms = np.linalg.norm(xc, axis=0)
+    scale = np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1.0), 1.0)  # solve in unit-norm columns
+    xs = xc * scale
+    gram, rhs = xs.T @ xs, xs.T @ yc
     best, best_w = np.inf, None
     for size in range(1, k + 1):
         for support in itertools.combinations(range(k), size):
             p = list(support)
-            kkt = np.block([[gram[np.ix_(p, p)], np.ones((size, 1))], [np.ones((1, size)), np.zeros((1, 1))]])
-            sol = np.linalg.lstsq(kkt, np.r_[rhs[p], 1.0], rcond=None)[0][:size]
+            a = scale[p][:, None]  # sum w = 1 reads sum scale_i v_i = 1 in the scaled variables v = w / scale
+            kkt = np.block([[gram[np.ix_(p, p)], a], [a.T, np.zeros((1, 1))]])
+            sol = np.linalg.lstsq(kkt, np.r_[rhs[p], 1.0], rcond=None)[0][:size] * scale[p]
             if (sol < -1e-12).any():
                 continue
             w = np.zeros(k)

@@ -1,5 +1,7 @@
 """Exact NNLS / simplex solvers against independent oracles: scipy's NNLS on rows, support enumeration."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -8,7 +10,7 @@ from reference import nnls_rows, simplex_rows
 from scipy.optimize import nnls
 
 from marketalign import InputError
-from marketalign.hull.solvers import KKT_TOLERANCE, kkt_violation, solve_gram, solve_paths
+from marketalign.hull.solvers import KKT_TOLERANCE, NearDuplicateWarning, kkt_violation, solve_gram, solve_paths
 
 
 def _objective(gram, rhs, w):
@@ -29,6 +31,8 @@ def _problem(seed, n, k, kind):
     if kind == "offset":
         x += 1e4
         y += 3e4
+    if kind == "scales":  # Bobs on wildly different scales: every one must still be able to enter
+        x *= np.logspace(-6, 6, k)
     xc, yc = x - x.mean(0), y - y.mean()
     return x, y, xc.T @ xc, xc.T @ yc
 
@@ -37,7 +41,7 @@ problems = st.tuples(
     st.integers(0, 2**31 - 1),
     st.integers(2, 40),
     st.integers(1, 7),
-    st.sampled_from(["plain", "duplicated", "collinear", "constant", "offset"]),
+    st.sampled_from(["plain", "duplicated", "collinear", "constant", "offset", "scales"]),
 )
 
 
@@ -74,6 +78,24 @@ def test_simplex_is_not_normalised_nnls():
     w_simplex = solve_gram(gram, rhs, "simplex")
     normalised = w_nnls / w_nnls.sum()
     assert _objective(gram, rhs, w_simplex) < _objective(gram, rhs, normalised) - 1e-6
+
+
+@pytest.mark.parametrize("distance", [1e-5, 1e-6, 1e-7, 1e-9])
+def test_near_duplicate_bobs_keep_the_objective_optimal(distance):
+    rng = np.random.default_rng(8)
+    base = rng.normal(size=(400, 4))
+    y = base @ [0.5, 0.3, 0.2, 0.0] + 0.1 * rng.normal(size=400)
+    x = np.column_stack([base, base[:, 1] + distance * rng.normal(size=400)])
+    xc, yc = x - x.mean(0), y - y.mean()
+    gram, rhs = xc.T @ xc, xc.T @ yc
+    for order in ([4, 0, 1, 2, 3], [0, 1, 2, 3, 4]):
+        for constraint, oracle in (("nonneg", nnls_rows(x, y)), ("simplex", simplex_rows(x, y))):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", NearDuplicateWarning)
+                result = solve_paths(gram[None], [0], rhs[None], np.array([order]), constraint)
+            best = _objective(gram, rhs, oracle)
+            assert _objective(gram, rhs, result.final[0]) <= best + 1e-8 * abs(best)  # the issue's tolerance
+            assert result.kkt[0] <= KKT_TOLERANCE
 
 
 def test_more_bobs_than_rows():

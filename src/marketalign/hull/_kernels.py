@@ -1,14 +1,18 @@
 """Compiled inner loops of the active-set solver (numba): one problem's path over K, and many in parallel.
 
 The algorithm is Lawson–Hanson on the Gram matrix (Bro & de Jong, 1997). Each problem keeps the inverse of
-the Gram block of its passive set in *slot* order (slots 0..m−1 hold the passive variables); adding a
-variable borders that inverse (a rank-one update), dropping one is a rank-one downdate followed by moving
-the last slot into the freed one. Prices and stationarity are always computed from the Gram matrix itself,
-so the stopping test is the KKT test, whatever rounding the updates accumulate; an inverse whose
-stationarity error drifts is rebuilt from scratch.
+its *system matrix* in slot order: for NNLS the Gram block G_PP of the passive set; for the simplex the
+bordered KKT matrix [[0, a_P'], [a_P, G_PP]], whose leading row and column hold the constraint a'w = c (it is
+invertible even when G_PP is not, e.g. for collinear Bobs on different scales or a constant Bob). Adding a
+variable borders that inverse (a rank-one update); dropping one is a downdate followed by moving the last slot
+into the freed one. Every passive solve is refined against G itself, and prices and stationarity are always
+computed from G, so the stopping test is the KKT test whatever rounding the updates accumulate; an inverse
+whose stationarity error drifts is rebuilt from scratch.
 
-For the simplex the caller passes G + α11' (α > 0): on the simplex the objective only changes by a constant,
-every price g_i + ν is unchanged, and passive blocks holding a constant Bob stay invertible.
+The caller passes the problem in diagonally scaled variables w'_i = w_i / d_i, d_i = 1/√G_ii, so that the
+scaled Gram has a unit diagonal and every relative tolerance means the same for every Bob whatever its scale;
+the simplex Σw = 1 then reads a'w' = c with a = d / max(d) and c = 1 / max(d). Recorded weights are unscaled
+(w = d·w').
 """
 
 from __future__ import annotations
@@ -18,152 +22,145 @@ from numba import njit, prange
 
 ENTER_TOLERANCE = 1e-12  # relative price below which a variable enters
 DRIFT_TOLERANCE = 1e-11  # relative stationarity error that triggers a fresh inverse
-PIVOT_TOLERANCE = 1e-10  # relative Schur complement below which a variable lies in the passive span
+PIVOT_TOLERANCE = 1e-14  # relative Schur complement below which a variable lies in the passive span
+REFINEMENT_STEPS = 8  # iterative refinement of each passive solve against G ...
+REFINE_BELOW = 1e-4  # ... once a Schur complement this small has entered (an ill-conditioned passive block)
 WEIGHT_THRESHOLD = 1e-6  # a weight counts as non-zero above this (Figure 2's sparsity threshold)
 
 
 @njit(cache=True, nogil=True)
-def _passive_minimiser(inverse, m, slots, rhs, simplex, z):
-    """z[:m] = argmin on the passive set (with Σz = 1 for the simplex); returns the multiplier ν."""
-    for i in range(m):
-        acc = 0.0
-        for j in range(m):
-            acc += inverse[i, j] * rhs[slots[j]]
-        z[i] = acc
-    if not simplex:
-        return 0.0
-    total_z = 0.0
-    total_v = 0.0
-    v = np.empty(m)
-    for i in range(m):
-        acc = 0.0
-        for j in range(m):
-            acc += inverse[i, j]
-        v[i] = acc
-        total_z += z[i]
-        total_v += acc
-    nu = (total_z - 1.0) / total_v
-    for i in range(m):
-        z[i] -= nu * v[i]
-    return nu
+def _system_entry(gram, a, slots, off, r, var):
+    """Entry (r, var) of the system matrix: the constraint row a for r < off, else the Gram row of slot r."""
+    return a[var] if r < off else gram[slots[r - off], var]
 
 
 @njit(cache=True, nogil=True)
-def _border(gram, inverse, m, slots, var):
-    """Add ``var`` in slot m by bordering the inverse; False if it lies (numerically) in the passive span."""
-    u = np.empty(m)
-    mu = np.empty(m)
+def _solve_system(gram, a, c, rhs, inverse, m, slots, off, refine, x):
+    """x[:off+m] solves the system [ν; z] = [c; b_P] (NNLS: z = b_P) through the inverse, refined against G
+    when ``refine`` (the passive block may be ill-conditioned)."""
+    n = off + m
+    target = np.empty(n)
+    residual = np.empty(n)
+    if off:
+        target[0] = c
     for i in range(m):
-        u[i] = gram[slots[i], var]
-    for i in range(m):
+        target[off + i] = rhs[slots[i]]
+    for i in range(n):
         acc = 0.0
-        for j in range(m):
+        for j in range(n):
+            acc += inverse[i, j] * target[j]
+        x[i] = acc
+    if not refine:
+        return
+    size = 0.0
+    for i in range(n):
+        size = max(size, abs(target[i]))
+    previous = np.inf
+    for _ in range(REFINEMENT_STEPS):
+        worst = 0.0
+        for i in range(n):
+            acc = target[i]
+            for j in range(n):
+                var_j = slots[j - off] if j >= off else -1
+                if i < off:  # constraint row: a'z
+                    if var_j >= 0:
+                        acc -= a[var_j] * x[j]
+                elif var_j < 0:  # Gram row, constraint column: a_i ν
+                    acc -= a[slots[i - off]] * x[j]
+                else:
+                    acc -= gram[slots[i - off], var_j] * x[j]
+            residual[i] = acc
+            worst = max(worst, abs(acc))
+        if worst <= 1e-15 * max(size, 1e-300) or worst >= 0.5 * previous:
+            break
+        previous = worst
+        for i in range(n):
+            acc = 0.0
+            for j in range(n):
+                acc += inverse[i, j] * residual[j]
+            x[i] += acc
+
+
+@njit(cache=True, nogil=True)
+def _border(gram, a, inverse, m, slots, off, var):
+    """Add ``var`` in slot m by bordering the inverse and return its relative Schur complement (how far it
+    lies from the span of the passive set); −1 if it lies in that span numerically (then nothing changes)."""
+    n = off + m
+    u = np.empty(n)
+    mu = np.empty(n)
+    for r in range(n):
+        u[r] = _system_entry(gram, a, slots, off, r, var)
+    for i in range(n):
+        acc = 0.0
+        for j in range(n):
             acc += inverse[i, j] * u[j]
         mu[i] = acc
     d = gram[var, var]
     schur = d
-    for i in range(m):
+    for i in range(n):
         schur -= u[i] * mu[i]
-    if not schur > PIVOT_TOLERANCE * max(d, 1e-300):
-        return False
+    reference = d + (a[var] ** 2 * abs(inverse[0, 0]) if off else 0.0)
+    ratio = schur / max(reference, 1e-300)
+    if not ratio > PIVOT_TOLERANCE:
+        return -1.0
     inv_schur = 1.0 / schur
-    for i in range(m):
+    for i in range(n):
         f = mu[i] * inv_schur
-        for j in range(m):
+        for j in range(n):
             inverse[i, j] += f * mu[j]
-        inverse[i, m] = -f
-        inverse[m, i] = -f
-    inverse[m, m] = inv_schur
+        inverse[i, n] = -f
+        inverse[n, i] = -f
+    inverse[n, n] = inv_schur
     slots[m] = var
-    return True
+    return ratio
 
 
 @njit(cache=True, nogil=True)
-def _unborder(inverse, m, slots, position):
-    """Drop the variable in ``position`` (downdate), then move the last slot into it."""
-    column = inverse[:m, position].copy()
-    pivot = column[position]
-    for i in range(m):
+def _unborder(inverse, m, slots, off, position):
+    """Drop the variable in slot ``position`` (downdate), then move the last slot into it."""
+    n = off + m
+    row = off + position
+    column = inverse[:n, row].copy()
+    pivot = column[row]
+    for i in range(n):
         f = column[i] / pivot
-        for j in range(m):
+        for j in range(n):
             inverse[i, j] -= f * column[j]
-    last = m - 1
-    if position != last:
-        for j in range(m):
-            inverse[position, j] = inverse[last, j]
-        for i in range(m):
-            inverse[i, position] = inverse[i, last]
-        slots[position] = slots[last]
-    for j in range(m):
+    last = n - 1
+    if row != last:
+        for j in range(n):
+            inverse[row, j] = inverse[last, j]
+        for i in range(n):
+            inverse[i, row] = inverse[i, last]
+        slots[position] = slots[m - 1]
+    for j in range(n):
         inverse[last, j] = 0.0
         inverse[j, last] = 0.0
 
 
 @njit(cache=True, nogil=True)
-def _rebuild(gram, inverse, m, slots):
-    """Recompute the passive-block inverse from the Gram matrix."""
-    block = np.empty((m, m))
-    for i in range(m):
-        for j in range(m):
-            block[i, j] = gram[slots[i], slots[j]]
-    inverse[:m, :m] = np.linalg.pinv(block)
+def _rebuild(gram, a, inverse, m, slots, off):
+    """Recompute the inverse of the system matrix from G (and a)."""
+    n = off + m
+    block = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            if i >= off and j >= off:
+                block[i, j] = gram[slots[i - off], slots[j - off]]
+            elif i >= off:
+                block[i, j] = a[slots[i - off]]
+            elif j >= off:
+                block[i, j] = a[slots[j - off]]
+    inverse[:n, :n] = np.linalg.pinv(block)
 
 
 @njit(cache=True, nogil=True)
-def _price(gram, rhs, w, slots, m, nu, var):
-    """Reduced cost (Gw − b)_var + ν."""
-    g = nu - rhs[var]
+def _gradient_entry(gram, rhs, w, slots, m, var):
+    """(Gw − b)_var over the passive set."""
+    g = -rhs[var]
     for i in range(m):
         g += gram[var, slots[i]] * w[slots[i]]
     return g
-
-
-@njit(cache=True, nogil=True)
-def _scale_of(w, slots, m, base):
-    total = 0.0
-    for i in range(m):
-        total += abs(w[slots[i]])
-    return base * max(1.0, total)
-
-
-@njit(cache=True, nogil=True)
-def _make_feasible(gram, rhs, simplex, inverse, m, slots, w, passive, z):
-    """Lawson–Hanson inner loop from a feasible w; returns (m, ν) once the passive minimiser is feasible."""
-    n_vars = rhs.shape[0]
-    for _ in range(n_vars + 2):
-        nu = _passive_minimiser(inverse, m, slots, rhs, simplex, z)
-        alpha = 2.0
-        hit = -1
-        for i in range(m):
-            if z[i] <= 0.0:
-                wi = w[slots[i]]
-                ratio = wi / (wi - z[i])
-                if ratio < alpha:
-                    alpha = ratio
-                    hit = i
-        if hit < 0:
-            for i in range(m):
-                w[slots[i]] = z[i]
-            return m, nu
-        alpha = min(max(alpha, 0.0), 1.0)
-        for i in range(m):
-            v = slots[i]
-            w[v] += alpha * (z[i] - w[v])
-        w[slots[hit]] = 0.0
-        for i in range(m - 1, -1, -1):  # downward, so compaction never skips a slot
-            v = slots[i]
-            if w[v] <= 0.0:
-                w[v] = 0.0
-                passive[v] = False
-                _unborder(inverse, m, slots, i)
-                m -= 1
-        if simplex:
-            total = 0.0
-            for i in range(m):
-                total += w[slots[i]]
-            for i in range(m):
-                w[slots[i]] /= total
-    raise RuntimeError("active-set inner loop did not terminate")
 
 
 @njit(cache=True, nogil=True)
@@ -171,112 +168,195 @@ def _gradient(gram, rhs, w, slots, m, order, n_available, grad):
     """grad[j] = (Gw − b)_j for the available variables, recomputed from the Gram matrix."""
     for j in range(n_available):
         var = order[j]
-        grad[var] = _price(gram, rhs, w, slots, m, 0.0, var)
+        grad[var] = _gradient_entry(gram, rhs, w, slots, m, var)
 
 
 @njit(cache=True, nogil=True)
-def solve_one_path(gram, rhs, order, simplex, ev_gram, ev_rhs, ev_const, evaluate, sse, nnz, wsum, w):
+def _tolerance_scale(w, slots, m, base):
+    total = 0.0
+    for i in range(m):
+        total += abs(w[slots[i]])
+    return base * max(1.0, total)
+
+
+@njit(cache=True, nogil=True)
+def _make_feasible(gram, rhs, a, c, off, refine, inverse, m, slots, w, passive, x):
+    """Lawson–Hanson inner loop from a feasible w; returns (m, ν) once the passive minimiser is feasible."""
+    n_vars = rhs.shape[0]
+    for _ in range(n_vars + 2):
+        _solve_system(gram, a, c, rhs, inverse, m, slots, off, refine, x)
+        nu = x[0] if off else 0.0
+        alpha = 2.0
+        hit = -1
+        for i in range(m):
+            zi = x[off + i]
+            if zi <= 0.0:
+                wi = w[slots[i]]
+                ratio = wi / (wi - zi)
+                if ratio < alpha:
+                    alpha = ratio
+                    hit = i
+        if hit < 0:
+            for i in range(m):
+                w[slots[i]] = x[off + i]
+            return m, nu
+        alpha = min(max(alpha, 0.0), 1.0)
+        for i in range(m):
+            v = slots[i]
+            w[v] += alpha * (x[off + i] - w[v])
+        w[slots[hit]] = 0.0
+        for i in range(m - 1, -1, -1):  # downward, so compaction never skips a slot
+            v = slots[i]
+            if w[v] <= 0.0:
+                w[v] = 0.0
+                passive[v] = False
+                _unborder(inverse, m, slots, off, i)
+                m -= 1
+        if off:  # restore a'w = c exactly after the drops
+            total = 0.0
+            for i in range(m):
+                total += a[slots[i]] * w[slots[i]]
+            for i in range(m):
+                w[slots[i]] *= c / total
+    raise RuntimeError("active-set inner loop did not terminate")
+
+
+@njit(cache=True, nogil=True)
+def _start_at_vertex(gram, a, c, inverse, slots, var, w, passive):
+    """Simplex start: all weight on ``var``; the 2x2 system [[0, a], [a, G]] inverted in closed form."""
+    inverse[0, 0] = -gram[var, var] / a[var] ** 2
+    inverse[0, 1] = 1.0 / a[var]
+    inverse[1, 0] = 1.0 / a[var]
+    inverse[1, 1] = 0.0
+    slots[0] = var
+    passive[var] = True
+    w[var] = c / a[var]
+
+
+@njit(cache=True, nogil=True)
+def solve_one_path(gram, rhs, scale, order, simplex, ev_gram, ev_rhs, ev_const, evaluate, sse, nnz, wsum, w, kkt):
     """Exact solutions for K = 1..len(order), adding ``order[K−1]`` at step K, warm-started.
 
-    At every K, records the evaluation ``w'E w − 2e'w + c`` (if ``evaluate``), the number of weights above
-    the sparsity threshold and Σw. Leaves the final solution in ``w``. Returns the largest relative KKT
-    violation met at the end of any step (it stays below the stopping tolerances unless a variable had to
-    be refused as numerically dependent).
+    ``gram``/``rhs`` are in scaled variables with column scales ``scale`` (see the module docstring). At every
+    K, records the evaluation ``w'E w − 2e'w + c`` of the unscaled weights (if ``evaluate``), the number of
+    weights above the sparsity threshold and Σw. Leaves the final unscaled solution in ``w``. ``kkt`` receives
+    the largest relative KKT violation met at the end of any step over the variables the solver could use,
+    and the largest over variables it refused as numerically dependent on the passive set (near-duplicates of
+    a combination of other Bobs).
 
-    The gradient of the available variables is recomputed from G whenever w changes, so a step whose new Bob
-    does not enter costs O(m) and every KKT test uses exact prices.
+    The gradient of the available variables is recomputed from G whenever the weights change, so a step whose
+    new Bob does not enter costs O(m) and every KKT test uses exact prices.
     """
     n_vars = rhs.shape[0]
-    w[:] = 0.0
+    off = 1 if simplex else 0
+    top = scale.max()
+    a = scale / top
+    c = 1.0 / top
+    ws = np.zeros(n_vars)  # scaled weights
     passive = np.zeros(n_vars, np.bool_)
     refused = np.zeros(n_vars, np.bool_)
     slots = np.empty(n_vars, np.int64)
-    inverse = np.zeros((n_vars + 1, n_vars + 1))
-    z = np.empty(n_vars)
+    inverse = np.zeros((n_vars + 2, n_vars + 2))
+    x = np.empty(n_vars + 1)
     grad = np.zeros(n_vars)
     base = np.abs(gram).max() + np.abs(rhs).max()
     base = base if base > 0 else 1.0
     m = 0
     nu = 0.0
     worst = 0.0
+    worst_refused = 0.0
+    conditioning = 1.0  # smallest relative Schur complement met since the inverse was last rebuilt
     value = ev_const
     for step in range(order.shape[0]):
         newest = order[step]
         changed = step == 0
         if step == 0 and simplex:
-            _border(gram, inverse, 0, slots, newest)
+            _start_at_vertex(gram, a, c, inverse, slots, newest, ws, passive)
             m = 1
-            passive[newest] = True
-            w[newest] = 1.0
-            nu = rhs[newest] - gram[newest, newest]
-        grad[newest] = _price(gram, rhs, w, slots, m, 0.0, newest)
+            nu = (rhs[newest] - gram[newest, newest] * ws[newest]) / a[newest]
+        grad[newest] = _gradient_entry(gram, rhs, ws, slots, m, newest)
         rebuilt = False
         for _ in range(10 * n_vars + 10):
-            scale = _scale_of(w, slots, m, base)
+            tol = _tolerance_scale(ws, slots, m, base)
             if not rebuilt:
                 drift = 0.0
                 for i in range(m):
-                    drift = max(drift, abs(grad[slots[i]] + nu))
-                if drift > DRIFT_TOLERANCE * scale:
+                    drift = max(drift, abs(grad[slots[i]] + nu * a[slots[i]]))
+                if drift > DRIFT_TOLERANCE * tol:
                     rebuilt = True
-                    _rebuild(gram, inverse, m, slots)
-                    m, nu = _make_feasible(gram, rhs, simplex, inverse, m, slots, w, passive, z)
-                    _gradient(gram, rhs, w, slots, m, order, step + 1, grad)
+                    _rebuild(gram, a, inverse, m, slots, off)
+                    m, nu = _make_feasible(gram, rhs, a, c, off, True, inverse, m, slots, ws, passive, x)
+                    _gradient(gram, rhs, ws, slots, m, order, step + 1, grad)
                     changed = True
                     continue
-            best = -ENTER_TOLERANCE * scale
+            best = -ENTER_TOLERANCE * tol
             enter = -1
             for j in range(step + 1):
                 var = order[j]
                 if passive[var] or refused[var]:
                     continue
-                if grad[var] + nu < best:
-                    best = grad[var] + nu
+                price = grad[var] + nu * a[var]
+                if price < best:
+                    best = price
                     enter = var
             if enter < 0:
                 break
-            if not _border(gram, inverse, m, slots, enter):
+            ratio = _border(gram, a, inverse, m, slots, off, enter)
+            if ratio < 0.0:
                 refused[enter] = True
                 continue
+            conditioning = min(conditioning, ratio)
             m += 1
             passive[enter] = True
-            m, nu = _make_feasible(gram, rhs, simplex, inverse, m, slots, w, passive, z)
-            _gradient(gram, rhs, w, slots, m, order, step + 1, grad)
+            refine = conditioning < REFINE_BELOW
+            m, nu = _make_feasible(gram, rhs, a, c, off, refine, inverse, m, slots, ws, passive, x)
+            _gradient(gram, rhs, ws, slots, m, order, step + 1, grad)
             changed = True
         else:
             raise RuntimeError("active-set outer loop did not terminate")
-        scale = _scale_of(w, slots, m, base)
+        tol = _tolerance_scale(ws, slots, m, base)
         for i in range(m):
-            worst = max(worst, abs(grad[slots[i]] + nu) / scale)
+            worst = max(worst, abs(grad[slots[i]] + nu * a[slots[i]]) / tol)
         for j in range(step + 1):
             var = order[j]
-            if refused[var] and not passive[var]:
-                worst = max(worst, -(grad[var] + nu) / scale)
+            if not passive[var]:
+                violation = -(grad[var] + nu * a[var]) / tol
+                if refused[var]:
+                    worst_refused = max(worst_refused, violation)
+                else:
+                    worst = max(worst, violation)
         if evaluate and changed:
             value = ev_const
             for i in range(m):
-                a = slots[i]
-                value -= 2.0 * ev_rhs[a] * w[a]
+                p = slots[i]
+                wp = scale[p] * ws[p]
+                value -= 2.0 * ev_rhs[p] * wp
                 for j in range(m):
-                    value += w[a] * ev_gram[a, slots[j]] * w[slots[j]]
+                    q = slots[j]
+                    value += wp * ev_gram[p, q] * scale[q] * ws[q]
         count = 0
         total = 0.0
         for i in range(m):
-            if w[slots[i]] > WEIGHT_THRESHOLD:
+            weight = scale[slots[i]] * ws[slots[i]]
+            if weight > WEIGHT_THRESHOLD:
                 count += 1
-            total += w[slots[i]]
+            total += weight
         sse[step] = value
         nnz[step] = count
         wsum[step] = total
-    return worst
+    for i in range(n_vars):
+        w[i] = scale[i] * ws[i]
+    kkt[0] = worst
+    kkt[1] = worst_refused
 
 
 @njit(cache=True, parallel=True)
-def solve_paths(grams, gram_of, rhs, orders, simplex, ev_grams, ev_of, ev_rhs, ev_const, sse, nnz, wsum, w, kkt):
+def solve_paths(grams, scales, gram_of, rhs, orders, simplex, ev_grams, ev_of, ev_rhs, ev_const, sse, nnz, wsum, w,
+                kkt):
     """:func:`solve_one_path` for every problem p (in parallel); ``ev_of[p] < 0`` skips the evaluation."""
     for p in prange(rhs.shape[0]):
         e = max(ev_of[p], 0)
-        kkt[p] = solve_one_path(
-            grams[gram_of[p]], rhs[p], orders[p], simplex, ev_grams[e], ev_rhs[p], ev_const[p], ev_of[p] >= 0,
-            sse[p], nnz[p], wsum[p], w[p],
+        solve_one_path(
+            grams[gram_of[p]], rhs[p], scales[gram_of[p]], orders[p], simplex, ev_grams[e], ev_rhs[p], ev_const[p],
+            ev_of[p] >= 0, sse[p], nnz[p], wsum[p], w[p], kkt[p],
         )

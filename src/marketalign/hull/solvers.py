@@ -14,6 +14,7 @@ K cost little more than one fit. The compiled loops live in :mod:`marketalign.hu
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -27,24 +28,36 @@ CONSTRAINTS: tuple[str, ...] = ("nonneg", "simplex")
 KKT_TOLERANCE = 1e-9  # relative; see kkt_violation
 
 
+def column_scales(grams: np.ndarray) -> np.ndarray:
+    """d_i = 1/√G_ii per Gram matrix (1 for a constant Bob), so that D G D has a unit diagonal."""
+    diag = np.diagonal(np.asarray(grams, dtype=float), axis1=-2, axis2=-1)
+    with np.errstate(divide="ignore"):
+        return np.where(diag > 0, 1.0 / np.sqrt(diag), 1.0)
+
+
 def kkt_violation(gram: np.ndarray, rhs: np.ndarray, w: np.ndarray, constraint: Constraint) -> float:
     """Largest relative violation of the KKT conditions of ``min ½w'Gw − b'w`` at ``w``.
 
     Conditions: primal feasibility (w ≥ 0, and Σw = 1 for the simplex); with g = Gw − b and ν the simplex
     multiplier (ν = 0 for NNLS): stationarity g_i + ν = 0 where w_i > 0, dual feasibility g_i + ν ≥ 0 where
-    w_i = 0. Violations are divided by (max|G| + max|b|)·max(1, ‖w‖₁), the size of the terms in g.
+    w_i = 0. Measured in diagonally scaled variables (unit-diagonal Gram, so every Bob counts alike, whatever
+    its scale) and divided by (max|G'| + max|b'|)·max(1, ‖w'‖₁), the size of the terms in the scaled gradient.
     """
     gram, rhs, w = (np.asarray(a, dtype=float) for a in (gram, rhs, w))
+    d = column_scales(gram)
     grad = gram @ w - rhs
     positive = w > 0
     nu = 0.0
-    if constraint == "simplex":
-        nu = -float(np.mean(grad[positive])) if positive.any() else -float(grad.min())
-    price = grad + nu
-    scale = (np.abs(gram).max(initial=0.0) + np.abs(rhs).max(initial=0.0)) * max(1.0, np.abs(w).sum())
+    if constraint == "simplex":  # least-squares multiplier of the scaled stationarity d_i (g_i + ν) = 0 on w > 0
+        nu = -float(np.sum(d[positive] ** 2 * grad[positive]) / np.sum(d[positive] ** 2)) if positive.any() else 0.0
+    price = d * (grad + nu)  # the scaled prices
+    scaled_w = w / d
+    scale = (np.abs(gram * np.outer(d, d)).max(initial=0.0) + np.abs(d * rhs).max(initial=0.0)) * max(
+        1.0, np.abs(scaled_w).sum()
+    )
     scale = scale if scale > 0 else 1.0
     violations = [
-        max(0.0, -float(w.min(initial=0.0))) * scale,
+        max(0.0, -float(scaled_w.min(initial=0.0))) * scale,
         float(np.abs(price[positive]).max(initial=0.0)),
         max(0.0, -float(price[~positive].min(initial=0.0))),
     ]
@@ -53,13 +66,18 @@ def kkt_violation(gram: np.ndarray, rhs: np.ndarray, w: np.ndarray, constraint: 
     return max(violations) / scale
 
 
+class NearDuplicateWarning(UserWarning):
+    """Some Bob is numerically a combination of others; it was left out where it could not help."""
+
+
 @dataclass(frozen=True)
 class PathSolutions:
     """What :func:`solve_paths` records for problem p at step K (arrays indexed [p, K − 1]).
 
     ``value``: the evaluation form w'Ew − 2e'w + c at the solution (e.g. a held-out sum of squared errors);
     ``nonzero``: number of weights above 1e-6; ``weight_sum``: Σw. ``final``: the solutions at K_max (P, K).
-    ``kkt``: per problem, the largest relative KKT violation met along the path.
+    ``kkt``: per problem, the largest relative KKT violation met along the path; ``dependent``: the largest
+    one at Bobs left out because they are numerically a combination of the Bobs in use (near-duplicates).
     """
 
     value: np.ndarray
@@ -67,15 +85,7 @@ class PathSolutions:
     weight_sum: np.ndarray
     final: np.ndarray
     kkt: np.ndarray
-
-
-def shifted_grams(grams: np.ndarray, constraint: Constraint) -> np.ndarray:
-    """The Gram matrices the kernel works on: G itself for NNLS, G + α11' (α = max|G|) for the simplex."""
-    grams = np.asarray(grams, dtype=float)
-    if constraint == "nonneg":
-        return grams
-    size = np.abs(grams).reshape(len(grams), -1).max(axis=1)
-    return grams + np.where(size > 0, size, 1.0)[:, None, None]
+    dependent: np.ndarray
 
 
 def solve_paths(
@@ -92,13 +102,19 @@ def solve_paths(
     over the variables ``orders[p, :K]`` (the first K Bobs of its ordering). ``evaluation`` =
     (E (D', K, K), eval_of (P,), e (P, K), c (P,)) gives the quadratic form recorded at each K
     (``eval_of[p] < 0``: none). Problems run in parallel across cores.
+
+    Bobs that are numerically a combination of the Bobs already in use (their Schur complement is below 1e-14
+    of their norm) are left out at that step; a warning says how often that mattered.
     """
     if constraint not in CONSTRAINTS:
         raise InputError(f"constraint must be one of {CONSTRAINTS}; got {constraint!r}.")
+    grams = np.asarray(grams, dtype=float)
     gram_of = np.ascontiguousarray(gram_of, dtype=np.int64)
-    rhs = np.ascontiguousarray(rhs, dtype=float)
     orders = np.ascontiguousarray(orders, dtype=np.int64)
     n_problems, k_max = orders.shape
+    scales = column_scales(grams)
+    scaled = grams * scales[:, :, None] * scales[:, None, :]
+    rhs = np.ascontiguousarray(np.asarray(rhs, dtype=float) * scales[gram_of])
     if evaluation is None:
         ev_grams = np.zeros((1, 1, 1))
         ev_of = np.full(n_problems, -1, dtype=np.int64)
@@ -114,18 +130,28 @@ def solve_paths(
     nonzero = np.zeros((n_problems, k_max), dtype=np.int64)
     weight_sum = np.zeros((n_problems, k_max))
     final = np.zeros(rhs.shape)
-    kkt = np.zeros(n_problems)
+    kkt = np.zeros((n_problems, 2))
     _kernels.solve_paths(
-        np.ascontiguousarray(shifted_grams(grams, constraint)), gram_of, rhs, orders, constraint == "simplex",
+        np.ascontiguousarray(scaled), np.ascontiguousarray(scales), gram_of, rhs, orders, constraint == "simplex",
         ev_grams, ev_of, ev_rhs, ev_const, value, nonzero, weight_sum, final, kkt,
     )
-    worst = float(kkt.max(initial=0.0))
+    worst = float(kkt[:, 0].max(initial=0.0))
     if worst > KKT_TOLERANCE:
         raise RuntimeError(
             f"the active-set solver stopped with a relative KKT violation of {worst:.3g} (problem "
-            f"{int(kkt.argmax())}); the Gram matrix is too ill-conditioned for an exact answer."
+            f"{int(kkt[:, 0].argmax())}); please report this data set."
         )
-    return PathSolutions(value=value, nonzero=nonzero, weight_sum=weight_sum, final=final, kkt=kkt)
+    dependent = kkt[:, 1]
+    if (dependent > KKT_TOLERANCE).any():
+        warnings.warn(
+            f"{int((dependent > KKT_TOLERANCE).sum())} of {n_problems} fits left out a Bob that is numerically a "
+            "combination of the Bobs in use (a near-duplicate); their objective is optimal to rounding, but "
+            "consider dropping duplicated Bobs.",
+            NearDuplicateWarning,
+            stacklevel=2,
+        )
+    return PathSolutions(value=value, nonzero=nonzero, weight_sum=weight_sum, final=final, kkt=kkt[:, 0],
+                         dependent=dependent)
 
 
 def solve_gram(gram: np.ndarray, rhs: np.ndarray, constraint: Constraint = "nonneg") -> np.ndarray:
