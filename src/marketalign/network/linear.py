@@ -14,14 +14,21 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import cho_factor, cho_solve
 
 from marketalign.errors import InputError
 from marketalign.network.moments import Moments
 from marketalign.network.network import Network
 
-_ZERO_VARIANCE = 1e-13  # a regressor whose variance is below this share of its rounding scale is constant
-_RANK_TOL = 1e-12  # eigenvalues of the unit-diagonal Gram matrix below this share of the largest are dropped
+# Numerical rules (see docs/network.md): a feature whose variance is below _CONSTANT_FEATURE of its raw
+# second moment is constant; feature-correlation eigenvalues below _FEATURE_RANK_TOL of the top are dropped;
+# a regressor below _ZERO_REGRESSOR of its rounding scale, or a parent prediction below _SILENT_PARENT of the
+# size of Y's best linear predictor, is zero (its direction would be rounding noise); singular values of
+# unit-norm regressors below _RCOND of the largest are dropped.
+_CONSTANT_FEATURE = 1e-28
+_FEATURE_RANK_TOL = 1e-13
+_ZERO_REGRESSOR = 1e-12
+_SILENT_PARENT = 1e-10
+_RCOND = 1e-10
 
 
 @dataclass(frozen=True)
@@ -43,48 +50,61 @@ class LinearLearner:
 
 @dataclass(frozen=True)
 class _Design:
-    """The second moments one learner needs: regressor vectors live in R^p, Y's cross-moments in ``cross``."""
+    """A square root of the regressors' second moments: ``root`` (k x p) with rootᵀ root = Gram, and Y's
+    best linear predictor in the same coordinates (``target``). Least squares on (root B, target) is then the
+    projection of Y on the span of B's columns, with the conditioning of B itself, not of its Gram matrix."""
 
-    gram: np.ndarray
-    cross: np.ndarray
-    abs_gram: np.ndarray
+    root: np.ndarray
+    abs_root: np.ndarray
+    target: np.ndarray
 
 
 def _design(moments: Moments, intercept: bool) -> _Design:
-    cov = moments.cov
+    cov, mean = moments.cov, moments.mean
     if intercept:  # centred moments of x; the intercept is refitted from the means afterwards
         gram, cross = cov[:-1, :-1], cov[:-1, -1]
+        raw_diag = np.diag(gram) + mean[:-1] ** 2
     else:  # raw second moments of (1, x) and their products with y
-        raw = cov + np.outer(moments.mean, moments.mean)
+        raw = cov + np.outer(mean, mean)
         gram = np.empty((raw.shape[0], raw.shape[0]))
         gram[0, 0] = 1.0
-        gram[0, 1:] = gram[1:, 0] = moments.mean[:-1]
+        gram[0, 1:] = gram[1:, 0] = mean[:-1]
         gram[1:, 1:] = raw[:-1, :-1]
-        cross = np.concatenate([[moments.mean[-1]], raw[:-1, -1]])
-    return _Design(gram=gram, cross=cross, abs_gram=np.abs(gram))
+        cross = np.concatenate([[mean[-1]], raw[:-1, -1]])
+        raw_diag = np.diag(gram)
+    spread = np.sqrt(np.clip(np.diag(gram), 0.0, None))
+    live = spread**2 > _CONSTANT_FEATURE * raw_diag
+    root = np.zeros((0, gram.shape[0]))
+    target = np.zeros(0)
+    if live.any():
+        scale = spread[live]
+        eigval, eigvec = np.linalg.eigh(gram[np.ix_(live, live)] / np.outer(scale, scale))
+        keep = eigval > _FEATURE_RANK_TOL * eigval[-1]
+        eigval, eigvec = eigval[keep], eigvec[:, keep]
+        root = np.zeros((eigval.size, gram.shape[0]))
+        root[:, live] = (np.sqrt(eigval)[:, None] * eigvec.T) * scale
+        target = (eigvec.T @ (cross[live] / scale)) / np.sqrt(eigval)
+    return _Design(root=root, abs_root=np.abs(root), target=target)
 
 
-def _solve(design: _Design, basis: np.ndarray, ridge: float) -> np.ndarray:
-    """Coefficients a of the projection of Y on the span of the columns of ``basis`` (p x m)."""
-    gram_basis = design.gram @ basis
-    gram = basis.T @ gram_basis
-    target = basis.T @ design.cross
-    variance = np.diag(gram).copy()
-    rounding_scale = np.einsum("ij,ij->j", np.abs(basis), design.abs_gram @ np.abs(basis))
-    live = variance > _ZERO_VARIANCE * rounding_scale
+def _solve(design: _Design, basis: np.ndarray, n_own: int, ridge: float) -> np.ndarray:
+    """Coefficients a of the projection of Y on the span of the columns of ``basis`` (p x m), whose first
+    ``n_own`` columns are own features and the rest parents' predictions."""
+    vectors = design.root @ basis
+    size = np.linalg.norm(vectors, axis=0)
+    rounding_scale = np.linalg.norm(design.abs_root @ np.abs(basis), axis=0)
+    live = size > _ZERO_REGRESSOR * rounding_scale
+    live[n_own:] &= size[n_own:] > _SILENT_PARENT * np.linalg.norm(design.target)
     coef = np.zeros(basis.shape[1])
     if not live.any():
         return coef
-    scale = 1.0 / np.sqrt(variance[live])
-    unit_gram = gram[np.ix_(live, live)] * np.outer(scale, scale)
-    unit_target = target[live] * scale
-    if ridge > 0:
-        unit_coef = cho_solve(cho_factor(unit_gram + np.diag(ridge * scale**2)), unit_target)
-    else:
-        eigval, eigvec = np.linalg.eigh(unit_gram)
-        keep = eigval > _RANK_TOL * eigval[-1]
-        unit_coef = eigvec[:, keep] @ ((eigvec[:, keep].T @ unit_target) / eigval[keep])
-    coef[live] = unit_coef * scale
+    unit = vectors[:, live] / size[live]
+    target = design.target
+    if ridge > 0:  # ridge * ||a||^2 with a = unit coefficients / size: extra rows sqrt(ridge) / size
+        unit = np.vstack([unit, np.diag(np.sqrt(ridge) / size[live])])
+        target = np.concatenate([target, np.zeros(int(live.sum()))])
+    unit_coef = np.linalg.lstsq(unit, target, rcond=_RCOND)[0]
+    coef[live] = unit_coef / size[live]
     return coef
 
 
@@ -97,12 +117,14 @@ def _agent_basis(coef: np.ndarray, features: tuple[int, ...], parents: tuple[int
     return basis
 
 
-def _fit_one(design: _Design, moments: Moments, basis: np.ndarray, learner: LinearLearner) -> np.ndarray:
+def _fit_one(
+    design: _Design, moments: Moments, basis: np.ndarray, n_own: int, learner: LinearLearner
+) -> np.ndarray:
     if learner.intercept:
-        slopes = basis[1:] @ _solve(design, basis[1:], learner.ridge)
+        slopes = basis[1:] @ _solve(design, basis[1:], n_own, learner.ridge)
         offset = moments.mean[-1] - slopes @ moments.mean[:-1]
         return np.concatenate([[offset], slopes])
-    return basis @ _solve(design, basis, learner.ridge)
+    return basis @ _solve(design, basis, n_own, learner.ridge)
 
 
 def fit_linear_agents(network: Network, moments: Moments, learner: LinearLearner) -> np.ndarray:
@@ -111,7 +133,8 @@ def fit_linear_agents(network: Network, moments: Moments, learner: LinearLearner
     design = _design(moments, learner.intercept)
     coef = np.zeros((network.n_agents, network.n_features + 1))
     for agent, (features, parents) in enumerate(zip(network.features, network.parents, strict=True)):
-        coef[agent] = _fit_one(design, moments, _agent_basis(coef, features, parents), learner)
+        basis = _agent_basis(coef, features, parents)
+        coef[agent] = _fit_one(design, moments, basis, len(features), learner)
     return coef
 
 
@@ -120,7 +143,7 @@ def fit_all_features(moments: Moments, learner: LinearLearner) -> np.ndarray:
     d = moments.n_features
     basis = np.zeros((d + 1, d))
     basis[1:, :] = np.eye(d)
-    return _fit_one(_design(moments, learner.intercept), moments, basis, learner)
+    return _fit_one(_design(moments, learner.intercept), moments, basis, d, learner)
 
 
 def prediction_mse(coef: np.ndarray, moments: Moments) -> np.ndarray:
