@@ -15,7 +15,7 @@ from marketalign.network import allocations, build_network, coverage_window, gra
 def brute_force_window(features, d):
     n = len(features)
     for window in range(1, n + 1):
-        if all(set().union(*features[s:s + window]) == set(range(d)) for s in range(n - window + 1)):
+        if all(set().union(*features[s : s + window]) == set(range(d)) for s in range(n - window + 1)):
             return window
     return None
 
@@ -59,8 +59,13 @@ def test_depths_of_the_generators():
 @given(st.integers(0, 2**32 - 1))
 def test_generators_number_nodes_in_topological_order(seed):
     rng = np.random.default_rng(seed)
-    for graph in (graphs.random_dag(20, rng, edge_prob=0.3), graphs.random_dag(20, rng, in_degree=3),
-                  graphs.layered(3, 4, rng, 0.5), graphs.random_tree(15, rng), graphs.complete_dag(6)):
+    for graph in (
+        graphs.random_dag(20, rng, edge_prob=0.3),
+        graphs.random_dag(20, rng, in_degree=3),
+        graphs.layered(3, 4, rng, 0.5),
+        graphs.random_tree(15, rng),
+        graphs.complete_dag(6),
+    ):
         assert all(u < v for u, v in graph.edges)
         network = build_network(graph, {v: () for v in graph}, 1)
         assert list(network.names) == sorted(graph.nodes)

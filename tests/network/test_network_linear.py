@@ -25,8 +25,9 @@ def random_instance(seed: int, intercept_mean: bool = True):
     """A random model (with a non-zero mean), DAG and allocation; small enough for exhaustive oracles."""
     rng = np.random.default_rng(seed)
     d = int(rng.integers(1, 7))
-    model = random_linear_gaussian(d, rng, weight_l1=rng.uniform(0.1, 3), noise=rng.uniform(0, 1),
-                                   correlation=rng.uniform(0, 0.9))
+    model = random_linear_gaussian(
+        d, rng, weight_l1=rng.uniform(0.1, 3), noise=rng.uniform(0, 1), correlation=rng.uniform(0, 0.9)
+    )
     moments = model.moments()
     mean = rng.normal(size=d + 1) if intercept_mean else np.zeros(d + 1)
     moments = moments_from_covariance(moments.cov, mean)

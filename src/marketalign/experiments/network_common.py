@@ -73,6 +73,14 @@ def annotate(ax: plt.Axes, lines: Sequence[str], corner: str = "upper right") ->
     box = {"boxstyle": "round", "facecolor": "white", "alpha": 0.85, "linewidth": 0.5}
     top = corner.startswith("upper")
     right = corner.endswith("right")
-    ax.text(0.98 if right else 0.02, 0.98 if top else 0.02, "\n".join(lines), transform=ax.transAxes,
-            ha="right" if right else "left", va="top" if top else "bottom", fontsize=7, family="monospace",
-            bbox=box)
+    ax.text(
+        0.98 if right else 0.02,
+        0.98 if top else 0.02,
+        "\n".join(lines),
+        transform=ax.transAxes,
+        ha="right" if right else "left",
+        va="top" if top else "bottom",
+        fontsize=7,
+        family="monospace",
+        bbox=box,
+    )

@@ -49,8 +49,15 @@ def run_task(task: CyclicTask) -> list[dict]:
     d = task.n_features
     result = aggregate_population(cyclic_coverage_path(d, task.passes), chain_difference(d).moments())
     return [
-        {"n_features": d, "agent": t, "depth": t + 1, "pass": t // d + 1, "feature": t % d,
-         "end_of_pass": (t + 1) % d == 0, "excess": float(e)}
+        {
+            "n_features": d,
+            "agent": t,
+            "depth": t + 1,
+            "pass": t // d + 1,
+            "feature": t % d,
+            "end_of_pass": (t + 1) % d == 0,
+            "excess": float(e),
+        }
         for t, e in enumerate(result.excess)
     ]
 
@@ -58,8 +65,11 @@ def run_task(task: CyclicTask) -> list[dict]:
 def fixture_comparison(table) -> list[dict]:
     """Our d = 10 numbers at the end of each listed pass, beside THEORY.md's fixtures."""
     ends = table[(table["n_features"] == 10) & table["end_of_pass"]].set_index("pass")["excess"]
-    return [{"pass": p, "expected": v, "computed": float(ends[p]), "abs_diff": abs(float(ends[p]) - v)}
-            for p, v in FIXTURES_D10.items() if p in ends.index]
+    return [
+        {"pass": p, "expected": v, "computed": float(ends[p]), "abs_diff": abs(float(ends[p]) - v)}
+        for p, v in FIXTURES_D10.items()
+        if p in ends.index
+    ]
 
 
 def run(config: CyclicConfig, *, quiet: bool = False, mapper=None) -> ExperimentResult:
@@ -75,8 +85,9 @@ def run(config: CyclicConfig, *, quiet: bool = False, mapper=None) -> Experiment
         "fixtures": fixtures,
         "fixtures_match": bool(fixtures) and all(f["abs_diff"] <= FIXTURE_TOLERANCE for f in fixtures),
         "fixture_tolerance": FIXTURE_TOLERANCE,
-        "monotone": bool(all(np.all(np.diff(part["excess"]) <= 1e-12)
-                             for _, part in table.groupby("n_features"))),
+        "monotone": bool(
+            all(np.all(np.diff(part["excess"]) <= 1e-12) for _, part in table.groupby("n_features"))
+        ),
     }
     return ExperimentResult("cyclic", table, summary)
 
@@ -88,12 +99,23 @@ def plot(result: ExperimentResult) -> plt.Figure:
         ends = part[part["end_of_pass"]]
         ax.plot(ends["pass"], ends["excess"].clip(lower=1e-16), marker=".", label=f"d = {d}")
     if checks["fixtures"]:
-        ax.scatter([f["pass"] for f in checks["fixtures"]], [f["expected"] for f in checks["fixtures"]],
-                   marker="x", color="k", zorder=3, label="fixtures (d = 10, THEORY.md)")
-    ax.set(yscale="log", xlabel="passes p over the features", ylabel="excess error after p passes",
-           title="cyclic-coverage path, chain-difference distribution")
+        ax.scatter(
+            [f["pass"] for f in checks["fixtures"]],
+            [f["expected"] for f in checks["fixtures"]],
+            marker="x",
+            color="k",
+            zorder=3,
+            label="fixtures (d = 10, THEORY.md)",
+        )
+    ax.set(
+        yscale="log",
+        xlabel="passes p over the features",
+        ylabel="excess error after p passes",
+        title="cyclic-coverage path, chain-difference distribution",
+    )
     ax.legend(fontsize=8, loc="lower left")
-    annotate(ax, [f"p={f['pass']:>2}: {f['computed']:.4g} (fixture {f['expected']:g})"
-                  for f in checks["fixtures"]])
+    annotate(
+        ax, [f"p={f['pass']:>2}: {f['computed']:.4g} (fixture {f['expected']:g})" for f in checks["fixtures"]]
+    )
     fig.tight_layout()
     return fig

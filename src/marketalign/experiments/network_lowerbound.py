@@ -60,10 +60,17 @@ class LowerBoundTask:
 
 
 def tasks(config: LowerBoundConfig) -> list[LowerBoundTask]:
-    keys = [("random_dag", config.n_features, n, p, i) for n in config.dag_sizes for p in config.edge_probs
-            for i in range(config.dags)]
-    keys += [(family, d, d + (family == "hub"), float("nan"), 0) for family in ("ordering", "hub")
-             for d in config.hub_features]
+    keys = [
+        ("random_dag", config.n_features, n, p, i)
+        for n in config.dag_sizes
+        for p in config.edge_probs
+        for i in range(config.dags)
+    ]
+    keys += [
+        (family, d, d + (family == "hub"), float("nan"), 0)
+        for family in ("ordering", "hub")
+        for d in config.hub_features
+    ]
     seeds = task_seeds(config.seed, len(keys))
     return [LowerBoundTask(*key, seed=s) for key, s in zip(keys, seeds, strict=True)]
 
@@ -85,11 +92,18 @@ def run_task(task: LowerBoundTask) -> list[dict]:
     depth = network.depths()
     agents = [network.n_agents - 1] if task.family == "hub" else range(network.n_agents)
     return [
-        {"family": task.family, "n_features": task.n_features, "n_agents": task.n_agents,
-         "edge_prob": task.edge_prob, "instance": task.instance, "agent": int(a), "depth": int(depth[a]),
-         "error": float(result.excess[a]),
-         "error_times_depth_plus_one": float(result.excess[a] * (depth[a] + 1)),
-         "below_full_depth": bool(depth[a] < task.n_features)}
+        {
+            "family": task.family,
+            "n_features": task.n_features,
+            "n_agents": task.n_agents,
+            "edge_prob": task.edge_prob,
+            "instance": task.instance,
+            "agent": int(a),
+            "depth": int(depth[a]),
+            "error": float(result.excess[a]),
+            "error_times_depth_plus_one": float(result.excess[a] * (depth[a] + 1)),
+            "below_full_depth": bool(depth[a] < task.n_features),
+        }
         for a in agents
     ]
 
@@ -103,7 +117,8 @@ def run(config: LowerBoundConfig, *, quiet: bool = False, mapper=None) -> Experi
     summary["checks"] = {
         "random_dag_agents_checked": len(random_part),
         "min_error_times_depth_plus_one": float(random_part["error_times_depth_plus_one"].min())
-        if len(random_part) else None,
+        if len(random_part)
+        else None,
         "violations": int((random_part["error_times_depth_plus_one"] < 1 - TOLERANCE).sum()),
         "ordering_max_gap_to_bound": float((ordering["error_times_depth_plus_one"] - 1).abs().max()),
         "ordering_attains_bound": bool((ordering["error_times_depth_plus_one"] - 1).abs().max() <= TOLERANCE),
@@ -119,29 +134,60 @@ def plot(result: ExperimentResult) -> plt.Figure:
     random_part = table[table["family"] == "random_dag"]
     jitter = np.random.default_rng(0).uniform(-0.15, 0.15, len(random_part))
     floor = 1e-4  # an error of exactly 0 (depth >= d) is drawn at this floor of the log axis
-    for shallow, color, label in ((True, "tab:blue", "random DAG agent, D < d"),
-                                  (False, "0.6", "random DAG agent, D >= d")):
+    for shallow, color, label in (
+        (True, "tab:blue", "random DAG agent, D < d"),
+        (False, "0.6", "random DAG agent, D >= d"),
+    ):
         part = (random_part["below_full_depth"] == shallow).to_numpy()
-        left.scatter(random_part["depth"][part] + jitter[part], random_part["error"][part].clip(lower=floor),
-                     s=6, alpha=0.4, color=color, label=label)
+        left.scatter(
+            random_part["depth"][part] + jitter[part],
+            random_part["error"][part].clip(lower=floor),
+            s=6,
+            alpha=0.4,
+            color=color,
+            label=label,
+        )
     ordering = table[table["family"] == "ordering"]
     for d, part in ordering.groupby("n_features"):
-        left.plot(part["depth"], part["error"].clip(lower=floor), marker="o", markersize=3, linewidth=0.8,
-                  label=f"attaining ordering, d = {d}")
+        left.plot(
+            part["depth"],
+            part["error"].clip(lower=floor),
+            marker="o",
+            markersize=3,
+            linewidth=0.8,
+            label=f"attaining ordering, d = {d}",
+        )
     depth = np.arange(1, max(int(table["depth"].max()), 2) + 1)
     left.plot(depth, depth_lower_bound(depth), "r--", label="1/(D+1)")
-    left.set(xscale="log", yscale="log", ylim=(floor / 2, 1.5), xlabel="agent depth D",
-             ylabel=f"error (benchmark is 0; 0 drawn at {floor:g})", title="chain-difference: error vs depth")
+    left.set(
+        xscale="log",
+        yscale="log",
+        ylim=(floor / 2, 1.5),
+        xlabel="agent depth D",
+        ylabel=f"error (benchmark is 0; 0 drawn at {floor:g})",
+        title="chain-difference: error vs depth",
+    )
     left.legend(fontsize=7, loc="lower left")
     minimum = checks["min_error_times_depth_plus_one"]
-    annotate(left, [f"min error*(D+1), D<d: {minimum:.12f}" if minimum is not None else "no random DAG",
-                    f"violations: {checks['violations']}",
-                    f"ordering gap: {checks['ordering_max_gap_to_bound']:.1e}"], corner="lower right")
+    annotate(
+        left,
+        [
+            f"min error*(D+1), D<d: {minimum:.12f}" if minimum is not None else "no random DAG",
+            f"violations: {checks['violations']}",
+            f"ordering gap: {checks['ordering_max_gap_to_bound']:.1e}",
+        ],
+        corner="lower right",
+    )
     hubs = table[table["family"] == "hub"]
     right.plot(hubs["n_features"], hubs["error"], "o-", color="tab:green", label="hub error")
     right.axhline(0.5, color="r", linestyle="--", label="1/2")
-    right.set(xscale="log", ylim=(0, 1), xlabel="number of spokes (= d)", ylabel="hub error",
-              title="hub-and-spokes: spokes see all features")
+    right.set(
+        xscale="log",
+        ylim=(0, 1),
+        xlabel="number of spokes (= d)",
+        ylabel="hub error",
+        title="hub-and-spokes: spokes see all features",
+    )
     annotate(right, [f"d={d}: {e:.12f}" for d, e in checks["hub_errors"].items()])
     right.legend(fontsize=7, loc="lower left")
     fig.tight_layout()

@@ -69,8 +69,9 @@ class PathTask:
 
 def tasks(config: PathConfig) -> list[PathTask]:
     """One task per (distribution, window, instance), each with its own seed."""
-    keys = [(dist, m, i) for dist in config.distributions for m in config.windows
-            for i in range(config.instances)]
+    keys = [
+        (dist, m, i) for dist in config.distributions for m in config.windows for i in range(config.instances)
+    ]
     seeds = task_seeds(config.seed, len(keys))
     return [PathTask(*key, seed=s, config=config) for key, s in zip(keys, seeds, strict=True)]
 
@@ -84,8 +85,9 @@ def run_task(task: PathTask) -> list[dict]:
     config, rng = task.config, np.random.default_rng(task.seed)
     d = config.n_features
     if task.distribution == "random":
-        model = random_linear_gaussian(d, rng, weight_l1=config.weight_l1, noise=config.noise,
-                                       correlation=config.correlation)
+        model = random_linear_gaussian(
+            d, rng, weight_l1=config.weight_l1, noise=config.noise, correlation=config.correlation
+        )
     else:
         model = chain_difference(d)
     moments = model.moments()
@@ -96,8 +98,15 @@ def run_task(task: PathTask) -> list[dict]:
     bound = covered_path_bound(moments, task.window, depth)
     excess = np.maximum(result.excess[depth - 1], 0.0)
     return [
-        {"distribution": task.distribution, "window": task.window, "instance": task.instance, "depth": int(D),
-         "excess": float(e), "bound": float(b), "ratio": float(e / b)}
+        {
+            "distribution": task.distribution,
+            "window": task.window,
+            "instance": task.instance,
+            "depth": int(D),
+            "excess": float(e),
+            "bound": float(b),
+            "ratio": float(e / b),
+        }
         for D, e, b in zip(depth, excess, bound, strict=True)
     ]
 
@@ -134,17 +143,32 @@ def plot(result: ExperimentResult) -> plt.Figure:
     fig, axes = plt.subplots(1, len(dists), figsize=(6 * len(dists), 4.5), squeeze=False)
     for ax, dist in zip(axes[0], dists, strict=True):
         part = table[table["distribution"] == dist]
-        for color, (window, curve) in zip(plt.cm.viridis(np.linspace(0, 0.9, part["window"].nunique())),
-                                          part.groupby("window"), strict=True):
-            stats = curve.groupby("depth").agg(median=("excess", "median"), low=("excess", "min"),
-                                               high=("excess", "max"), bound=("bound", "median"))
+        for color, (window, curve) in zip(
+            plt.cm.viridis(np.linspace(0, 0.9, part["window"].nunique())), part.groupby("window"), strict=True
+        ):
+            stats = curve.groupby("depth").agg(
+                median=("excess", "median"),
+                low=("excess", "min"),
+                high=("excess", "max"),
+                bound=("bound", "median"),
+            )
             floor = 1e-16
             ax.plot(stats.index, stats["median"].clip(lower=floor), color=color, label=f"M = {window}")
-            ax.fill_between(stats.index, stats["low"].clip(lower=floor), stats["high"].clip(lower=floor),
-                            color=color, alpha=0.2)
+            ax.fill_between(
+                stats.index,
+                stats["low"].clip(lower=floor),
+                stats["high"].clip(lower=floor),
+                color=color,
+                alpha=0.2,
+            )
             ax.plot(stats.index, stats["bound"], color=color, linestyle="--", linewidth=0.8)
-        ax.set(xscale="log", yscale="log", xlabel="depth D (path length)", ylabel="excess error of agent D",
-               title=f"{dist}: median (band: min-max), dashed: bound")
+        ax.set(
+            xscale="log",
+            yscale="log",
+            xlabel="depth D (path length)",
+            ylabel="excess error of agent D",
+            title=f"{dist}: median (band: min-max), dashed: bound",
+        )
         ax.set_ylim(bottom=1e-12)
         part_max = part["ratio"].max()
         annotate(ax, [f"max excess/bound = {part_max:.3g}", f"instances = {part['instance'].nunique()}"])

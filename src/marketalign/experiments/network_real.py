@@ -74,8 +74,10 @@ def tasks(config: RealConfig) -> list[RealTask]:
     keys = [(s, "layered", w, D) for s in range(config.splits) for w in config.widths for D in config.depths]
     keys += [(s, "hub", 0, 2) for s in range(config.splits)]
     seeds = task_seeds(config.seed + 1, len(keys))
-    return [RealTask(s, split_seeds[s], topo, w, D, seed=t, config=config)
-            for (s, topo, w, D), t in zip(keys, seeds, strict=True)]
+    return [
+        RealTask(s, split_seeds[s], topo, w, D, seed=t, config=config)
+        for (s, topo, w, D), t in zip(keys, seeds, strict=True)
+    ]
 
 
 def _split(n_rows: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -105,14 +107,22 @@ def run_task(task: RealTask) -> list[dict]:
     chosen = int(np.argmin(result.train_mse))
     last_layer = network.depths() == network.depth()
     variance = float(np.var(y[test]))
-    return [{
-        "split": task.split, "topology": task.topology, "width": task.width if task.topology != "hub" else d,
-        "depth": network.depth(), "n_agents": network.n_agents,
-        "selected_mse": float(result.mse[chosen]), "best_test_mse": float(result.mse.min()),
-        "last_layer_mse": float(result.mse[last_layer].mean()), "benchmark_mse": result.benchmark_mse,
-        "test_variance": variance, "excess": float(result.mse[chosen] - result.benchmark_mse),
-        "relative_excess": float((result.mse[chosen] - result.benchmark_mse) / variance),
-    }]
+    return [
+        {
+            "split": task.split,
+            "topology": task.topology,
+            "width": task.width if task.topology != "hub" else d,
+            "depth": network.depth(),
+            "n_agents": network.n_agents,
+            "selected_mse": float(result.mse[chosen]),
+            "best_test_mse": float(result.mse.min()),
+            "last_layer_mse": float(result.mse[last_layer].mean()),
+            "benchmark_mse": result.benchmark_mse,
+            "test_variance": variance,
+            "excess": float(result.mse[chosen] - result.benchmark_mse),
+            "relative_excess": float((result.mse[chosen] - result.benchmark_mse) / variance),
+        }
+    ]
 
 
 def run(config: RealConfig, *, quiet: bool = False, mapper=None) -> ExperimentResult:
@@ -136,20 +146,44 @@ def plot(result: ExperimentResult) -> plt.Figure:
     layered = table[table["topology"] == "layered"]
     for width, part in layered.groupby("width"):
         stats = part.groupby("depth")["relative_excess"].agg(["mean", "sem"])
-        ax.errorbar(stats.index, stats["mean"], yerr=stats["sem"].fillna(0), marker="o", markersize=3,
-                    capsize=2, label=f"layered, width {width}")
+        ax.errorbar(
+            stats.index,
+            stats["mean"],
+            yerr=stats["sem"].fillna(0),
+            marker="o",
+            markersize=3,
+            capsize=2,
+            label=f"layered, width {width}",
+        )
     hub = table[table["topology"] == "hub"]["relative_excess"]
-    ax.errorbar([2], [hub.mean()], yerr=[hub.sem() if len(hub) > 1 else 0], marker="s", color="k",
-                linestyle="none", capsize=2, label="hub-and-spokes (one spoke per feature)")
+    ax.errorbar(
+        [2],
+        [hub.mean()],
+        yerr=[hub.sem() if len(hub) > 1 else 0],
+        marker="s",
+        color="k",
+        linestyle="none",
+        capsize=2,
+        label="hub-and-spokes (one spoke per feature)",
+    )
     ax.axhline(0, color="0.5", linewidth=0.8)
-    ax.set(xscale="log", xlabel="DAG depth (layers)", ylabel="(MSE − benchmark MSE) / Var(y), held out",
-           title=f"{summary['config']['table'] or summary['config']['dataset']}: "
-                 f"{summary['config']['splits']} random splits, mean ± s.e.")
+    ax.set(
+        xscale="log",
+        xlabel="DAG depth (layers)",
+        ylabel="(MSE − benchmark MSE) / Var(y), held out",
+        title=f"{summary['config']['table'] or summary['config']['dataset']}: "
+        f"{summary['config']['splits']} random splits, mean ± s.e.",
+    )
     ax.legend(fontsize=7)
     deepest = max(int(D) for D in layered["depth"])
-    annotate(ax, [f"benchmark MSE/Var = {summary['benchmark_mean_mse'] / table['test_variance'].mean():.3f}"]
-             + [f"width {w}, depth {deepest}: {v[deepest]:+.3f}"
-                for w, v in ((k.split('=')[1], v) for k, v in summary["mean_relative_excess"].items())
-                if deepest in v])
+    annotate(
+        ax,
+        [f"benchmark MSE/Var = {summary['benchmark_mean_mse'] / table['test_variance'].mean():.3f}"]
+        + [
+            f"width {w}, depth {deepest}: {v[deepest]:+.3f}"
+            for w, v in ((k.split("=")[1], v) for k, v in summary["mean_relative_excess"].items())
+            if deepest in v
+        ],
+    )
     fig.tight_layout()
     return fig

@@ -19,8 +19,9 @@ FeatureMap = dict[Hashable, tuple[int, ...]]
 
 def _check_count(name: str, value: int, n_features: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= n_features:
-        raise InputError(f"{name} must be an integer between 1 and the number of features ({n_features}); "
-                         f"got {value!r}.")
+        raise InputError(
+            f"{name} must be an integer between 1 and the number of features ({n_features}); got {value!r}."
+        )
     return int(value)
 
 

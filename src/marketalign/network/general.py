@@ -66,8 +66,9 @@ def _fit_agent(learner, train_in, y, test_in, folds, name):
         return predictions[0], test_pred
     out_of_fold = np.empty(y.shape[0])
     for fit_rows, held_rows in folds:
-        out_of_fold[held_rows] = _fit_predict(learner, train_in[fit_rows], y[fit_rows], [train_in[held_rows]],
-                                              name)[0]
+        out_of_fold[held_rows] = _fit_predict(
+            learner, train_in[fit_rows], y[fit_rows], [train_in[held_rows]], name
+        )[0]
     return out_of_fold, test_pred
 
 

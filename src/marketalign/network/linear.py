@@ -113,7 +113,7 @@ def _agent_basis(coef: np.ndarray, features: tuple[int, ...], parents: tuple[int
     basis = np.zeros((coef.shape[1], len(features) + len(parents)))
     basis[[1 + j for j in features], np.arange(len(features))] = 1.0
     if parents:
-        basis[:, len(features):] = coef[list(parents)].T
+        basis[:, len(features) :] = coef[list(parents)].T
     return basis
 
 

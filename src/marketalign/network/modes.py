@@ -21,14 +21,16 @@ from marketalign.network.linear import (
 from marketalign.network.moments import Moments, moments_from_rows, validate_rows
 from marketalign.network.network import Network
 from marketalign.network.results import AggregationResult
+from marketalign.network.threads import single_blas_thread
 
 
+@single_blas_thread
 def aggregate_population(
     network: Network, moments: Moments, learner: LinearLearner | None = None
 ) -> AggregationResult:
     """Exact population errors of every linear agent and of the all-features benchmark (cost independent of
     any sample size)."""
-    learner = learner or LinearLearner()
+    learner = LinearLearner() if learner is None else learner
     if not isinstance(learner, LinearLearner):
         raise InputError(
             "Population mode needs a LinearLearner (it works from the covariance alone); run other learners "
@@ -37,11 +39,15 @@ def aggregate_population(
     coef = fit_linear_agents(network, moments, learner)
     benchmark = prediction_mse(fit_all_features(moments, learner), moments)[0]
     return AggregationResult(
-        network=network, mse=prediction_mse(coef, moments), benchmark_mse=float(benchmark),
-        mode="population", coef=coef,
+        network=network,
+        mse=prediction_mse(coef, moments),
+        benchmark_mse=float(benchmark),
+        mode="population",
+        coef=coef,
     )
 
 
+@single_blas_thread
 def aggregate_sample(
     network: Network,
     X_train: np.ndarray,
@@ -59,7 +65,7 @@ def aggregate_sample(
     scikit-learn regressor is fitted on the rows (``crossfit`` >= 2 feeds children out-of-fold parent
     predictions during training, ``seed`` fixes the folds).
     """
-    learner = learner or LinearLearner()
+    learner = LinearLearner() if learner is None else learner
     X_train, y_train = validate_rows(X_train, y_train, "training data")
     has_test = X_test is not None or y_test is not None
     if has_test:
@@ -114,6 +120,11 @@ def _sample_linear(
         test = moments_from_rows(X_test, y_test)
         mse, benchmark_mse = prediction_mse(coef, test), float(prediction_mse(benchmark, test)[0])
     return AggregationResult(
-        network=network, mse=mse, benchmark_mse=benchmark_mse, mode="sample", train_mse=train_mse,
-        benchmark_train_mse=benchmark_train, coef=coef,
+        network=network,
+        mse=mse,
+        benchmark_mse=benchmark_mse,
+        mode="sample",
+        train_mse=train_mse,
+        benchmark_train_mse=benchmark_train,
+        coef=coef,
     )

@@ -86,7 +86,7 @@ def moments_from_rows(X: np.ndarray, y: np.ndarray, chunk_rows: int = 65_536) ->
     mean = np.zeros(d + 1)
     comoment = np.zeros((d + 1, d + 1))
     for start in range(0, X.shape[0], chunk_rows):
-        block = np.column_stack([X[start:start + chunk_rows], y[start:start + chunk_rows]])
+        block = np.column_stack([X[start : start + chunk_rows], y[start : start + chunk_rows]])
         size = block.shape[0]
         block_mean = block.mean(axis=0)
         centred = block - block_mean
