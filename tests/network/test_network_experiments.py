@@ -15,6 +15,13 @@ from marketalign.experiments import (
     network_real,
 )
 from marketalign.experiments.network_common import write_result
+from marketalign.network import (
+    aggregate_population,
+    allocations,
+    build_network,
+    graphs,
+    random_linear_gaussian,
+)
 
 SMALL = {
     network_path: network_path.PathConfig(n_features=5, windows=(1, 2, 5), max_depth=30, instances=2),
@@ -135,3 +142,26 @@ def test_cli_violated_bound_exits_1(tmp_path, monkeypatch):
     result = _invoke("path", "--quick", "--quiet", "--out", str(tmp_path / "o"))
     assert result.exit_code == 1 and "BOUND VIOLATED" in result.output
     assert (tmp_path / "o" / "results.csv").exists()
+
+
+@pytest.mark.slow
+def test_default_size_theory_experiments_pass_their_checks():
+    path = network_path.run(network_path.PathConfig(), quiet=True).summary["checks"]
+    assert path["violations"] == 0
+    low = network_lowerbound.run(network_lowerbound.LowerBoundConfig(), quiet=True).summary["checks"]
+    assert low["violations"] == 0 and low["ordering_attains_bound"]
+    assert all(e == pytest.approx(0.5, abs=1e-12) for e in low["hub_errors"].values())
+    assert network_cyclic.run(network_cyclic.CyclicConfig(), quiet=True).summary["checks"]["fixtures_match"]
+
+
+@pytest.mark.slow
+def test_population_mode_invariants_hold_on_a_10000_agent_dag():
+    rng = np.random.default_rng(5)
+    d = 200
+    moments = random_linear_gaussian(d, rng, weight_l1=2.0).moments()
+    graph = graphs.random_dag(10_000, rng, in_degree=3)
+    network = build_network(graph, allocations.random_subsets(graph, d, 5, rng), d)
+    result = aggregate_population(network, moments)
+    assert (result.excess >= -1e-9).all()
+    worst_edge = max(result.mse[c] - result.mse[p] for c, ps in enumerate(network.parents) for p in ps)
+    assert worst_edge <= 1e-9  # no agent is worse than any of its parents
