@@ -21,22 +21,38 @@ from marketalign.hull.epsilon import EpsilonResult, epsilon_sup
 from marketalign.hull.estimators import MarketAlignmentRegressor
 from marketalign.hull.fit import FitReport, fit_with_cv
 from marketalign.hull.solvers import kkt_violation, solve_gram, solve_paths
+from marketalign.network import (
+    AggregationResult,
+    GreedyResidualRegressor,
+    LinearLearner,
+    Network,
+    aggregate_population,
+    aggregate_sample,
+    build_network,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AggregationResult",
     "BoundViolation",
     "CurveConfig",
     "CurveResult",
     "EpsilonResult",
-    "FitReport",
-    "MarketAlignmentRegressor",
-    "SyntheticBobs",
     "Ethics",
+    "FitReport",
+    "GreedyResidualRegressor",
     "InputError",
+    "LinearLearner",
     "MarketAlignError",
+    "MarketAlignmentRegressor",
     "MovieLens",
+    "Network",
     "SurveyPanel",
+    "SyntheticBobs",
+    "aggregate_population",
+    "aggregate_sample",
+    "build_network",
     "epsilon_sup",
     "fit_with_cv",
     "kkt_violation",

@@ -1,0 +1,86 @@
+"""Plumbing shared by the network experiments: seeds, the one loop over independent tasks, and the outputs.
+
+Every experiment is: a frozen config -> a list of independent, picklable tasks -> a pure task function giving
+rows -> a results table -> a plot. :func:`run_tasks` is the single place where tasks are mapped, so a process
+pool or a Dask cluster can be swapped in through its ``mapper`` argument.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from marketalign.progress import progress
+from marketalign.report.outputs import prepare_dir, save_figure, versions, write_json, write_table
+
+Task = TypeVar("Task")
+Mapper = Callable[[Callable[[Any], list[dict]], Iterable[Any]], Iterable[list[dict]]]
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """The results table (one row per measurement) and a JSON-ready summary (config, seed, checks)."""
+
+    name: str
+    table: pd.DataFrame
+    summary: dict
+
+
+def task_seeds(seed: int, count: int) -> list[int]:
+    """``count`` independent 32-bit seeds derived from ``seed`` (numpy's SeedSequence)."""
+    return [int(s) for s in np.random.SeedSequence(seed).generate_state(count)]
+
+
+def run_tasks(
+    task_fn: Callable[[Task], list[dict]],
+    tasks: Sequence[Task],
+    *,
+    desc: str,
+    quiet: bool = False,
+    mapper: Mapper | None = None,
+) -> pd.DataFrame:
+    """Run every task (in order, with a progress bar) and stack their rows into one table."""
+    mapped = (mapper or map)(task_fn, tasks)
+    rows = []
+    for task_rows in progress(mapped, total=len(tasks), desc=desc, quiet=quiet):
+        rows.extend(task_rows)
+    return pd.DataFrame(rows)
+
+
+def base_summary(name: str, config: Any) -> dict:
+    """The part every summary shares: experiment name, full config (with its seed) and library versions."""
+    return {"experiment": name, "config": asdict(config), "seed": config.seed, "versions": versions()}
+
+
+def write_result(result: ExperimentResult, figure: plt.Figure, out: str | Path) -> dict[str, Path]:
+    """Write DIR/results.csv, DIR/summary.json and DIR/<name>.png; return the paths."""
+    folder = prepare_dir(out)
+    return {
+        "results": write_table(result.table, folder / "results.csv"),
+        "summary": write_json(result.summary, folder / "summary.json"),
+        "plot": save_figure(figure, folder / f"{result.name}.png"),
+    }
+
+
+def annotate(ax: plt.Axes, lines: Sequence[str], corner: str = "upper right") -> None:
+    """Put the key numbers of a panel in a corner, so the figure can be read without the table."""
+    box = {"boxstyle": "round", "facecolor": "white", "alpha": 0.85, "linewidth": 0.5}
+    top = corner.startswith("upper")
+    right = corner.endswith("right")
+    ax.text(
+        0.98 if right else 0.02,
+        0.98 if top else 0.02,
+        "\n".join(lines),
+        transform=ax.transAxes,
+        ha="right" if right else "left",
+        va="top" if top else "bottom",
+        fontsize=7,
+        family="monospace",
+        bbox=box,
+    )

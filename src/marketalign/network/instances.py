@@ -1,0 +1,31 @@
+"""The networks that go with the chain-difference distribution (THEORY.md Part 2, [OURS] constructions)."""
+
+from __future__ import annotations
+
+from marketalign.network import allocations, graphs
+from marketalign.network.network import Network, build_network
+
+
+def lower_bound_ordering(n_features: int) -> Network:
+    """d agents; agent t (t = 1..d) observes x_{d−t+1} and the predictions of all earlier agents.
+
+    On the chain-difference distribution the agent at depth D has error exactly 1/(D+1): the lower bound is
+    attained. (A single-parent path does not attain it beyond depth 2.)
+    """
+    graph = graphs.complete_dag(n_features)
+    return build_network(graph, {t: (n_features - 1 - t,) for t in graph.nodes}, n_features)
+
+
+def hub_and_spokes_network(n_features: int) -> Network:
+    """One spoke per feature, all feeding a hub that observes no feature itself: the spokes together see
+    everything, yet on the chain-difference distribution the hub's error stays 1/2."""
+    graph = graphs.hub_and_spokes(n_features)
+    allocation = {s: (s,) for s in range(n_features)}
+    allocation[n_features] = ()
+    return build_network(graph, allocation, n_features)
+
+
+def cyclic_coverage_path(n_features: int, passes: int) -> Network:
+    """A path of ``passes · d`` agents observing x_1..x_d, x_1, ... in turn, one feature each."""
+    graph = graphs.path(n_features * passes)
+    return build_network(graph, allocations.cyclic(graph, n_features), n_features)

@@ -1,0 +1,167 @@
+"""The five experiments on small configs: their checks, and the same seed giving the same bytes."""
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from marketalign.cli import main
+from marketalign.experiments import (
+    network_cyclic,
+    network_general,
+    network_lowerbound,
+    network_path,
+    network_real,
+)
+from marketalign.experiments.network_common import write_result
+from marketalign.network import (
+    aggregate_population,
+    allocations,
+    build_network,
+    graphs,
+    random_linear_gaussian,
+)
+
+SMALL = {
+    network_path: network_path.PathConfig(n_features=5, windows=(1, 2, 5), max_depth=30, instances=2),
+    network_lowerbound: network_lowerbound.LowerBoundConfig(
+        n_features=4, dag_sizes=(8,), edge_probs=(0.3,), dags=3, hub_features=(3, 10)
+    ),
+    network_cyclic: network_cyclic.CyclicConfig(n_features=(10,), passes=10),
+    network_real: network_real.RealConfig(splits=2, widths=(1, 3), depths=(1, 4)),
+    network_general: network_general.GeneralConfig(
+        learners=("linear", "greedy"), train_rows=200, test_rows=300, max_depth=4, instances=1
+    ),
+}
+
+
+@pytest.mark.parametrize("module", list(SMALL), ids=lambda m: m.__name__.rsplit("_", 1)[-1])
+def test_same_seed_same_bytes(module, tmp_path):
+    config = SMALL[module]
+    first = write_result(
+        module.run(config, quiet=True), module.plot(module.run(config, quiet=True)), tmp_path / "a"
+    )
+    again = module.run(config, quiet=True)
+    second = write_result(again, module.plot(again), tmp_path / "b")
+    for key in ("results", "summary", "plot"):
+        assert first[key].read_bytes() == second[key].read_bytes(), key
+    summary = json.loads(first["summary"].read_text())
+    assert summary["seed"] == config.seed and summary["config"]
+
+
+def test_experiment_checks_hold_on_small_runs():
+    path = network_path.run(SMALL[network_path], quiet=True)
+    assert path.summary["checks"]["violations"] == 0
+    assert (path.table[path.table["window"] == 1]["excess"] <= 1e-10).all()  # one agent sees everything
+    low = network_lowerbound.run(SMALL[network_lowerbound], quiet=True).summary["checks"]
+    assert low["violations"] == 0 and low["ordering_attains_bound"]
+    assert low["hub_errors"] == {3: pytest.approx(0.5), 10: pytest.approx(0.5)}
+    cyc = network_cyclic.run(SMALL[network_cyclic], quiet=True).summary["checks"]
+    assert cyc["fixtures_match"] and cyc["monotone"] and len(cyc["fixtures"]) == 5
+    real = network_real.run(SMALL[network_real], quiet=True)
+    assert real.summary["data"]["rows"] == 442 and len(real.table) == 2 * (2 * 2 + 1)
+    # a hub whose spokes each see one feature spans all features: linear agents reach the benchmark
+    assert np.allclose(real.table[real.table["topology"] == "hub"]["excess"], 0, atol=1e-6)
+
+
+def test_tasks_are_independent_of_how_they_are_mapped():
+    config = SMALL[network_lowerbound]
+    in_order = network_lowerbound.run(config, quiet=True).table
+    reversed_map = network_lowerbound.run(
+        config, quiet=True, mapper=lambda f, tasks: reversed([f(t) for t in reversed(list(tasks))])
+    ).table
+    assert in_order.equals(reversed_map)
+
+
+def _invoke(*args):
+    return CliRunner().invoke(main, ["network", *args])
+
+
+def test_cli_commands_write_their_outputs(tmp_path):
+    for command in ("path", "lowerbound", "cyclic"):
+        out = tmp_path / command
+        result = _invoke(command, "--quick", "--quiet", "--out", str(out))
+        assert result.exit_code == 0, result.output
+        assert {p.name for p in out.iterdir()} == {"results.csv", "summary.json", f"{command}.png"}
+    result = _invoke("cyclic", "--quick", "--json", "--out", str(tmp_path / "j"))
+    assert json.loads(result.output)["checks"]["fixtures_match"] is True
+
+
+def test_cli_train_on_a_user_network_and_table(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    table = tmp_path / "data.csv"
+    lines = ["a,b,c,y"] + [f"{r[0]},{r[1]},{r[2]},{r[0] - r[2]}" for r in X]
+    table.write_text("\n".join(lines) + "\n")
+    spec = tmp_path / "net.json"
+    spec.write_text(
+        json.dumps({"agents": {"s": {"features": [0]}, "t": {"features": [2], "parents": ["s"]}}})
+    )
+    result = _invoke(
+        "train", "--network", str(spec), "--table", str(table), "--target", "y", "--out", str(tmp_path / "o")
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["best_agent"] == "t" and summary["best_mse"] == pytest.approx(0.0, abs=1e-20)
+
+
+@pytest.mark.parametrize(
+    ("agents", "fragment"),
+    [
+        ({"a": {"features": [0], "parents": ["b"]}, "b": {"features": [1], "parents": ["a"]}}, "acyclic"),
+        ({"a": {"features": [0, 12]}}, "unknown feature index 12"),
+        ({"a": {"features": [0], "parents": ["ghost"]}}, "unknown parent"),
+    ],
+)
+def test_cli_bad_networks_exit_2(agents, fragment, tmp_path):
+    spec = tmp_path / "net.json"
+    spec.write_text(json.dumps({"agents": agents}))
+    result = _invoke("train", "--network", str(spec), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2 and fragment in result.output
+
+
+def test_cli_singular_design_and_failing_learner_exit_2(tmp_path):
+    table = tmp_path / "tiny.csv"
+    table.write_text("a,b,c,y\n1,2,3,1\n2,1,0,2\n0,0,1,3\n4,1,2,5\n")
+    spec = tmp_path / "net.json"
+    spec.write_text(json.dumps({"agents": {"a": {"features": [0, 1, 2]}}}))
+    args = ["train", "--network", str(spec), "--table", str(table), "--target", "y", "--test-fraction", "0"]
+    result = _invoke(*args, "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2 and "Singular design" in result.output
+    result = _invoke(*args, "--learner", "forest", "--crossfit", "5", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2 and "crossfit" in result.output
+    assert _invoke("general", "--learners", "magic", "--out", str(tmp_path / "o")).exit_code == 2
+    assert _invoke("path", "--windows", "0", "--out", str(tmp_path / "o")).exit_code == 2
+
+
+def test_cli_violated_bound_exits_1(tmp_path, monkeypatch):
+    monkeypatch.setattr(
+        network_path, "covered_path_bound", lambda moments, window, depth: 0.0 * depth + 1e-12
+    )
+    result = _invoke("path", "--quick", "--quiet", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 1 and "BOUND VIOLATED" in result.output
+    assert (tmp_path / "o" / "results.csv").exists()
+
+
+@pytest.mark.slow
+def test_default_size_theory_experiments_pass_their_checks():
+    path = network_path.run(network_path.PathConfig(), quiet=True).summary["checks"]
+    assert path["violations"] == 0
+    low = network_lowerbound.run(network_lowerbound.LowerBoundConfig(), quiet=True).summary["checks"]
+    assert low["violations"] == 0 and low["ordering_attains_bound"]
+    assert all(e == pytest.approx(0.5, abs=1e-12) for e in low["hub_errors"].values())
+    assert network_cyclic.run(network_cyclic.CyclicConfig(), quiet=True).summary["checks"]["fixtures_match"]
+
+
+@pytest.mark.slow
+def test_population_mode_invariants_hold_on_a_10000_agent_dag():
+    rng = np.random.default_rng(5)
+    d = 200
+    moments = random_linear_gaussian(d, rng, weight_l1=2.0).moments()
+    graph = graphs.random_dag(10_000, rng, in_degree=3)
+    network = build_network(graph, allocations.random_subsets(graph, d, 5, rng), d)
+    result = aggregate_population(network, moments)
+    assert (result.excess >= -1e-9).all()
+    worst_edge = max(result.mse[c] - result.mse[p] for c, ps in enumerate(network.parents) for p in ps)
+    assert worst_edge <= 1e-9  # no agent is worse than any of its parents
