@@ -190,7 +190,7 @@ def load_movielens(folder: str | Path) -> MovieLens:
 
 
 def _read_csv_layout(folder: Path, ratings_file: Path, movies_file: Path):
-    ratings = read_csv(ratings_file, engine="pyarrow", dtype=_csv_dtypes(_RATINGS_DTYPES))
+    ratings = read_csv(ratings_file, dtype=_csv_dtypes(_RATINGS_DTYPES))
     require_columns(ratings, ["userId", "movieId", "rating", "timestamp"], ratings_file, "MovieLens CSV")
     ratings = ratings.rename(columns={"userId": "user", "movieId": "movie"})
     movies = read_csv(

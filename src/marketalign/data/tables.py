@@ -100,11 +100,11 @@ def check_instances(table: pd.DataFrame, where: str = "table") -> None:
             f"{_names(table.columns)})."
         )
     ids = table[INSTANCE]
-    missing = int(ids.isna().sum())
-    if missing:
+    if ids.hasnans:
+        missing = int(ids.isna().sum())
         raise InputError(f"{where}: {missing} rows have an empty '{INSTANCE}' id; give every row an id.")
-    duplicated = ids[ids.duplicated(keep=False)]
-    if len(duplicated):
+    if not ids.is_unique:
+        duplicated = ids[ids.duplicated(keep=False)]
         examples = ", ".join(repr(v) for v in pd.unique(duplicated)[:5])
         raise InputError(
             f"{where}: {len(duplicated)} rows share an '{INSTANCE}' id with another row (e.g. {examples}); "
