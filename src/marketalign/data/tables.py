@@ -67,10 +67,11 @@ def read_table(path: str | Path) -> pd.DataFrame:
         if kind == "parquet":
             table = pd.read_parquet(path)
         else:
-            header = pd.read_csv(path, nrows=0).columns
+            header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
             verbatim = {INSTANCE, TEXT}
             table = pd.read_csv(
                 path,
+                encoding="utf-8-sig",
                 dtype={c: str for c in verbatim & set(header)},
                 keep_default_na=False,
                 na_values={c: _MISSING for c in header if c not in verbatim},
