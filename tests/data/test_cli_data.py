@@ -104,6 +104,7 @@ def test_same_input_same_bytes(tmp_path):
         (["movielens", "/no/such/folder", "--out", "x.csv", "--user", "1"], "does not exist"),
         (["movielens", "embedded", "--out", "x.csv", "--user", "1", "--all"], "choose exactly one"),
         (["movielens", "embedded", "--out", "x.csv", "--user", "100000"], "has no ratings"),
+        (["movielens", "embedded", "--out", "x.csv", "--user", "alice"], "user ids are integers"),
         (["movielens", "embedded", "--out", "x.csv", "--all"], "must be a folder"),
         (["ethics", "embedded", "--out", "x.txt"], "unknown table format"),
         (

@@ -47,7 +47,7 @@ def data_group() -> None:
 @data_group.command("movielens")
 @click.argument("path")
 @_out
-@click.option("--user", type=int, help="Alice = this user: one row per movie she rated, target = her rating.")
+@click.option("--user", help="Alice = this user id: one row per movie she rated, target = her rating.")
 @click.option(
     "--all", "every", is_flag=True, help="One table per user into the folder --out, plus index.csv."
 )
