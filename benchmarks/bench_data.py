@@ -103,9 +103,9 @@ def run(quick: bool) -> list[BenchRow]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_release(Path(tmp) / "ml", *sizes)
         n = sum(1 for _ in open(folder / "ratings.csv")) - 1
-        ours = best_time(lambda: load_movielens(folder), repeat=1 if not quick else 3)
+        ours = best_time(lambda: load_movielens(folder), repeat=2 if not quick else 3)
         naive = best_time(lambda: naive_read_ratings(folder / "ratings.csv"), repeat=1)
-        plain = best_time(lambda: pd.read_csv(folder / "ratings.csv"), repeat=1)
+        plain = best_time(lambda: pd.read_csv(folder / "ratings.csv"), repeat=2)
         label = f"MovieLens load, {n / 1e6:.1f}M ratings"
         rows.append(
             BenchRow(
