@@ -79,6 +79,19 @@ def test_opinionqa_group_wide_all_and_responses(fixtures, tmp_path):
     assert listing.exit_code == 0 and "W7" in listing.output
 
 
+def test_check_a_table_of_your_own(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text("instance,text,alice,gpt,claude\na,x,1,0.9,0.8\nb,y,0,0.2,0.1\n")
+    result = run("check", path)
+    assert (
+        result.exit_code == 0 and "2 instances, target alice in [0, 1], 2 Bobs (gpt, claude)" in result.output
+    )
+    assert "1 Bobs (claude)" in run("check", path, "--bob", "claude").output
+    path.write_text("instance,alice,gpt\na,1,0.9\na,0,\n")
+    result = run("check", path)
+    assert result.exit_code == 2 and "share an 'instance' id" in result.output
+
+
 def test_same_input_same_bytes(tmp_path):
     for name in ("a.csv", "b.csv"):
         assert run("movielens", "embedded", "--out", tmp_path / name, "--user", 68).exit_code == 0
@@ -91,6 +104,7 @@ def test_same_input_same_bytes(tmp_path):
         (["movielens", "/no/such/folder", "--out", "x.csv", "--user", "1"], "does not exist"),
         (["movielens", "embedded", "--out", "x.csv", "--user", "1", "--all"], "choose exactly one"),
         (["movielens", "embedded", "--out", "x.csv", "--user", "100000"], "has no ratings"),
+        (["movielens", "embedded", "--out", "x.csv", "--user", "alice"], "user ids are integers"),
         (["movielens", "embedded", "--out", "x.csv", "--all"], "must be a folder"),
         (["ethics", "embedded", "--out", "x.txt"], "unknown table format"),
         (

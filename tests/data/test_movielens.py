@@ -43,6 +43,17 @@ def test_dat_layout_reads_latin1_and_colons_in_texts(fixtures):
     assert data.alice_table("1")["alice"].tolist() == [3.0, 5.0]
 
 
+def test_utf8_texts_are_read_as_utf8(fixtures, tmp_path):
+    folder = tmp_path / "ml-10m"
+    shutil.copytree(fixtures / "movielens" / "dat", folder)
+    text = (folder / "movies.dat").read_text(encoding="latin-1")
+    (folder / "movies.dat").write_text(
+        text.replace("Caf\u00e9", "Caf\u00e9 \u00c5ngstr\u00f6m"), encoding="utf-8"
+    )
+    titles = load_movielens(folder).movies.set_index("movie")["title"]
+    assert titles[3000] == "Caf\u00e9 \u00c5ngstr\u00f6m Society (1995)"
+
+
 def test_100k_layout_turns_genre_flags_into_names(fixtures):
     data = load_movielens(fixtures / "movielens" / "100k")
     assert data.layout == "100k"

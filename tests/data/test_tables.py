@@ -69,6 +69,12 @@ def test_read_table_keeps_ids_and_texts_verbatim(tmp_path):
         validate_table(table)
 
 
+def test_read_table_accepts_a_byte_order_mark(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes("instance,alice,bob\na,1,2\n".encode("utf-8-sig"))
+    assert validate_table(read_table(path))[2] == ["bob"]
+
+
 @pytest.mark.parametrize("name", ["missing.csv", "table.xlsx"])
 def test_read_table_rejects_missing_files_and_unknown_formats(tmp_path, name):
     with pytest.raises(InputError):

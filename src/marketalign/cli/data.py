@@ -1,4 +1,5 @@
-"""``marketalign data``: turn MovieLens, ETHICS or OpinionQA files into tables in the shared layout.
+"""``marketalign data``: turn MovieLens, ETHICS or OpinionQA files into tables in the shared layout, and check
+tables of your own.
 
 PATH may be the literal ``embedded`` for the copies shipped with the package (MovieLens and ETHICS only).
 """
@@ -15,7 +16,7 @@ from marketalign.data.embedded import load_embedded_ethics, load_embedded_moviel
 from marketalign.data.ethics import PREFIXES, SPLITS, Ethics, load_ethics
 from marketalign.data.movielens import MovieLens, load_movielens
 from marketalign.data.surveys import SurveyPanel, list_panels, load_panel, load_responses
-from marketalign.data.tables import TARGET, write_layout_table
+from marketalign.data.tables import TARGET, read_table, validate_table, write_layout_table
 from marketalign.errors import InputError
 
 EMBEDDED = "embedded"
@@ -46,7 +47,7 @@ def data_group() -> None:
 @data_group.command("movielens")
 @click.argument("path")
 @_out
-@click.option("--user", type=int, help="Alice = this user: one row per movie she rated, target = her rating.")
+@click.option("--user", help="Alice = this user id: one row per movie she rated, target = her rating.")
 @click.option(
     "--all", "every", is_flag=True, help="One table per user into the folder --out, plus index.csv."
 )
@@ -186,6 +187,22 @@ def opinionqa_command(
             f"panel {data.wave} ({data.topic}), {who}",
             target,
         )
+
+
+@data_group.command("check")
+@click.argument("table", type=click.Path(path_type=Path))
+@_target
+@click.option(
+    "--bob", "bobs", multiple=True, help="Bob column(s) to use (repeatable; default: every numeric one)."
+)
+def check_command(table, target, bobs) -> None:
+    """Validate a table of your own (CSV/Parquet) in the layout: print its size, target and Bobs."""
+    h, scores, names = validate_table(read_table(table), target, list(bobs) or None, where=str(table))
+    shown = ", ".join(names[:5]) + (f", ... ({len(names) - 5} more)" if len(names) > 5 else "")
+    click.echo(
+        f"{table}: {len(h)} instances, target {target} in [{h.min():.4g}, {h.max():.4g}], "
+        f"{scores.shape[1]} Bobs ({shown})"
+    )
 
 
 def _answers(panel: SurveyPanel, responses: Path | None, min_respondents: int) -> pd.DataFrame:

@@ -28,6 +28,17 @@ def first_existing(folder: Path, names: Iterable[str]) -> Path | None:
     return None
 
 
+def text_encoding(path: Path) -> str:
+    """``"utf-8"`` if the file decodes as UTF-8, else ``"latin-1"`` (older releases; it decodes any bytes)."""
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return "latin-1"
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read ({err}).") from err
+    return "utf-8"
+
+
 def read_csv(path: Path, **options) -> pd.DataFrame:
     """``pandas.read_csv`` with parse and decode failures turned into InputError naming the file."""
     try:

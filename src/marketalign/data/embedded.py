@@ -14,6 +14,7 @@ rebuilds the folder byte for byte from the source data.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from marketalign.data._files import read_csv
@@ -42,14 +43,7 @@ def load_embedded_ethics(folder: Path = EMBEDDED_DIR / "ethics") -> Ethics:
 
 def load_embedded_movielens() -> MovieLens:
     """The embedded MovieLens latest-small as a :class:`~marketalign.data.movielens.MovieLens`."""
-    loaded = load_movielens(EMBEDDED_DIR / "movielens")
-    return MovieLens(
-        ratings=loaded.ratings,
-        movies=loaded.movies,
-        tags=loaded.tags,
-        layout=loaded.layout,
-        source="embedded",
-    )
+    return replace(load_movielens(EMBEDDED_DIR / "movielens"), source="embedded")
 
 
 def embedded_provenance() -> dict:

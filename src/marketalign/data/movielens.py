@@ -4,9 +4,11 @@ Layouts (detected from the files present in the folder):
 
 - ``csv``: ``ratings.csv``, ``movies.csv`` and optional ``tags.csv`` (ml-latest-small, ml-latest, ml-20m,
   ml-25m, ml-32m; ``.csv.gz`` also read);
-- ``dat``: ``ratings.dat``, ``movies.dat`` and optional ``tags.dat``, fields separated by ``::``, latin-1
-  (ml-1m, ml-10m);
-- ``100k``: ``u.data`` (tab-separated) and ``u.item`` (pipe-separated, latin-1, 19 genre flags) (ml-100k).
+- ``dat``: ``ratings.dat``, ``movies.dat`` and optional ``tags.dat``, fields separated by ``::`` (ml-1m,
+  ml-10m);
+- ``100k``: ``u.data`` (tab-separated) and ``u.item`` (pipe-separated, 19 genre flags) (ml-100k).
+
+Texts are read as UTF-8 when they decode as such, else as latin-1 (the encoding of ml-100k and ml-1m).
 
 Alice's utility for a movie is her own rating on the release's scale (0.5-5 or 1-5), unscaled. The text a
 model would score is "Title (year). Genres: A, B" and never includes anyone's tags.
@@ -22,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from marketalign.data._files import first_existing, read_csv, require_columns, require_dir
+from marketalign.data._files import first_existing, read_csv, require_columns, require_dir, text_encoding
 from marketalign.data.tables import INSTANCE, TARGET, TEXT, layout_table
 from marketalign.errors import InputError
 
@@ -190,7 +192,7 @@ def load_movielens(folder: str | Path) -> MovieLens:
 
 
 def _read_csv_layout(folder: Path, ratings_file: Path, movies_file: Path):
-    ratings = read_csv(ratings_file, engine="pyarrow", dtype=_csv_dtypes(_RATINGS_DTYPES))
+    ratings = read_csv(ratings_file, dtype=_csv_dtypes(_RATINGS_DTYPES))
     require_columns(ratings, ["userId", "movieId", "rating", "timestamp"], ratings_file, "MovieLens CSV")
     ratings = ratings.rename(columns={"userId": "user", "movieId": "movie"})
     movies = read_csv(
@@ -243,7 +245,7 @@ def _read_dat_layout(folder: Path, ratings_file: Path, movies_file: Path):
 def _split_dat(path: Path, columns: list[str]) -> pd.DataFrame:
     """Split ``::``-separated lines: leading fields from the left, the last from the right (texts hold :)."""
     try:
-        lines = pd.Series(path.read_text(encoding="latin-1").splitlines(), dtype=object)
+        lines = pd.Series(path.read_text(encoding=text_encoding(path)).splitlines(), dtype=object)
     except OSError as err:
         raise InputError(f"{path}: cannot be read ({err}).") from err
     lines = lines[lines.str.strip() != ""]
@@ -273,7 +275,7 @@ def _read_100k_layout(folder: Path, ratings_file: Path, movies_file: Path):
         sep="|",
         header=None,
         names=columns,
-        encoding="latin-1",
+        encoding=text_encoding(movies_file),
         keep_default_na=False,
         dtype={"movie": "int32", "title": str, **{g: "int8" for g in genre_names}},
     )
@@ -292,7 +294,9 @@ def _genres_100k(folder: Path) -> tuple[str, ...]:
     genre_file = folder / "u.genre"
     if not genre_file.is_file():
         return _GENRES_100K
-    table = read_csv(genre_file, sep="|", header=None, names=["genre", "index"], encoding="latin-1")
+    table = read_csv(
+        genre_file, sep="|", header=None, names=["genre", "index"], encoding=text_encoding(genre_file)
+    )
     return tuple(table.sort_values("index")["genre"].astype(str))
 
 

@@ -67,10 +67,11 @@ def read_table(path: str | Path) -> pd.DataFrame:
         if kind == "parquet":
             table = pd.read_parquet(path)
         else:
-            header = pd.read_csv(path, nrows=0).columns
+            header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
             verbatim = {INSTANCE, TEXT}
             table = pd.read_csv(
                 path,
+                encoding="utf-8-sig",
                 dtype={c: str for c in verbatim & set(header)},
                 keep_default_na=False,
                 na_values={c: _MISSING for c in header if c not in verbatim},
@@ -100,11 +101,11 @@ def check_instances(table: pd.DataFrame, where: str = "table") -> None:
             f"{_names(table.columns)})."
         )
     ids = table[INSTANCE]
-    missing = int(ids.isna().sum())
-    if missing:
+    if ids.hasnans:
+        missing = int(ids.isna().sum())
         raise InputError(f"{where}: {missing} rows have an empty '{INSTANCE}' id; give every row an id.")
-    duplicated = ids[ids.duplicated(keep=False)]
-    if len(duplicated):
+    if not ids.is_unique:
+        duplicated = ids[ids.duplicated(keep=False)]
         examples = ", ".join(repr(v) for v in pd.unique(duplicated)[:5])
         raise InputError(
             f"{where}: {len(duplicated)} rows share an '{INSTANCE}' id with another row (e.g. {examples}); "
