@@ -24,7 +24,7 @@ ENTER_TOLERANCE = 1e-12  # relative price below which a variable enters
 DRIFT_TOLERANCE = 1e-11  # relative stationarity error that triggers a fresh inverse
 PIVOT_TOLERANCE = 1e-14  # relative Schur complement below which a variable lies in the passive span
 REFINEMENT_STEPS = 8  # iterative refinement of each passive solve against G ...
-REFINE_BELOW = 1e-4  # ... once a Schur complement this small has entered (an ill-conditioned passive block)
+REFINE_BELOW = 1e-4  # ... always for the simplex, and for NNLS once a Schur complement this small has entered
 WEIGHT_THRESHOLD = 1e-6  # a weight counts as non-zero above this (Figure 2's sparsity threshold)
 
 
@@ -53,11 +53,12 @@ def _solve_system(gram, a, c, rhs, inverse, m, slots, off, refine, x):
     if not refine:
         return
     size = 0.0
-    for i in range(n):
+    for i in range(off, n):
         size = max(size, abs(target[i]))
+    size = max(size, 1e-300)
     previous = np.inf
     for _ in range(REFINEMENT_STEPS):
-        worst = 0.0
+        worst = 0.0  # each residual relative to its own row's size: the constraint row has size c
         for i in range(n):
             acc = target[i]
             for j in range(n):
@@ -70,8 +71,8 @@ def _solve_system(gram, a, c, rhs, inverse, m, slots, off, refine, x):
                 else:
                     acc -= gram[slots[i - off], var_j] * x[j]
             residual[i] = acc
-            worst = max(worst, abs(acc))
-        if worst <= 1e-15 * max(size, 1e-300) or worst >= 0.5 * previous:
+            worst = max(worst, abs(acc) / (c if i < off else size))
+        if worst <= 1e-15 or worst >= 0.5 * previous:
             break
         previous = worst
         for i in range(n):
@@ -308,7 +309,7 @@ def solve_one_path(gram, rhs, scale, order, simplex, ev_gram, ev_rhs, ev_const, 
             conditioning = min(conditioning, ratio)
             m += 1
             passive[enter] = True
-            refine = conditioning < REFINE_BELOW
+            refine = simplex or conditioning < REFINE_BELOW
             m, nu = _make_feasible(gram, rhs, a, c, off, refine, inverse, m, slots, ws, passive, x)
             _gradient(gram, rhs, ws, slots, m, order, step + 1, grad)
             changed = True
@@ -344,8 +345,13 @@ def solve_one_path(gram, rhs, scale, order, simplex, ev_gram, ev_rhs, ev_const, 
         sse[step] = value
         nnz[step] = count
         wsum[step] = total
+    total = 0.0
     for i in range(n_vars):
         w[i] = scale[i] * ws[i]
+        total += w[i]
+    if simplex:  # Σw = 1 to the last bit in the original variables
+        for i in range(n_vars):
+            w[i] /= total
     kkt[0] = worst
     kkt[1] = worst_refused
 
