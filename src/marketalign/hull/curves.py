@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Literal
@@ -381,40 +382,45 @@ def _best_so_far(train: np.ndarray, orders: np.ndarray) -> np.ndarray:
 
 
 def _tabulate(mse, nonzero, weight_sum, config, target_names) -> pd.DataFrame:
-    """Mean, std, s.e. over curves per (target, K, method); explained fraction vs the constant predictor."""
+    """Mean, std, s.e. over curves per (target, K, method); explained fraction vs the constant predictor.
+
+    Arrays are (T, C, K, M); a curve with no value at some K (a subset of another size) is NaN there.
+    """
     methods = config.methods
-    constant = _constant_mse(mse, methods)
-    rows = []
-    with np.errstate(invalid="ignore", divide="ignore"):
-        explained = 1.0 - mse / constant[..., None] if constant is not None else None
-    for t, target in enumerate(target_names):
-        for k in range(config.k_max):
-            for m, method in enumerate(methods):
-                values = mse[t, :, k, m]
-                present = ~np.isnan(values)
-                values = values[present]
-                n = len(values)
-                if n == 0:
-                    continue
-                std = float(values.std(ddof=1)) if n > 1 else 0.0
-                row = {
-                    "target": target,
-                    "K": k + 1,
-                    "method": method,
-                    "mse_mean": float(values.mean()),
-                    "mse_std": std,
-                    "mse_se": std / math.sqrt(n),
-                    "nnz_mean": float(nonzero[t, present, k, m].mean()),
-                    "nnz_std": float(nonzero[t, present, k, m].std(ddof=1)) if n > 1 else 0.0,
-                    "weight_sum_mean": float(weight_sum[t, present, k, m].mean()),
-                    "explained_mean": float(explained[t, present, k, m].mean()) if explained is not None else np.nan,
-                    "n_curves": n,
-                }
-                rows.append(row)
-    return pd.DataFrame(rows)
+    present = ~np.isnan(mse)
+    count = present.sum(axis=1)  # (T, K, M)
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NaN cells (subsets of another size) are expected
+        if "constant" in methods:
+            explained = 1.0 - mse / mse[..., methods.index("constant")][..., None]
+        else:
+            explained = np.full(mse.shape, np.nan)
+        columns = {
+            "mse_mean": np.nanmean(mse, axis=1),
+            "mse_std": _spread(mse, count),
+            "nnz_mean": np.nanmean(np.where(present, nonzero, np.nan), axis=1),
+            "nnz_std": _spread(np.where(present, nonzero, np.nan), count),
+            "weight_sum_mean": np.nanmean(np.where(present, weight_sum, np.nan), axis=1),
+            "explained_mean": np.nanmean(explained, axis=1),
+        }
+    columns["mse_se"] = columns["mse_std"] / np.sqrt(np.maximum(count, 1))
+    n_targets, k_max, n_methods = count.shape
+    index = np.indices((n_targets, k_max, n_methods)).reshape(3, -1)
+    keep = count.ravel() > 0
+    table = {
+        "target": np.asarray(target_names, dtype=object)[index[0]],
+        "K": index[1] + 1,
+        "method": np.asarray(methods, dtype=object)[index[2]],
+    }
+    order = ("mse_mean", "mse_std", "mse_se", "nnz_mean", "nnz_std", "weight_sum_mean", "explained_mean")
+    table.update({name: columns[name].ravel() for name in order})
+    table["n_curves"] = count.ravel()
+    return pd.DataFrame({name: values[keep] for name, values in table.items()})
 
 
-def _constant_mse(mse: np.ndarray, methods: tuple[str, ...]) -> np.ndarray | None:
-    if "constant" not in methods:
-        return None
-    return mse[..., methods.index("constant")]
+def _spread(values: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Sample standard deviation over the curve axis (0 where a single curve has a value)."""
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        std = np.nanstd(values, axis=1, ddof=1) if values.shape[1] > 1 else np.zeros(count.shape)
+    return np.where(count > 1, std, 0.0)
