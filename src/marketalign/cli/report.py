@@ -11,7 +11,7 @@ from marketalign.report.html import DEFAULT_MAX_ROWS, DEFAULT_TITLE, build_repor
 
 @click.command("report")
 @click.argument("results_dirs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("report.html"),
+@click.option("--out", type=click.Path(path_type=Path), default=Path("report.html"),
               show_default=True, help="the HTML file to write")
 @click.option("--title", default=DEFAULT_TITLE, show_default=True, help="the page title")
 @click.option("--max-rows", type=click.IntRange(min=1), default=DEFAULT_MAX_ROWS, show_default=True,
