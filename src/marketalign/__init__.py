@@ -21,6 +21,7 @@ from marketalign.hull.epsilon import EpsilonResult, epsilon_sup
 from marketalign.hull.estimators import MarketAlignmentRegressor
 from marketalign.hull.fit import FitReport, fit_with_cv
 from marketalign.hull.solvers import kkt_violation, solve_gram, solve_paths
+from marketalign.report.html import Report, build_report, write_report
 
 __version__ = "0.1.0"
 
@@ -36,6 +37,7 @@ __all__ = [
     "InputError",
     "MarketAlignError",
     "MovieLens",
+    "Report",
     "SurveyPanel",
     "epsilon_sup",
     "fit_with_cv",
@@ -47,6 +49,7 @@ __all__ = [
     "load_movielens",
     "load_panel",
     "load_responses",
+    "build_report",
     "market_curve",
     "market_curves",
     "read_table",
@@ -54,4 +57,5 @@ __all__ = [
     "solve_paths",
     "synthetic_bobs",
     "validate_table",
+    "write_report",
 ]
