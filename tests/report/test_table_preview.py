@@ -1,4 +1,4 @@
-"""Table heads and exact row counts: the fast newline count and the parser route both agree with pandas."""
+"""Table heads and exact row counts (always what pandas finds when it parses the whole table)."""
 
 import pandas as pd
 import pytest
@@ -26,14 +26,14 @@ def test_row_count_equals_pandas_with_blank_lines_and_no_final_newline(tmp_path_
     assert count_csv_rows(path) == len(pd.read_csv(path))
 
 
-def test_row_count_crosses_block_boundaries(tmp_path, monkeypatch):
+def test_row_count_sums_its_chunks(tmp_path, monkeypatch):
     import marketalign.report.table_preview as module
 
-    monkeypatch.setattr(module, "_BLOCK", 7)
+    monkeypatch.setattr(module, "_CHUNK_ROWS", 7)
     path = tmp_path / "t.csv"
     path.write_text("x,y\n" + "".join(f"{i},{i * i}\n" for i in range(50)))
     assert count_csv_rows(path) == 50
-    path.write_text("x,y\n1,2\n3,4\n\n" + "5,6\n" * 10)
+    path.write_text('x,y\n1,2\n3,"4\n5"\n\n' + "5,6\n" * 10)
     assert count_csv_rows(path) == len(pd.read_csv(path)) == 12
 
 
