@@ -151,6 +151,12 @@ def test_out_cannot_be_a_folder(results, tmp_path):
         write_report([results], tmp_path)
 
 
+def test_out_under_a_file_is_an_input_error(results, tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InputError, match="cannot write the report"):
+        write_report([results / "large"], tmp_path / "file" / "report.html")
+
+
 def test_write_report_creates_parent_folders(results, tmp_path):
     out = write_report([results / "large"], tmp_path / "deep" / "er" / "report.html")
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

@@ -83,16 +83,16 @@ def read_result_folder(folder: Path, label: str, *, max_rows: int, max_columns: 
     problems: list[str] = []
     summary = None
     figures, tables, json_files, others = [], [], [], []
-    stems = {p.stem: [] for p in files}
+    numbers: dict[str, list[str]] = {}
     for path in files:
         if path.suffix in (*TABLE_SUFFIXES, ".json"):
-            stems[path.stem].append(path.name)
+            numbers.setdefault(path.stem, []).append(path.name)
     for path in files:
         try:
             if path.name == SUMMARY:
                 summary = _read_summary(path)
             elif path.suffix == FIGURE_SUFFIX:
-                figures.append(_read_figure(path, tuple(stems[path.stem])))
+                figures.append(_read_figure(path, tuple(numbers.get(path.stem, ()))))
             elif path.suffix in TABLE_SUFFIXES:
                 tables.append(preview_table(path, max_rows=max_rows, max_columns=max_columns))
             elif path.suffix == ".json":

@@ -59,9 +59,13 @@ class Report:
         out = Path(out)
         if out.is_dir():
             raise InputError(f"--out {out} is a folder; give a file name such as {out / 'report.html'}.")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("w", encoding="utf-8", newline="\n") as handle:
-            handle.write(self.html)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with out.open("w", encoding="utf-8", newline="\n") as handle:
+                handle.write(self.html)
+        except OSError as err:
+            reason = err.strerror or str(err)
+            raise InputError(f"cannot write the report to {out} ({reason}); choose another --out.") from err
         return out
 
 

@@ -35,7 +35,7 @@ h4 { font-size: 0.95rem; margin: 0.9rem 0 0.3rem; font-weight: 600; }
 .table-scroll { overflow-x: auto; max-width: 100%; border: 1px solid var(--line); border-radius: 6px; }
 table { border-collapse: collapse; font-size: 0.88rem; }
 th, td { padding: 0.3rem 0.55rem; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
-thead th { background: var(--panel); position: sticky; top: 0; }
+thead th { background: var(--panel); }
 table.data td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.data th { white-space: nowrap; }
 table.data td { overflow-wrap: normal; min-width: 4rem; max-width: 28rem; }
