@@ -2,7 +2,7 @@
 
 A CSV's rows are counted by pandas' own parser reading only the first column in chunks: the count is what
 ``len(pandas.read_csv(f))`` gives (quoted newlines, blank lines and CRLF included), memory stays bounded, and
-it is faster than parsing the table whole (benchmarks/bench_report.py).
+it is no slower than parsing the table whole (benchmarks/bench_report.py).
 """
 
 from __future__ import annotations
