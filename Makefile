@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= results/demo
 
-.PHONY: demo test test-slow bench lint clean
+.PHONY: demo test test-slow bench lint clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/marketalign demo --out $(OUT)
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q
 
 test-slow: $(STAMP)
@@ -24,6 +24,9 @@ test-slow: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks --out results/benchmarks
+
+chromium:
+	@scripts/ensure-chromium.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

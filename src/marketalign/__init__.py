@@ -30,6 +30,7 @@ from marketalign.network import (
     aggregate_sample,
     build_network,
 )
+from marketalign.report.html import Report, build_report, write_report
 
 __version__ = "0.1.0"
 
@@ -48,11 +49,13 @@ __all__ = [
     "MarketAlignmentRegressor",
     "MovieLens",
     "Network",
+    "Report",
     "SurveyPanel",
     "SyntheticBobs",
     "aggregate_population",
     "aggregate_sample",
     "build_network",
+    "build_report",
     "epsilon_sup",
     "fit_with_cv",
     "kkt_violation",
@@ -70,4 +73,5 @@ __all__ = [
     "solve_paths",
     "synthetic_bobs",
     "validate_table",
+    "write_report",
 ]

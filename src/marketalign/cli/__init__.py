@@ -51,3 +51,6 @@ main.add_command(data_group)
 from marketalign.cli.network import network_group  # noqa: E402
 
 main.add_command(network_group)
+from marketalign.cli.report import report_command  # noqa: E402
+
+main.add_command(report_command)
