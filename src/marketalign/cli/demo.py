@@ -9,6 +9,7 @@ import click
 from marketalign.experiments import synthetic_curve
 from marketalign.hull.curves import CurveConfig
 from marketalign.report.curves import headline
+from marketalign.report.html import write_report
 
 
 @click.command("demo")
@@ -22,4 +23,5 @@ def demo_command(out: Path, quick: bool) -> None:
     click.echo("ETHICS labels vs 100 SYNTHETIC Bobs (not language models): curves over K ...")
     result = synthetic_curve.run(out / "synthetic_ethics", config, quiet=False)
     click.echo("\n".join(headline(result)))
-    click.echo(f"\nresults: {out.resolve()}")
+    report = write_report([out], out / "report.html")
+    click.echo(f"\nresults: {out.resolve()}\nreport:  {report.resolve()}")
