@@ -80,14 +80,24 @@ def max_regret(game: ConversationGame, rules: np.ndarray, profile: tuple[int, ..
 
 def _verified(game: ConversationGame, rules: np.ndarray, profiles: list[tuple[int, ...]], alice: AliceModel,
               tol: float) -> list[ConversationEquilibrium]:
+    """Replay each candidate and every unilateral deviation from it; keep those with regret ≤ tol."""
+    if not profiles:
+        return []
+    batch = np.array(profiles, dtype=int)
+    played = play(game, profile_rules(rules, batch), alice)
+    utilities = expected_utilities(game, played)
+    deviations: dict[tuple[int, tuple[int, ...]], float] = {}  # (bob, others) -> best deviation payoff
     found = []
-    for profile in profiles:
-        regret = max_regret(game, rules, profile, alice)
-        if regret > tol:
-            continue
-        played = play(game, [rules[j] for j in profile], alice)
-        utilities = expected_utilities(game, played)[0]
-        found.append(ConversationEquilibrium(profile, played[0], float(utilities[0]), utilities[1:], regret))
+    for row, profile in enumerate(profiles):
+        regret = -np.inf
+        for bob in range(game.k):
+            key = (bob, profile[:bob] + profile[bob + 1:])
+            if key not in deviations:
+                deviations[key] = float(deviation_payoffs(game, rules, profile, bob, alice).max())
+            regret = max(regret, deviations[key] - utilities[row, bob + 1])
+        if regret <= tol:
+            found.append(ConversationEquilibrium(profile, played[row], float(utilities[row, 0]),
+                                                 utilities[row, 1:], float(regret)))
     return found
 
 
