@@ -37,3 +37,7 @@ def main() -> None:
 from marketalign.cli.hull import epsilon_command  # noqa: E402
 
 main.add_command(epsilon_command)
+
+from marketalign.cli.games import game_group  # noqa: E402
+
+main.add_command(game_group)

@@ -45,7 +45,7 @@ def payoff_table(game: ConversationGame, rules: np.ndarray, alice: AliceModel = 
     if n ** game.k > limit:
         raise InputError(
             f"{n}^{game.k} = {n ** game.k} profiles exceed the exhaustive limit {limit}; use best-response "
-            "dynamics (method='dynamics') or a smaller game."
+            "dynamics (--method dynamics, or method='dynamics') or a smaller game."
         )
     profiles = np.array(list(itertools.product(range(n), repeat=game.k)), dtype=int)
     utilities = expected_utilities(game, play(game, profile_rules(rules, profiles), alice))
@@ -80,21 +80,23 @@ def max_regret(game: ConversationGame, rules: np.ndarray, profile: tuple[int, ..
 
 def _verified(game: ConversationGame, rules: np.ndarray, profiles: list[tuple[int, ...]], alice: AliceModel,
               tol: float) -> list[ConversationEquilibrium]:
-    """Replay each candidate and every unilateral deviation from it; keep those with regret ≤ tol."""
+    """Replay each candidate and every unilateral deviation from it (one batch); keep regret ≤ tol."""
     if not profiles:
         return []
-    batch = np.array(profiles, dtype=int)
-    played = play(game, profile_rules(rules, batch), alice)
+    n = rules.shape[0]
+    played = play(game, profile_rules(rules, np.array(profiles, dtype=int)), alice)
     utilities = expected_utilities(game, played)
-    deviations: dict[tuple[int, tuple[int, ...]], float] = {}  # (bob, others) -> best deviation payoff
+    keys = sorted({(bob, p[:bob] + p[bob + 1:]) for p in profiles for bob in range(game.k)})
+    deviations = np.array([others[:bob] + (alt,) + others[bob:] for bob, others in keys for alt in range(n)],
+                          dtype=int)
+    payoffs = expected_utilities(game, play(game, profile_rules(rules, deviations), alice))
+    owners = np.repeat([bob for bob, _ in keys], n)
+    best = payoffs[np.arange(owners.size), owners + 1].reshape(len(keys), n).max(axis=1)
+    best_of = dict(zip(keys, best, strict=True))
     found = []
     for row, profile in enumerate(profiles):
-        regret = -np.inf
-        for bob in range(game.k):
-            key = (bob, profile[:bob] + profile[bob + 1:])
-            if key not in deviations:
-                deviations[key] = float(deviation_payoffs(game, rules, profile, bob, alice).max())
-            regret = max(regret, deviations[key] - utilities[row, bob + 1])
+        regret = max(best_of[(bob, profile[:bob] + profile[bob + 1:])] - utilities[row, bob + 1]
+                     for bob in range(game.k))
         if regret <= tol:
             found.append(ConversationEquilibrium(profile, played[row], float(utilities[row, 0]),
                                                  utilities[row, 1:], float(regret)))
@@ -102,9 +104,10 @@ def _verified(game: ConversationGame, rules: np.ndarray, profiles: list[tuple[in
 
 
 def exhaustive_equilibria(game: ConversationGame, rules: np.ndarray, alice: AliceModel = STRATEGIC,
-                          tol: float = EQUILIBRIUM_TOL) -> list[ConversationEquilibrium]:
-    """All pure equilibria over the rule stack, each verified by :func:`max_regret`."""
-    candidates = pure_equilibria_from_table(payoff_table(game, rules, alice), tol / 2)
+                          tol: float = EQUILIBRIUM_TOL,
+                          profile_limit: int = DEFAULT_PROFILE_LIMIT) -> list[ConversationEquilibrium]:
+    """All pure equilibria over the rule stack, each verified by replaying every unilateral deviation."""
+    candidates = pure_equilibria_from_table(payoff_table(game, rules, alice, profile_limit), tol / 2)
     return _verified(game, rules, candidates, alice, tol)
 
 

@@ -1,0 +1,1 @@
+"""One module per figure or experiment: config -> run -> results table -> plot."""
