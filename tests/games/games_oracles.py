@@ -80,3 +80,28 @@ def brute_play_fixed(game: ConversationGame, rules: list[np.ndarray], plan, deci
 
             walk(0, [0] * game.k, [], 1.0)
     return out
+
+
+def common_equilibrium_level(game: SelectionGame, level: float, tol: float) -> bool:
+    """Is ``level`` the outcome of an equilibrium where the selected policy leaves no Bob more than ``tol``
+    to gain by overbidding? I.e. is there π with V_A(π) = level and E[U_j(π)] ≥ LP_j(level) − tol for all j?
+    Every LP is solved by HiGHS from scratch."""
+    alice_w = game.prior @ game.alice.T
+    n_x, n_a = alice_w.shape
+    floors = []
+    for bob in range(game.k):
+        best = selection_lp(game, bob, level)
+        if best is None:
+            return False
+        floors.append(best[0] - tol)
+    bobs_w = np.stack([game.prior @ game.bobs[j].T for j in range(game.k)]).reshape(game.k, -1)
+    res = linprog(
+        np.zeros(n_x * n_a),
+        A_ub=-bobs_w,
+        b_ub=-np.array(floors),
+        A_eq=np.vstack([alice_w.ravel()[None], np.kron(np.eye(n_x), np.ones(n_a))]),
+        b_eq=np.concatenate([[level], np.ones(n_x)]),
+        bounds=(0, None),
+        method="highs",
+    )
+    return res.status == 0

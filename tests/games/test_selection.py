@@ -3,8 +3,8 @@ re-verified with the LP, worked examples, and bad input."""
 
 import numpy as np
 import pytest
-from games_oracles import selection_lp
-from hypothesis import given
+from games_oracles import common_equilibrium_level, selection_lp
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from marketalign import InputError
@@ -190,3 +190,22 @@ def test_bad_selection_input(call, fragment):
     game = random_selection_game(3, 2, 3, 2, np.random.default_rng(0))
     with pytest.raises(InputError, match=fragment):
         call(game)
+
+
+@settings(max_examples=30)
+@given(small_games, st.floats(0.0, 1.0))
+def test_ascending_clock_finds_the_first_equilibrium_level(spec, where):
+    game = _game(spec)
+    if game.k < 2:
+        return
+    solver = SelectionSolver.build(game)
+    start = solver.worst + where * (solver.opt - solver.worst)
+    level, leader = solver.clock(start, 5e-10)
+    assert start - 1e-12 <= level <= solver.opt + 1e-12
+    if level < solver.opt - 1e-9:  # the level found is an equilibrium level (checked by HiGHS) ...
+        assert common_equilibrium_level(game, level, 1e-7)
+        profile = solver.common_profile(leader, level)
+        assert solver.regrets(profile).max() <= 1e-9
+    for below in np.linspace(start, level, 12)[:-1]:  # ... and none lies between the start and it
+        if level - below > 1e-7:
+            assert not common_equilibrium_level(game, float(below), 1e-11)
