@@ -18,6 +18,7 @@ from marketalign.games.conversation import (
     AliceModel,
     expected_utilities,
     first_best_play,
+    induced_distribution,
     opt,
     play,
     quantal,
@@ -101,6 +102,18 @@ def test_quantal_play_matches_path_enumeration(game, beta, seed):
 
     expected = brute_play_fixed(game, rules, lambda xa, history: (xa,) * game.k, decide)
     np.testing.assert_allclose(play(game, rules, quantal(beta))[0], expected, atol=1e-12)
+
+
+def test_induced_distribution_is_a_joint_law_with_the_prior_as_marginal():
+    game = random_conversation_game(ConversationShape(n_states=3, n_actions=3, n_messages=3),
+                                    np.random.default_rng(4))
+    stack = deterministic_rules(game)
+    played = play(game, [stack[5], stack[17]])[0]
+    joint = induced_distribution(game, played)
+    assert joint.shape == (2, 2, 3, 3) and joint.min() >= 0
+    np.testing.assert_allclose(joint.sum(axis=3), game.prior)
+    alice_w, _ = weighted_tables(game)
+    assert np.einsum("ijya,ay->", joint, game.alice) == pytest.approx(np.einsum("ija,ija->", played, alice_w))
 
 
 def test_two_round_strategic_value_matches_brute_force():
