@@ -227,7 +227,7 @@ def conversation_command(
 ) -> None:
     """Result 1: all pure equilibria of random conversation games against OPT − 2ε.
 
-    Writes DIR/games.csv, DIR/equilibria.csv (one row per equilibrium), DIR/summary.json and
+    Writes DIR/equilibria.csv (one row per game), DIR/slack_histogram.csv, DIR/summary.json and
     DIR/conversation.png.
     """
     config = games_conversation.ConversationConfig(
@@ -265,7 +265,8 @@ def quantal_command(
 ) -> None:
     """Result 2: a quantal-response Alice; bound OPT − 2ε − δ·Σw − ln|A|/β as β, δ and ε vary.
 
-    Writes DIR/quantal.csv (one row per (game, β)), DIR/equilibria.csv, DIR/summary.json, DIR/quantal.png.
+    Writes DIR/quantal.csv (one row per (game, β)), DIR/slack_histogram.csv, DIR/summary.json and
+    DIR/quantal.png.
     """
     config = games_quantal.QuantalConfig(
         games=games, betas=tuple(sorted(set(betas))), seed=seed, shape=ConversationShape(**shape), tol=tol

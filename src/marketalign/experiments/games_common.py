@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from marketalign.errors import InputError
 from marketalign.games.bounds import slack_summary, write_violation
@@ -37,11 +38,16 @@ class Violation:
 
 @dataclass(frozen=True)
 class TaskOutput:
-    """What one task returns: result rows, per-equilibrium rows and any violations."""
+    """What one task returns: result rows, the slack of every equilibrium held to a bound (compact arrays:
+    tiny conversation games have hundreds of equilibria each), optional per-equilibrium rows, violations."""
 
     rows: list[dict] = field(default_factory=list)
+    slacks: list[np.ndarray] = field(default_factory=list)
     equilibria: list[dict] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
+
+    def slack_values(self) -> np.ndarray:
+        return np.concatenate(self.slacks) if self.slacks else np.zeros(0)
 
 
 def game_rng(seed: int, *index: int) -> np.random.Generator:
@@ -68,6 +74,7 @@ def run_tasks(
     merged = TaskOutput()
     for out in progress((mapper or map)(task_fn, tasks), total=len(tasks), desc=desc, quiet=quiet):
         merged.rows.extend(out.rows)
+        merged.slacks.extend(out.slacks)
         merged.equilibria.extend(out.equilibria)
         merged.violations.extend(out.violations)
     return merged
@@ -111,10 +118,15 @@ def violations_of(check: GameCheck, game: Game, name: str, **where: Any) -> list
     ]
 
 
-def bound_summary(name: str, config: Any, merged: TaskOutput, slacks: np.ndarray, games: int) -> dict:
-    """The summary every game experiment writes: violations, games, equilibria, min_slack, the slack
-    distribution, the config (with its seed) and library versions."""
-    slack = slack_summary(slacks)
+def claimed_slacks(check: GameCheck) -> np.ndarray:
+    """The slacks of a game's equilibria when its bound is claimed (empty otherwise)."""
+    return np.array([c.slack for c in check.checks]) if check.applies else np.zeros(0)
+
+
+def bound_summary(name: str, config: Any, merged: TaskOutput, games: int) -> dict:
+    """The summary every game experiment writes: violations, games, equilibria (held to a bound), min_slack,
+    the slack distribution, the config (with its seed) and library versions."""
+    slack = slack_summary(merged.slack_values())
     return {
         "experiment": name,
         "violations": len(merged.violations),
@@ -125,6 +137,12 @@ def bound_summary(name: str, config: Any, merged: TaskOutput, slacks: np.ndarray
         "config": asdict(config),
         "versions": versions(),
     }
+
+
+def slack_histogram(slacks: np.ndarray, bins: int = 40) -> pd.DataFrame:
+    """The numbers behind a slack histogram: bin edges and counts."""
+    counts, edges = np.histogram(slacks, bins=bins) if slacks.size else (np.zeros(0, int), np.zeros(1))
+    return pd.DataFrame({"low": edges[:-1], "high": edges[1:], "equilibria": counts})
 
 
 def dump_violations(violations: Sequence[Violation], out: str | Path) -> list[Path]:

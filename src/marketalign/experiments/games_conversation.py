@@ -23,9 +23,11 @@ from marketalign.experiments.games_common import (
     bound_summary,
     check_row,
     chunks,
+    claimed_slacks,
     dump_violations,
     game_rng,
     run_tasks,
+    slack_histogram,
     violations_of,
 )
 from marketalign.games.checks import METHODS, check_conversation_game
@@ -76,32 +78,19 @@ def run_task(config: ConversationConfig, games: range) -> TaskOutput:
                 **check_row(check),
             }
         )
-        out.equilibria.extend(
-            {
-                "game": index,
-                "profile": " ".join(map(str, eq.profile)),
-                "alice_utility": eq.alice_utility,
-                "slack": bound.slack,
-                "condition_holds": check.applies,
-                "max_regret": eq.max_regret,
-            }
-            for eq, bound in zip(check.equilibria, check.checks, strict=True)
-        )
+        out.slacks.append(claimed_slacks(check))
         out.violations.extend(violations_of(check, game, f"game{index}", game_index=index, seed=config.seed))
     return out
 
 
 @dataclass(frozen=True)
 class ConversationResult:
-    """One row per game, one per equilibrium, and the summary."""
+    """One row per game, the histogram of the slacks, the summary and the merged task output."""
 
     table: pd.DataFrame
-    equilibria: pd.DataFrame
+    histogram: pd.DataFrame
     summary: dict
     output: TaskOutput
-
-
-EQUILIBRIUM_COLUMNS = ["game", "profile", "alice_utility", "slack", "condition_holds", "max_regret"]
 
 
 def run(config: ConversationConfig, quiet: bool = False, mapper: Mapper | None = None) -> ConversationResult:
@@ -114,19 +103,17 @@ def run(config: ConversationConfig, quiet: bool = False, mapper: Mapper | None =
         mapper=mapper,
     )
     table = pd.DataFrame(merged.rows)
-    equilibria = pd.DataFrame(merged.equilibria, columns=EQUILIBRIUM_COLUMNS)
-    claimed = equilibria[equilibria["condition_holds"].astype(bool)]
-    summary = bound_summary("conversation", config, merged, claimed["slack"].to_numpy(), len(table))
+    summary = bound_summary("conversation", config, merged, len(table))
     summary.update(
         {
             "games_condition_holds": int(table["condition_holds"].sum()),
             "games_without_equilibrium": int((table["n_equilibria"] == 0).sum()),
-            "equilibria_total": int(len(equilibria)),
+            "equilibria_total": int(table["n_equilibria"].sum()),
             "below_bound_without_condition": int(table.loc[~table["condition_holds"], "below_bound"].sum()),
             "max_condition_distance": float(table["condition_distance"].max()),
         }
     )
-    return ConversationResult(table, equilibria, summary, merged)
+    return ConversationResult(table, slack_histogram(merged.slack_values()), summary, merged)
 
 
 def plot(result: ConversationResult) -> plt.Figure:
@@ -147,8 +134,15 @@ def plot(result: ConversationResult) -> plt.Figure:
     left.set_ylabel("OPT − min equilibrium utility of Alice")
     left.set_title("Result 1: strategic Alice, all pure equilibria")
     left.legend(fontsize=8, loc="upper left")
-    slacks = result.equilibria.loc[result.equilibria["condition_holds"].astype(bool), "slack"]
-    right.hist(slacks, bins=40, color="tab:blue", alpha=0.8)
+    bars = result.histogram
+    right.bar(
+        bars["low"],
+        bars["equilibria"],
+        width=bars["high"] - bars["low"],
+        align="edge",
+        color="tab:blue",
+        alpha=0.8,
+    )
     right.axvline(0.0, color="red", linestyle="--")
     right.set_xlabel("slack E[u_A] − (OPT − 2ε) per equilibrium")
     right.set_ylabel("equilibria")
@@ -168,12 +162,12 @@ def plot(result: ConversationResult) -> plt.Figure:
 
 
 def write(result: ConversationResult, out: str | Path) -> dict[str, Path]:
-    """DIR/games.csv, DIR/equilibria.csv (one row per equilibrium), DIR/summary.json, DIR/conversation.png and
-    DIR/violations/*.json."""
+    """DIR/equilibria.csv (one row per game), DIR/slack_histogram.csv, DIR/summary.json, DIR/conversation.png
+    and DIR/violations/*.json."""
     folder = prepare_dir(out)
     paths = {
-        "games": write_table(result.table, folder / "games.csv"),
-        "equilibria": write_table(result.equilibria, folder / "equilibria.csv"),
+        "equilibria": write_table(result.table, folder / "equilibria.csv"),
+        "slack_histogram": write_table(result.histogram, folder / "slack_histogram.csv"),
         "summary": write_json(result.summary, folder / "summary.json"),
         "figure": save_figure(plot(result), folder / "conversation.png"),
     }

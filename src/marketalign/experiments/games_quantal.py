@@ -24,9 +24,11 @@ from marketalign.experiments.games_common import (
     bound_summary,
     check_row,
     chunks,
+    claimed_slacks,
     dump_violations,
     game_rng,
     run_tasks,
+    slack_histogram,
     violations_of,
 )
 from marketalign.games.bounds import quantal_penalty
@@ -81,17 +83,7 @@ def run_task(config: QuantalConfig, games: range) -> TaskOutput:
                     **check_row(check, penalty),
                 }
             )
-            out.equilibria.extend(
-                {
-                    "game": index,
-                    "beta": result.beta,
-                    "profile": " ".join(map(str, eq.profile)),
-                    "alice_utility": eq.alice_utility,
-                    "slack": bound.slack,
-                    "max_regret": eq.max_regret,
-                }
-                for eq, bound in zip(check.equilibria, check.checks, strict=True)
-            )
+            out.slacks.append(claimed_slacks(check))
             out.violations.extend(
                 violations_of(
                     check,
@@ -108,10 +100,10 @@ def run_task(config: QuantalConfig, games: range) -> TaskOutput:
 
 @dataclass(frozen=True)
 class QuantalResult:
-    """One row per (game, β), one per equilibrium, and the summary."""
+    """One row per (game, β), the histogram of all slacks, the summary and the merged task output."""
 
     table: pd.DataFrame
-    equilibria: pd.DataFrame
+    histogram: pd.DataFrame
     summary: dict
     output: TaskOutput
 
@@ -126,10 +118,7 @@ def run(config: QuantalConfig, quiet: bool = False, mapper: Mapper | None = None
         mapper=mapper,
     )
     table = pd.DataFrame(merged.rows)
-    equilibria = pd.DataFrame(
-        merged.equilibria, columns=["game", "beta", "profile", "alice_utility", "slack", "max_regret"]
-    )
-    summary = bound_summary("quantal", config, merged, equilibria["slack"].to_numpy(), config.games)
+    summary = bound_summary("quantal", config, merged, config.games)
     summary["per_beta"] = {
         f"{beta:g}": {
             "games_with_equilibrium": int((part["n_equilibria"] > 0).sum()),
@@ -142,11 +131,11 @@ def run(config: QuantalConfig, quiet: bool = False, mapper: Mapper | None = None
         }
         for beta, part in table.groupby("beta")
     }
-    return QuantalResult(table, equilibria, summary, merged)
+    return QuantalResult(table, slack_histogram(merged.slack_values()), summary, merged)
 
 
 def plot(result: QuantalResult) -> plt.Figure:
-    """Left: Alice's utility vs β (means over games). Right: the slack of the bound vs β."""
+    """Left: Alice's utility vs β (means over games). Right: each game's smallest slack vs β."""
     table = result.table
     by_beta = table.groupby("beta")
     betas = np.array(sorted(table["beta"].unique()))
@@ -164,12 +153,14 @@ def plot(result: QuantalResult) -> plt.Figure:
     left.set_ylabel("Alice's expected utility")
     left.set_title("Result 2: quantal-response Alice")
     left.legend(fontsize=8, loc="lower right")
-    slacks = [result.equilibria.loc[result.equilibria["beta"] == b, "slack"].to_numpy() for b in betas]
-    right.boxplot(slacks, positions=np.log10(betas), widths=0.15, showfliers=False)
+    worst = [
+        table.loc[(table["beta"] == b) & (table["n_equilibria"] > 0), "min_slack"].to_numpy() for b in betas
+    ]
+    right.boxplot(worst, positions=np.log10(betas), widths=0.15, showfliers=False)
     right.axhline(0.0, color="red", linestyle="--")
     right.set_xticks(np.log10(betas), [f"{b:g}" for b in betas])
     right.set_xlabel("rationality β")
-    right.set_ylabel("slack of the bound per equilibrium")
+    right.set_ylabel("slack of the bound at a game's worst equilibrium")
     s = result.summary
     right.set_title(f"{s['games']} games, {s['equilibria']} equilibria, violations {s['violations']}")
     fig.tight_layout()
@@ -177,11 +168,12 @@ def plot(result: QuantalResult) -> plt.Figure:
 
 
 def write(result: QuantalResult, out: str | Path) -> dict[str, Path]:
-    """DIR/quantal.csv (one row per (game, β)), DIR/equilibria.csv, DIR/summary.json, DIR/quantal.png."""
+    """DIR/quantal.csv (one row per (game, β)), DIR/slack_histogram.csv, DIR/summary.json, DIR/quantal.png
+    and DIR/violations/*.json."""
     folder = prepare_dir(out)
     paths = {
         "quantal": write_table(result.table, folder / "quantal.csv"),
-        "equilibria": write_table(result.equilibria, folder / "equilibria.csv"),
+        "slack_histogram": write_table(result.histogram, folder / "slack_histogram.csv"),
         "summary": write_json(result.summary, folder / "summary.json"),
         "figure": save_figure(plot(result), folder / "quantal.png"),
     }
