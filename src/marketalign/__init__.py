@@ -16,6 +16,8 @@ from marketalign.data import (
     validate_table,
 )
 from marketalign.errors import BoundViolation, InputError, MarketAlignError
+from marketalign.games.checks import check_conversation_game, check_quantal_game, check_selection_game
+from marketalign.games.model import ConversationGame, SelectionGame, load_game, save_game
 from marketalign.hull.curves import CurveConfig, CurveResult, market_curve, market_curves
 from marketalign.hull.epsilon import EpsilonResult, epsilon_sup
 from marketalign.hull.estimators import MarketAlignmentRegressor
@@ -37,6 +39,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AggregationResult",
     "BoundViolation",
+    "ConversationGame",
     "CurveConfig",
     "CurveResult",
     "EpsilonResult",
@@ -50,12 +53,16 @@ __all__ = [
     "MovieLens",
     "Network",
     "Report",
+    "SelectionGame",
     "SurveyPanel",
     "SyntheticBobs",
     "aggregate_population",
     "aggregate_sample",
     "build_network",
     "build_report",
+    "check_conversation_game",
+    "check_quantal_game",
+    "check_selection_game",
     "epsilon_sup",
     "fit_with_cv",
     "kkt_violation",
@@ -63,12 +70,14 @@ __all__ = [
     "load_embedded_ethics",
     "load_embedded_movielens",
     "load_ethics",
+    "load_game",
     "load_movielens",
     "load_panel",
     "load_responses",
     "market_curve",
     "market_curves",
     "read_table",
+    "save_game",
     "solve_gram",
     "solve_paths",
     "synthetic_bobs",

@@ -54,3 +54,7 @@ main.add_command(network_group)
 from marketalign.cli.report import report_command  # noqa: E402
 
 main.add_command(report_command)
+
+from marketalign.cli.games import game_group  # noqa: E402
+
+main.add_command(game_group)

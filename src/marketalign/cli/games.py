@@ -1,0 +1,277 @@
+"""``marketalign game selection|conversation|quantal``: the paper's results checked on many random games.
+
+Each command writes machine-readable results and a figure to ``--out``, prints a one-paragraph summary (or the
+summary JSON with ``--json``) and exits 1 if any equilibrium broke a bound (the games are in DIR/violations/).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from marketalign.experiments import games_conversation, games_quantal, games_selection
+from marketalign.games.bounds import raise_if_violated
+from marketalign.games.checks import METHODS
+from marketalign.games.generators import ConversationShape
+from marketalign.games.selection import TIE_RULES
+
+LIST_OPTIONS = ("--k", "--beta")
+
+
+class ListOptionCommand(click.Command):
+    """Lets list options take space-separated values (``--k 2 3 5 10``) as well as ``--k 2 --k 3``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, expand_list_options(args, LIST_OPTIONS))
+
+
+def expand_list_options(args: Sequence[str], names: Sequence[str]) -> list[str]:
+    """Rewrite ``--k 2 3`` as ``--k 2 --k 3``: values up to the next ``-``-prefixed token repeat it."""
+    out: list[str] = []
+    current: str | None = None
+    for arg in args:
+        if arg in names:
+            current = arg
+            out.append(arg)
+        elif arg.startswith("-"):
+            current = None
+            out.append(arg)
+        elif current is not None and out[-1] != current:
+            out.extend([current, arg])
+        else:
+            out.append(arg)
+    return out
+
+
+def _report(summary: dict, paths: dict[str, Path], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({k: v for k, v in summary.items() if k != "versions"}, indent=2, default=str))
+        return
+    slack = summary["min_slack"]
+    click.echo(
+        f"{summary['experiment']}: {summary['games']} games, {summary['equilibria']} equilibria checked, "
+        f"violations {summary['violations']}, min slack {'n/a' if slack is None else f'{slack:.4g}'}"
+    )
+    if "games_condition_holds" in summary:
+        click.echo(
+            f"  the Identical Induced Distribution condition holds in {summary['games_condition_holds']} of "
+            f"{summary['games']} games; only their equilibria are held to the bound"
+        )
+    for name, path in paths.items():
+        click.echo(f"  {name}: {path}")
+
+
+def _shape_options(func):
+    """Sizes of random conversation games (defaults: the tiny 2x2x2 game with two Bobs and one round)."""
+    defaults = ConversationShape()
+    for flag, attr, help_text in reversed(
+        [
+            ("--alice-obs", "n_alice_obs", "|X_A|, Alice's private observations"),
+            ("--bob-obs", "n_bob_obs", "|X_B|, the Bobs' shared observations"),
+            ("--states", "n_states", "|Y|"),
+            ("--actions", "n_actions", "|A|"),
+            ("--messages", "n_messages", "|M|, the Bobs' reply alphabet (C_B* needs |M| >= |A|)"),
+            ("--rounds", "rounds", "R, rounds of conversation"),
+            ("--bobs", "k", "k, the number of Bobs"),
+        ]
+    ):
+        func = click.option(
+            flag,
+            attr,
+            type=click.IntRange(min=1),
+            default=getattr(defaults, attr),
+            show_default=True,
+            help=help_text,
+        )(func)
+    return func
+
+
+def _common_options(func):
+    func = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")(func)
+    func = click.option("--quiet", is_flag=True, help="No progress bar.")(func)
+    func = click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random game.")(
+        func
+    )
+    return click.option(
+        "--out",
+        required=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Output folder (created if needed).",
+    )(func)
+
+
+@click.group("game")
+def game_group() -> None:
+    """The paper's games: Best-AI selection (Figure 5), conversation games, quantal response."""
+
+
+@game_group.command("selection", cls=ListOptionCommand)
+@_common_options
+@click.option(
+    "--k",
+    "ks",
+    type=click.IntRange(min=1),
+    multiple=True,
+    default=(2, 3, 5, 10),
+    show_default=True,
+    help="Committee sizes, e.g. --k 2 3 5 10.",
+)
+@click.option(
+    "--samples",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Bob samples (each is played with every k).",
+)
+@click.option(
+    "--starts",
+    type=click.IntRange(min=0),
+    default=8,
+    show_default=True,
+    help="Random starts of best-response dynamics (plus the favourites' profile).",
+)
+@click.option(
+    "--family",
+    type=click.Choice(games_selection.FAMILIES),
+    default="misaligned",
+    show_default=True,
+    help="misaligned: Figure 5; shared-bias: the counter-example where the hull condition fails.",
+)
+@click.option("--contexts", type=click.IntRange(min=1), default=8, show_default=True)
+@click.option("--states", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option("--actions", type=click.IntRange(min=1), default=4, show_default=True)
+@click.option(
+    "--tie-rule",
+    type=click.Choice(TIE_RULES),
+    default="uniform",
+    show_default=True,
+    help="Alice's choice among equally good Bobs.",
+)
+@click.option(
+    "--tol",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1e-9,
+    show_default=True,
+    help="Regret tolerance of the equilibrium check.",
+)
+def selection_command(
+    out: Path,
+    seed: int,
+    quiet: bool,
+    as_json: bool,
+    ks: tuple[int, ...],
+    samples: int,
+    starts: int,
+    family: str,
+    contexts: int,
+    states: int,
+    actions: int,
+    tie_rule: str,
+    tol: float,
+) -> None:
+    """Best-AI selection on one fixed Alice game: Figure 5 (or its shared-bias companion).
+
+    Writes DIR/equilibria.csv (one row per (sample, k)), DIR/equilibrium_list.csv, DIR/summary.json and
+    DIR/fig5.png (DIR/shared_bias.png for --family shared-bias).
+    """
+    config = games_selection.SelectionConfig(
+        family=family,
+        ks=tuple(dict.fromkeys(ks)),
+        samples=samples,
+        starts=starts,
+        seed=seed,
+        n_contexts=contexts,
+        n_states=states,
+        n_actions=actions,
+        tie_rule=tie_rule,
+        tol=tol,
+    )
+    result = games_selection.run(config, quiet=quiet)
+    paths = games_selection.write(result, config, out)
+    _report(result.summary, paths, as_json)
+    raise_if_violated(result.summary, out)
+
+
+@game_group.command("conversation", cls=ListOptionCommand)
+@_common_options
+@_shape_options
+@click.option("--games", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option(
+    "--method",
+    type=click.Choice(METHODS),
+    default="exhaustive",
+    show_default=True,
+    help="exhaustive: every pure equilibrium; dynamics: best-response dynamics from random starts.",
+)
+@click.option(
+    "--starts",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Random starts per game for --method dynamics.",
+)
+@click.option("--tol", type=click.FloatRange(min=0, min_open=True), default=1e-9, show_default=True)
+def conversation_command(
+    out: Path,
+    seed: int,
+    quiet: bool,
+    as_json: bool,
+    games: int,
+    method: str,
+    starts: int,
+    tol: float,
+    **shape: int,
+) -> None:
+    """Result 1: all pure equilibria of random conversation games against OPT − 2ε.
+
+    Writes DIR/equilibria.csv (one row per game), DIR/slack_histogram.csv, DIR/summary.json and
+    DIR/conversation.png.
+    """
+    config = games_conversation.ConversationConfig(
+        games=games, seed=seed, shape=ConversationShape(**shape), method=method, starts=starts, tol=tol
+    )
+    result = games_conversation.run(config, quiet=quiet)
+    paths = games_conversation.write(result, out)
+    _report(result.summary, paths, as_json)
+    raise_if_violated(result.summary, out)
+
+
+@game_group.command("quantal", cls=ListOptionCommand)
+@_common_options
+@_shape_options
+@click.option("--games", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--beta",
+    "betas",
+    type=click.FloatRange(min=0),
+    multiple=True,
+    default=games_quantal.DEFAULT_BETAS,
+    show_default=True,
+    help="Rationality levels, e.g. --beta 1 10.",
+)
+@click.option("--tol", type=click.FloatRange(min=0, min_open=True), default=1e-9, show_default=True)
+def quantal_command(
+    out: Path,
+    seed: int,
+    quiet: bool,
+    as_json: bool,
+    games: int,
+    betas: tuple[float, ...],
+    tol: float,
+    **shape: int,
+) -> None:
+    """Result 2: a quantal-response Alice; bound OPT − 2ε − δ·Σw − ln|A|/β as β, δ and ε vary.
+
+    Writes DIR/quantal.csv (one row per (game, β)), DIR/slack_histogram.csv, DIR/summary.json and
+    DIR/quantal.png.
+    """
+    config = games_quantal.QuantalConfig(
+        games=games, betas=tuple(sorted(set(betas))), seed=seed, shape=ConversationShape(**shape), tol=tol
+    )
+    result = games_quantal.run(config, quiet=quiet)
+    paths = games_quantal.write(result, out)
+    _report(result.summary, paths, as_json)
+    raise_if_violated(result.summary, out)

@@ -1,0 +1,150 @@
+"""Plumbing shared by the game experiments: seeds, the one loop over independent tasks, bound summaries,
+violation dumps and outputs.
+
+Every experiment is: a frozen config -> a list of independent, picklable tasks (chunks of game indices) -> a
+pure task function giving a :class:`TaskOutput` -> results tables -> a plot. :func:`run_tasks` is the single
+place where tasks are mapped; pass ``mapper`` (e.g. a process pool's ``map``) to run them elsewhere. Game
+``i`` is drawn from ``numpy.random.default_rng([seed, i])``, so results do not depend on the chunking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from marketalign.errors import InputError
+from marketalign.games.bounds import slack_summary, write_violation
+from marketalign.games.checks import GameCheck
+from marketalign.games.model import Game
+from marketalign.progress import progress
+from marketalign.report.outputs import versions
+
+Mapper = Callable[[Callable[[Any], "TaskOutput"], Iterable[Any]], Iterable["TaskOutput"]]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A game whose equilibrium broke a claimed bound, with what is needed to replay it."""
+
+    name: str
+    game: Game
+    details: dict
+
+
+@dataclass(frozen=True)
+class TaskOutput:
+    """What one task returns: result rows, the slack of every equilibrium held to a bound (compact arrays:
+    tiny conversation games have hundreds of equilibria each), optional per-equilibrium rows, violations."""
+
+    rows: list[dict] = field(default_factory=list)
+    slacks: list[np.ndarray] = field(default_factory=list)
+    equilibria: list[dict] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
+
+    def slack_values(self) -> np.ndarray:
+        return np.concatenate(self.slacks) if self.slacks else np.zeros(0)
+
+
+def game_rng(seed: int, *index: int) -> np.random.Generator:
+    """The generator of one game (or one part of it), independent of how games are chunked into tasks."""
+    return np.random.default_rng([seed, *index])
+
+
+def chunks(count: int, size: int) -> list[range]:
+    """Split ``range(count)`` into consecutive tasks of ``size`` indices."""
+    if count < 1 or size < 1:
+        raise InputError(f"Need at least one game and a chunk size >= 1; got {count} games, chunk {size}.")
+    return [range(lo, min(lo + size, count)) for lo in range(0, count, size)]
+
+
+def run_tasks(
+    task_fn: Callable[[Any], TaskOutput],
+    tasks: Sequence[Any],
+    *,
+    desc: str,
+    quiet: bool = False,
+    mapper: Mapper | None = None,
+) -> TaskOutput:
+    """Run every task (in order, with a progress bar) and concatenate their outputs."""
+    merged = TaskOutput()
+    for out in progress((mapper or map)(task_fn, tasks), total=len(tasks), desc=desc, quiet=quiet):
+        merged.rows.extend(out.rows)
+        merged.slacks.extend(out.slacks)
+        merged.equilibria.extend(out.equilibria)
+        merged.violations.extend(out.violations)
+    return merged
+
+
+def check_row(check: GameCheck, penalty: float = 0.0) -> dict[str, Any]:
+    """The columns every game-level row shares: OPT, both ε, the weights' sum, equilibria, the bound
+    OPT − 2ε − ``penalty`` and the slack."""
+    return {
+        "opt": check.opt,
+        "epsilon": check.epsilon.epsilon,
+        "epsilon_simplex": check.epsilon.simplex.epsilon,
+        "weight_sum": check.epsilon.weight_sum,
+        "n_equilibria": len(check.equilibria),
+        "min_alice_utility": check.min_alice_utility,
+        "bound": check.opt - 2 * check.epsilon.epsilon - penalty,
+        "min_slack": check.min_slack,
+        "violations": check.violations,
+        "runs": check.runs,
+        "converged": check.converged,
+    }
+
+
+def violations_of(check: GameCheck, game: Game, name: str, **where: Any) -> list[Violation]:
+    """One :class:`Violation` per equilibrium that broke a claimed bound."""
+    if not check.violations:
+        return []
+    return [
+        Violation(
+            f"{name}-eq{i}",
+            game,
+            {
+                **where,
+                "equilibrium": asdict(eq),
+                "check": bound.to_dict(),
+                "epsilon": check.epsilon.nonneg.to_dict(),
+            },
+        )
+        for i, (eq, bound) in enumerate(zip(check.equilibria, check.checks, strict=True))
+        if bound.violated
+    ]
+
+
+def claimed_slacks(check: GameCheck) -> np.ndarray:
+    """The slacks of a game's equilibria when its bound is claimed (empty otherwise)."""
+    return np.array([c.slack for c in check.checks]) if check.applies else np.zeros(0)
+
+
+def bound_summary(name: str, config: Any, merged: TaskOutput, games: int) -> dict:
+    """The summary every game experiment writes: violations, games, equilibria (held to a bound), min_slack,
+    the slack distribution, the config (with its seed) and library versions."""
+    slack = slack_summary(merged.slack_values())
+    return {
+        "experiment": name,
+        "violations": len(merged.violations),
+        "games": int(games),
+        "equilibria": int(slack["count"]),
+        "min_slack": slack["min"],
+        "slack": slack,
+        "config": asdict(config),
+        "versions": versions(),
+    }
+
+
+def slack_histogram(slacks: np.ndarray, bins: int = 40) -> pd.DataFrame:
+    """The numbers behind a slack histogram: bin edges and counts."""
+    counts, edges = np.histogram(slacks, bins=bins) if slacks.size else (np.zeros(0, int), np.zeros(1))
+    return pd.DataFrame({"low": edges[:-1], "high": edges[1:], "equilibria": counts})
+
+
+def dump_violations(violations: Sequence[Violation], out: str | Path) -> list[Path]:
+    """Write each violation to DIR/violations/<name>.json (a loadable game file with the details)."""
+    return [write_violation(v.game, Path(out) / "violations", v.name, **v.details) for v in violations]

@@ -1,0 +1,179 @@
+"""Each of the paper's three results as a check on one game: find the equilibria, measure the condition and
+ε, and hold every equilibrium against its bound (see :mod:`marketalign.games.bounds` for what is ours).
+
+- Result 1 (:func:`check_conversation_game`): strategic Alice; bound OPT − 2ε wherever the Identical Induced
+  Distribution condition holds.
+- Result 2 (:func:`check_quantal_game`): non-strategic quantal Alice; bound OPT − 2ε − δ·Σw − ln|A|/β with δ
+  the measured (δ, C_B*)-closeness.
+- Result 3 (:func:`check_selection_game`): the Best-AI selection game; bound OPT − 2ε, no condition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from marketalign.errors import InputError
+from marketalign.games.bounds import (
+    BoundCheck,
+    MarketEpsilon,
+    bound_tolerance,
+    competition_bound,
+    market_epsilon,
+    quantal_bound,
+)
+from marketalign.games.conditions import ConditionCheck, closeness_delta, identical_induced_distribution
+from marketalign.games.conversation import expected_utilities, opt, play, quantal
+from marketalign.games.equilibria import (
+    DEFAULT_PROFILE_LIMIT,
+    EQUILIBRIUM_TOL,
+    dynamics_equilibria,
+    exhaustive_equilibria,
+)
+from marketalign.games.model import ConversationGame, SelectionGame
+from marketalign.games.rules import DEFAULT_RULE_LIMIT, alice_optimal_rule, deterministic_rules
+from marketalign.games.selection import SelectionSolver, TieRule, find_equilibria
+
+Method = Literal["exhaustive", "dynamics"]
+METHODS: tuple[str, ...] = ("exhaustive", "dynamics")
+
+
+@dataclass(frozen=True)
+class GameCheck:
+    """One game's equilibria against a bound.
+
+    ``condition`` is the measured condition (None when it cannot be stated, e.g. C_B* needs more messages);
+    ``applies`` says whether the bound is claimed (condition holds); ``checks[i]`` is ``equilibria[i]``'s.
+    """
+
+    opt: float
+    epsilon: MarketEpsilon
+    condition: ConditionCheck | None
+    applies: bool
+    equilibria: tuple[Any, ...]
+    checks: tuple[BoundCheck, ...]
+    runs: int
+    converged: int
+
+    @property
+    def min_alice_utility(self) -> float:
+        return min((eq.alice_utility for eq in self.equilibria), default=float("nan"))
+
+    @property
+    def min_slack(self) -> float:
+        return min((c.slack for c in self.checks), default=float("nan"))
+
+    @property
+    def violations(self) -> int:
+        """Equilibria below the bound in a game where the bound is claimed."""
+        return sum(c.violated for c in self.checks) if self.applies else 0
+
+
+def check_conversation_game(
+    game: ConversationGame,
+    method: Method = "exhaustive",
+    starts: int = 10,
+    rng: np.random.Generator | None = None,
+    tol: float = EQUILIBRIUM_TOL,
+    rule_limit: int = DEFAULT_RULE_LIMIT,
+    profile_limit: int = DEFAULT_PROFILE_LIMIT,
+) -> GameCheck:
+    """Result 1: all pure equilibria (or those best-response dynamics reach) against OPT − 2ε."""
+    if method not in METHODS:
+        raise InputError(f"method must be one of {METHODS}; got {method!r}.")
+    rules = deterministic_rules(game, rule_limit)
+    if method == "exhaustive":
+        found = exhaustive_equilibria(game, rules, tol=tol, profile_limit=profile_limit)
+        runs = converged = rules.shape[0] ** game.k
+    else:
+        search = dynamics_equilibria(game, rules, starts, np.random.default_rng(rng), tol=tol)
+        found, runs, converged = list(search.equilibria), search.runs, search.converged
+    condition = None
+    if game.n_messages >= game.n_actions:
+        profiles = None if method == "exhaustive" else [eq.profile for eq in found]
+        condition = identical_induced_distribution(game, rules, profiles)
+    eps = market_epsilon(game)
+    first_best = opt(game)
+    tolerance = bound_tolerance(tol, eps.weight_sum)
+    checks = tuple(competition_bound(eq.alice_utility, first_best, eps.epsilon, tolerance) for eq in found)
+    return GameCheck(
+        first_best,
+        eps,
+        condition,
+        condition is not None and condition.holds,
+        tuple(found),
+        checks,
+        runs,
+        converged,
+    )
+
+
+@dataclass(frozen=True)
+class QuantalCheck:
+    """Result 2 on one game at one β: the (δ, C_B*)-closeness, Q*'s utility for Alice, and the equilibria's
+    check against OPT − 2ε − δ·Σw − ln|A|/β."""
+
+    beta: float
+    delta: float
+    single_bob_utility: float
+    game: GameCheck
+
+
+def check_quantal_game(
+    game: ConversationGame,
+    betas: Sequence[float],
+    tol: float = EQUILIBRIUM_TOL,
+    rule_limit: int = DEFAULT_RULE_LIMIT,
+    profile_limit: int = DEFAULT_PROFILE_LIMIT,
+) -> list[QuantalCheck]:
+    """Result 2 at each rationality β: pure equilibria against a quantal Alice, and their bound."""
+    rules = deterministic_rules(game, rule_limit)
+    star = alice_optimal_rule(game)
+    alone = game.with_bobs(game.bobs[:1])
+    eps = market_epsilon(game)
+    first_best = opt(game)
+    tolerance = bound_tolerance(tol, eps.weight_sum)
+    runs = rules.shape[0] ** game.k
+    results = []
+    for beta in betas:
+        alice = quantal(beta)
+        found = exhaustive_equilibria(game, rules, alice, tol=tol, profile_limit=profile_limit)
+        delta = closeness_delta(game, rules, alice).distance
+        single = float(expected_utilities(alone, play(alone, [star], alice))[0, 0])
+        checks = tuple(
+            quantal_bound(
+                eq.alice_utility,
+                first_best,
+                eps.epsilon,
+                delta,
+                eps.weight_sum,
+                beta,
+                game.n_actions,
+                tolerance,
+            )
+            for eq in found
+        )
+        result = GameCheck(first_best, eps, None, True, tuple(found), checks, runs, runs)
+        results.append(QuantalCheck(float(beta), delta, single, result))
+    return results
+
+
+def check_selection_game(
+    game: SelectionGame,
+    starts: int = 8,
+    rng: np.random.Generator | None = None,
+    tie_rule: TieRule = "uniform",
+    tol: float = EQUILIBRIUM_TOL,
+) -> GameCheck:
+    """Result 3: equilibria reached by best-response dynamics against OPT − 2ε (no condition needed)."""
+    solver = SelectionSolver.build(game, tie_rule)
+    search = find_equilibria(solver, starts, np.random.default_rng(rng), tol)
+    eps = market_epsilon(game)
+    tolerance = bound_tolerance(tol, eps.weight_sum)
+    checks = tuple(
+        competition_bound(eq.alice_utility, solver.opt, eps.epsilon, tolerance) for eq in search.equilibria
+    )
+    return GameCheck(solver.opt, eps, None, True, search.equilibria, checks, search.runs, search.converged)

@@ -1,0 +1,147 @@
+"""Seeded random game families (ours): random priors and utilities, Bobs with controlled misalignment, and the
+shared-bias family in which the hull condition of Definition 1 fails.
+
+Every function takes an explicit ``numpy.random.Generator``; the same generator state gives the same game.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from marketalign.errors import InputError
+from marketalign.games.model import ConversationGame, SelectionGame
+
+
+def _check_unit(value: float, name: str) -> float:
+    if not 0.0 <= value <= 1.0:
+        raise InputError(f"{name} must lie in [0, 1]; got {value!r}.")
+    return float(value)
+
+
+def _check_count(value: int, name: str, minimum: int = 1) -> int:
+    if not (isinstance(value, (int, np.integer)) and value >= minimum):
+        raise InputError(f"{name} must be an integer >= {minimum}; got {value!r}.")
+    return int(value)
+
+
+def random_prior(shape: tuple[int, ...], rng: np.random.Generator, concentration: float = 1.0) -> np.ndarray:
+    """A prior drawn uniformly (Dirichlet(concentration)) over all cells of ``shape``; every cell positive."""
+    if concentration <= 0:
+        raise InputError(f"concentration must be > 0; got {concentration!r}.")
+    flat = rng.dirichlet(np.full(int(np.prod(shape)), float(concentration)))
+    flat = np.maximum(flat, 1e-12)  # Dirichlet draws can underflow to 0 for tiny concentrations
+    return (flat / flat.sum()).reshape(shape)
+
+
+def random_utility(n_actions: int, n_states: int, rng: np.random.Generator) -> np.ndarray:
+    """A utility table with independent U[0, 1] entries."""
+    return rng.random((_check_count(n_actions, "n_actions"), _check_count(n_states, "n_states")))
+
+
+def misaligned_bobs(
+    alice: np.ndarray, k: int, misalignment: float, rng: np.random.Generator, shared: float = 0.0
+) -> np.ndarray:
+    """k Bob tables U_i = (1 − m)·u_A + m·(s·B + (1 − s)·R_i) with B, R_i ~ U[0, 1] tables.
+
+    ``misalignment`` m ∈ [0, 1] sets how far each Bob is from Alice; ``shared`` s ∈ [0, 1] how much of
+    that distortion B all Bobs have in common. Independent distortions average out (ε shrinks as k grows);
+    shared ones do not.
+    """
+    m = _check_unit(misalignment, "misalignment")
+    s = _check_unit(shared, "shared")
+    alice = np.asarray(alice, dtype=float)
+    k = _check_count(k, "k")
+    common = rng.random(alice.shape)
+    own = rng.random((k, *alice.shape))
+    return (1.0 - m) * alice[None] + m * (s * common[None] + (1.0 - s) * own)
+
+
+def least_valued_action(alice: np.ndarray, state_weights: np.ndarray | None = None) -> int:
+    """The action Alice values least on average over states (weighted by ``state_weights`` if given)."""
+    alice = np.asarray(alice, dtype=float)
+    weights = np.full(alice.shape[1], 1.0 / alice.shape[1]) if state_weights is None else state_weights
+    return int(np.argmin(alice @ weights))
+
+
+def shared_bias_bobs(
+    alice: np.ndarray,
+    k: int,
+    bias: float,
+    rng: np.random.Generator,
+    misalignment: float = 0.1,
+    action: int | None = None,
+) -> np.ndarray:
+    """k Bobs who all over-value the same ``action``: U_i = (1 − b)·V_i + b·1[a = action].
+
+    V_i are :func:`misaligned_bobs` tables (independent distortions of size ``misalignment``). The common
+    bias b cannot be cancelled by non-negative weights, so ε grows with b: the counter-example family in which
+    the hull condition fails. ``action`` defaults to Alice's least-valued action.
+    """
+    b = _check_unit(bias, "bias")
+    alice = np.asarray(alice, dtype=float)
+    target = least_valued_action(alice) if action is None else int(action)
+    if not 0 <= target < alice.shape[0]:
+        raise InputError(f"action must index one of the {alice.shape[0]} actions; got {action!r}.")
+    base = misaligned_bobs(alice, k, misalignment, rng)
+    indicator = np.zeros_like(alice)
+    indicator[target] = 1.0
+    return (1.0 - b) * base + b * indicator[None]
+
+
+@dataclass(frozen=True)
+class ConversationShape:
+    """Sizes of a finite conversation game: |X_A|, |X_B|, |Y|, |A|, |M|, R and the number of Bobs k."""
+
+    n_alice_obs: int = 2
+    n_bob_obs: int = 2
+    n_states: int = 2
+    n_actions: int = 2
+    n_messages: int = 2
+    rounds: int = 1
+    k: int = 2
+
+    def __post_init__(self) -> None:
+        for name in ("n_alice_obs", "n_bob_obs", "n_states", "n_actions", "n_messages", "rounds", "k"):
+            _check_count(getattr(self, name), name)
+
+
+def random_conversation_game(
+    shape: ConversationShape,
+    rng: np.random.Generator,
+    misalignment: float | None = None,
+    shared: float = 0.0,
+) -> ConversationGame:
+    """A random conversation game: Dirichlet(1) prior, U[0,1] Alice, :func:`misaligned_bobs` Bobs.
+
+    ``misalignment=None`` draws m ~ U[0, 1] so that a batch of games spans aligned to unrelated Bobs.
+    """
+    prior = random_prior((shape.n_alice_obs, shape.n_bob_obs, shape.n_states), rng)
+    alice = random_utility(shape.n_actions, shape.n_states, rng)
+    m = rng.random() if misalignment is None else misalignment
+    bobs = misaligned_bobs(alice, shape.k, m, rng, shared=shared)
+    return ConversationGame(prior, alice, bobs, shape.n_messages, shape.rounds)
+
+
+def random_selection_alice(
+    n_contexts: int, n_states: int, n_actions: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Alice's side of a selection game: a Dirichlet(1) prior over (x, y) and a U[0, 1] utility table."""
+    prior = random_prior((_check_count(n_contexts, "n_contexts"), _check_count(n_states, "n_states")), rng)
+    return prior, random_utility(n_actions, n_states, rng)
+
+
+def random_selection_game(
+    n_contexts: int,
+    n_states: int,
+    n_actions: int,
+    k: int,
+    rng: np.random.Generator,
+    misalignment: float | None = None,
+    shared: float = 0.0,
+) -> SelectionGame:
+    """A random selection game with :func:`misaligned_bobs` Bobs (m ~ U[0, 1] when not given)."""
+    prior, alice = random_selection_alice(n_contexts, n_states, n_actions, rng)
+    m = rng.random() if misalignment is None else misalignment
+    return SelectionGame(prior, alice, misaligned_bobs(alice, k, m, rng, shared=shared))

@@ -1,0 +1,225 @@
+"""The game experiments and the ``marketalign game`` commands: tables, summaries, figures, reproducibility,
+violation dumps and exit codes. Full-count runs (10,000 conversation games, 1,000 selection samples x 4
+committee sizes) are marked slow."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import marketalign.games.checks as checks_module
+from marketalign.cli import main
+from marketalign.cli.games import expand_list_options
+from marketalign.errors import BoundViolation
+from marketalign.experiments import games_conversation, games_quantal, games_selection
+from marketalign.games.bounds import MarketEpsilon, market_epsilon, raise_if_violated
+from marketalign.games.model import load_game
+from marketalign.hull.epsilon import EpsilonResult
+
+SUMMARY_KEYS = {"violations", "games", "equilibria", "min_slack", "slack", "config", "versions"}
+
+
+def test_selection_experiment_table_summary_and_reproducibility(tmp_path):
+    config = games_selection.SelectionConfig(ks=(2, 3), samples=3, starts=2, chunk=2)
+    first, again = games_selection.run(config, quiet=True), games_selection.run(config, quiet=True)
+    pd.testing.assert_frame_equal(first.table, again.table)
+    assert len(first.table) == 6 and set(first.table["k"]) == {2, 3}
+    assert {"k", "epsilon", "opt", "min_alice_utility", "n_equilibria", "converged"} <= set(
+        first.table.columns
+    )
+    assert SUMMARY_KEYS <= first.summary.keys() and first.summary["violations"] == 0
+    assert (first.table["min_alice_utility"] <= first.table["opt"] + 1e-12).all()
+    assert first.table["opt"].nunique() == 1  # one fixed Alice game
+    paths = games_selection.write(first, config, tmp_path)
+    assert paths["figure"].name == "fig5.png" and paths["figure"].stat().st_size > 0
+    assert not (tmp_path / "violations").exists()
+
+
+def test_shared_bias_drags_alice_below_opt():
+    config = games_selection.SelectionConfig(family="shared-bias", ks=(2,), samples=5, starts=2)
+    table = games_selection.run(config, quiet=True).table.sort_values("bias")
+    assert table["bias"].iloc[0] == 0.0 and table["bias"].iloc[-1] == 1.0
+    assert table["epsilon"].iloc[-1] > table["epsilon"].iloc[0]
+    worst = table.iloc[-1]
+    assert worst["min_alice_utility"] < worst["opt"] - 0.1  # far below OPT ...
+    assert worst["min_alice_utility"] >= worst["bound"] - 1e-9  # ... but not below OPT - 2 eps
+
+
+def test_conversation_experiment():
+    result = games_conversation.run(games_conversation.ConversationConfig(games=6, chunk=4), quiet=True)
+    assert len(result.table) == 6 and SUMMARY_KEYS <= result.summary.keys()
+    assert result.summary["games_condition_holds"] == 6 and result.summary["violations"] == 0
+    assert (
+        result.summary["equilibria"]
+        == result.table["n_equilibria"].sum()
+        == result.histogram["equilibria"].sum()
+    )
+    assert result.summary["min_slack"] >= 0 and (result.table["min_slack"] >= 0).all()
+
+
+def test_quantal_experiment():
+    config = games_quantal.QuantalConfig(games=2, betas=(1.0, 30.0))
+    result = games_quantal.run(config, quiet=True)
+    assert len(result.table) == 4 and result.summary["violations"] == 0
+    assert set(result.summary["per_beta"]) == {"1", "30"}
+    assert ((result.table["delta"] >= 0) & (result.table["delta"] <= 1)).all()
+
+
+def _lying_epsilon(game):
+    """ε reported as −0.5: every equilibrium then 'breaks' OPT − 2ε, exercising the violation path."""
+    true = market_epsilon(game)
+    fake = EpsilonResult(-0.5, true.nonneg.weights, true.nonneg.offset, true.nonneg.binding, "nonneg")
+    return MarketEpsilon(fake, true.simplex)
+
+
+def test_violations_are_dumped_and_fail_the_command(tmp_path, monkeypatch):
+    monkeypatch.setattr(checks_module, "market_epsilon", _lying_epsilon)
+    result = CliRunner().invoke(
+        main,
+        [
+            "game",
+            "selection",
+            "--out",
+            str(tmp_path),
+            "--k",
+            "2",
+            "--samples",
+            "1",
+            "--starts",
+            "1",
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "BOUND VIOLATED" in result.output
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["violations"] > 0
+    dumps = sorted((tmp_path / "violations").glob("*.json"))
+    assert len(dumps) == summary["violations"]
+    game = load_game(dumps[0])
+    assert game.k == 2
+    details = json.loads(dumps[0].read_text())["violation"]
+    assert details["check"]["violated"] and details["k"] == 2 and "policies" in details["equilibrium"]
+
+
+def test_raise_if_violated():
+    raise_if_violated({"violations": 0}, "x")
+    with pytest.raises(BoundViolation, match="2 equilibria"):
+        raise_if_violated({"violations": 2, "min_slack": -0.1}, "x")
+
+
+def test_list_options_accept_spaces_and_repeats():
+    assert expand_list_options(["--k", "2", "3", "--out", "d", "x"], ["--k"]) == [
+        "--k",
+        "2",
+        "--k",
+        "3",
+        "--out",
+        "d",
+        "x",
+    ]
+    assert expand_list_options(["--k", "2", "--k", "5"], ["--k"]) == ["--k", "2", "--k", "5"]
+
+
+def test_selection_command_contract(tmp_path):
+    out = tmp_path / "sel"
+    result = CliRunner().invoke(
+        main,
+        [
+            "game",
+            "selection",
+            "--out",
+            str(out),
+            "--k",
+            "2",
+            "3",
+            "--samples",
+            "2",
+            "--starts",
+            "1",
+            "--seed",
+            "4",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "violations 0" in result.output
+    table = pd.read_csv(out / "equilibria.csv")
+    assert {"k", "epsilon", "opt", "min_alice_utility", "n_equilibria", "converged"} <= set(table.columns)
+    assert sorted(table["k"].unique()) == [2, 3] and len(table) == 4
+    assert {"violations", "games", "equilibria", "min_slack"} <= json.loads(
+        (out / "summary.json").read_text()
+    ).keys()
+    assert (out / "fig5.png").exists()
+    again = tmp_path / "again"
+    CliRunner().invoke(
+        main,
+        [
+            "game",
+            "selection",
+            "--out",
+            str(again),
+            "--k",
+            "2",
+            "--k",
+            "3",
+            "--samples",
+            "2",
+            "--starts",
+            "1",
+            "--seed",
+            "4",
+        ],
+    )
+    for name in ("equilibria.csv", "equilibrium_list.csv", "fig5.png"):
+        assert (out / name).read_bytes() == (again / name).read_bytes()
+
+
+def test_conversation_and_quantal_commands(tmp_path):
+    runner = CliRunner()
+    conv = runner.invoke(
+        main, ["game", "conversation", "--out", str(tmp_path / "c"), "--games", "3", "--json"]
+    )
+    assert conv.exit_code == 0, conv.output
+    assert json.loads(conv.output)["games"] == 3
+    quant = runner.invoke(
+        main,
+        ["game", "quantal", "--out", str(tmp_path / "q"), "--games", "1", "--beta", "2", "20", "--quiet"],
+    )
+    assert quant.exit_code == 0, quant.output
+    assert set(pd.read_csv(tmp_path / "q" / "quantal.csv")["beta"]) == {2.0, 20.0}
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["selection", "--k", "0"], "--k"),
+        (["selection", "--tie-rule", "coin"], "--tie-rule"),
+        (["selection", "--max-bias", "2"], "No such option"),
+        (["conversation", "--bob-obs", "4", "--messages", "3", "--games", "1"], "exhaustive limit"),
+        (["quantal", "--messages", "1", "--games", "1"], "n_messages >= n_actions"),
+    ],
+)
+def test_bad_command_input_exits_2(tmp_path, args, fragment):
+    result = CliRunner().invoke(main, ["game", args[0], "--out", str(tmp_path), *args[1:]])
+    assert result.exit_code == 2
+    assert fragment in result.output
+
+
+@pytest.mark.slow
+def test_ten_thousand_conversation_games_have_no_violation():
+    result = games_conversation.run(games_conversation.ConversationConfig(games=10_000), quiet=True)
+    assert result.summary["violations"] == 0
+    assert result.summary["games_condition_holds"] >= 9_900
+    assert result.summary["min_slack"] >= -1e-9
+
+
+@pytest.mark.slow
+def test_thousand_selection_samples_times_four_committee_sizes_have_no_violation():
+    for family in games_selection.FAMILIES:
+        config = games_selection.SelectionConfig(family=family, samples=1_000)
+        result = games_selection.run(config, quiet=True)
+        assert result.summary["games"] == 4_000
+        assert result.summary["violations"] == 0
+        assert np.isfinite(result.table["min_alice_utility"]).all()
