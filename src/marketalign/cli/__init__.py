@@ -47,3 +47,7 @@ main.add_command(demo_command)
 from marketalign.cli.data import data_group  # noqa: E402
 
 main.add_command(data_group)
+
+from marketalign.cli.by_human import curve_by_human_command  # noqa: E402
+
+main.add_command(curve_by_human_command)
