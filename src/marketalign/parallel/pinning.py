@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import numba
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController, threadpool_limits
 
 _ENV_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
              "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
@@ -26,12 +26,16 @@ def numba_threads(threads: int) -> int:
 
 
 def pin_process(threads: int) -> None:
-    """Limit this worker process's BLAS/OpenMP pools to ``threads`` (once; child processes inherit it)."""
+    """Limit this worker process's BLAS/OpenMP pools to ``threads`` (once; child processes inherit it).
+
+    numba's threading layer is started first: it may load an OpenMP runtime, which must exist to be limited.
+    """
     global _process_threads
     if _process_threads == threads:
         return
     for name in _ENV_VARS:
         os.environ[name] = str(threads)
+    numba.set_num_threads(numba_threads(threads))
     threadpool_limits(limits=threads)
     _process_threads = threads
 
@@ -44,10 +48,13 @@ def call_pinned(func: Callable[[Any], Any], chunk: Any, threads: int) -> Any:
 
 
 @contextmanager
-def pinned(threads: int) -> Iterator[None]:
-    """Pin BLAS and numba threads in the calling process for the duration of the block."""
+def pinned(threads: int, controller: ThreadpoolController | None = None) -> Iterator[None]:
+    """Pin BLAS and numba threads in the calling process for the duration of the block.
+
+    Pass one ``controller`` for many blocks: finding the thread pools is the slow part (milliseconds).
+    """
     previous = numba.get_num_threads()
-    with threadpool_limits(limits=threads):
+    with (controller or ThreadpoolController()).limit(limits=threads):
         numba.set_num_threads(numba_threads(threads))
         try:
             yield
