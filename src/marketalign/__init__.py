@@ -16,11 +16,13 @@ from marketalign.data import (
     validate_table,
 )
 from marketalign.errors import BoundViolation, InputError, MarketAlignError
+from marketalign.hull.by_human import curves_by_human
 from marketalign.hull.curves import CurveConfig, CurveResult, market_curve, market_curves
 from marketalign.hull.epsilon import EpsilonResult, epsilon_sup
 from marketalign.hull.estimators import MarketAlignmentRegressor
 from marketalign.hull.fit import FitReport, fit_with_cv
 from marketalign.hull.solvers import kkt_violation, solve_gram, solve_paths
+from marketalign.parallel import ExecutionConfig, chunk_mapper, iter_chunks, run_chunks
 
 __version__ = "0.1.0"
 
@@ -29,6 +31,7 @@ __all__ = [
     "CurveConfig",
     "CurveResult",
     "EpsilonResult",
+    "ExecutionConfig",
     "FitReport",
     "MarketAlignmentRegressor",
     "SyntheticBobs",
@@ -37,8 +40,11 @@ __all__ = [
     "MarketAlignError",
     "MovieLens",
     "SurveyPanel",
+    "chunk_mapper",
+    "curves_by_human",
     "epsilon_sup",
     "fit_with_cv",
+    "iter_chunks",
     "kkt_violation",
     "list_panels",
     "load_embedded_ethics",
@@ -50,6 +56,7 @@ __all__ = [
     "market_curve",
     "market_curves",
     "read_table",
+    "run_chunks",
     "solve_gram",
     "solve_paths",
     "synthetic_bobs",
