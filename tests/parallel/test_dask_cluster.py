@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 from parallel_helpers import alive, assert_same_results, free_port, long_table, make_humans, wait_for, worker_address
 
+from marketalign import InputError
 from marketalign.cli import main
 from marketalign.hull.by_human import curves_by_human
 from marketalign.hull.curves import CurveConfig
@@ -75,3 +76,25 @@ def test_an_unreachable_scheduler_is_an_input_error(tmp_path, monkeypatch):
                                        "--scheduler", f"tcp://127.0.0.1:{free_port()}"])
     assert result.exit_code == 2
     assert "cannot reach the Dask scheduler" in result.output and "dask scheduler" in result.output
+
+
+class _Workers:
+    """What ``Client.run`` answers for workers with another package version, or without the package."""
+
+    def __init__(self, answer):
+        self.answer = answer
+
+    def run(self, func):
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [({"tcp://10.0.0.7:4000": "0.0.1"}, "other marketalign versions"),
+     (ModuleNotFoundError("No module named 'marketalign'"), "cannot run marketalign")],
+)
+def test_workers_with_another_package_are_refused(answer, message):
+    with pytest.raises(InputError, match=message):
+        cluster._check_versions(_Workers(answer))

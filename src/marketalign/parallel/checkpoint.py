@@ -33,7 +33,7 @@ def sweep_fingerprint(func: Callable[[Any], Any], chunks: Sequence[Any]) -> str:
     folder after changing the code of a sweep.
     """
     try:
-        payload = pickle.dumps((_package_version(), func, list(chunks)), protocol=5)
+        payload = pickle.dumps((package_version(), func, list(chunks)), protocol=5)
     except (pickle.PicklingError, TypeError, AttributeError) as err:
         raise InputError(
             f"a checkpointed sweep needs a picklable function and chunks ({err}); use a module-level function "
@@ -49,7 +49,7 @@ def function_name(func: Callable[[Any], Any]) -> str:
     return f"{getattr(func, '__module__', '?')}.{getattr(func, '__qualname__', type(func).__name__)}"
 
 
-def _package_version() -> str:
+def package_version() -> str:
     try:
         return metadata.version("marketalign")
     except metadata.PackageNotFoundError:
@@ -101,7 +101,7 @@ def open_checkpoint(folder: str | Path, func: Callable[[Any], Any], chunks: Sequ
         "fingerprint": fingerprint,
         "function": function_name(func),
         "chunks": len(chunks),
-        "marketalign": _package_version(),
+        "marketalign": package_version(),
     }
     path = folder / MANIFEST
     if path.exists():

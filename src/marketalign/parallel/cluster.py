@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from marketalign.errors import InputError
-from marketalign.parallel.checkpoint import function_name
+from marketalign.parallel.checkpoint import function_name, package_version
 from marketalign.parallel.pinning import call_pinned
 
 CONNECT_TIMEOUT = "20s"
@@ -31,6 +31,7 @@ def run_on_cluster(
             "workers with `dask worker ADDRESS`, and pass the address the scheduler prints."
         ) from err
     with client:
+        _check_versions(client)
         prefix = f"{function_name(func).rsplit('.', 1)[-1]}-{uuid.uuid4().hex[:8]}"
         futures = [
             client.submit(call_pinned, func, chunk, threads, key=f"{prefix}-{index}", pure=False)
@@ -44,6 +45,24 @@ def run_on_cluster(
                 future.release()
         finally:
             client.cancel(futures)
+
+
+def _check_versions(client) -> None:
+    """Every connected worker must run the same ``marketalign`` as this process (tasks refer to its functions)."""
+    here = package_version()
+    try:
+        found = client.run(package_version)
+    except Exception as err:  # raised on a worker: typically marketalign is not installed there
+        raise InputError(
+            f"the Dask workers cannot run marketalign ({type(err).__name__}: {err}); install marketalign=={here} "
+            "with its [dask] extra on every worker machine."
+        ) from err
+    wrong = {worker: version for worker, version in found.items() if version != here}
+    if wrong:
+        raise InputError(
+            f"Dask workers run other marketalign versions than this process ({here}): {wrong}; install "
+            f"marketalign=={here} on every worker."
+        )
 
 
 def _import_distributed():
