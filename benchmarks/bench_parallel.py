@@ -4,8 +4,9 @@
   pinned to one thread. Routes: 1 worker (this process), 2 local worker processes, a Dask cluster of 1 and one
   of 2 worker processes (``distributed.LocalCluster``), plus 1 worker saving a checkpoint. All are started and
   warmed first, then timed in interleaved rounds (medians), so that a change in the machine's load hits every
-  route alike. Each scaling row's note says how busy the workers' CPUs were (CPU seconds of the chunks /
-  (wall time x workers)).
+  route alike. Each scaling row's note gives the CPU seconds the chunks took (the same on 1 or 2 workers when the
+  layer adds no work) and how busy the workers were (those CPU seconds / (wall time x workers)): a worker that
+  waits for a core shows a low figure.
 - What the machine gives two processes at the moment: a pure-Python loop, serial against the standard
   library's ``multiprocessing.Pool(2)`` (no marketalign involved), timed in the same rounds. Read the sweeps'
   2-vs-1 ratios against this one: on a shared machine other work takes the second core.
@@ -86,6 +87,7 @@ def scaling_rows(quick: bool) -> list[BenchRow]:
         pool.map(_burn, [10, 10])
         walls = {name: [] for name in [*routes, "checkpoint", "serial loop", "Pool(2) loop"]}
         busy = {name: [] for name in routes}
+        cpu_seconds = {name: [] for name in routes}
         loads = []
         for repeat in range(3 if quick else 5):
             for name, (execution, n) in routes.items():
@@ -93,6 +95,7 @@ def scaling_rows(quick: bool) -> list[BenchRow]:
                 cpu = sum(run_chunks(task, chunks, scheduler=execution.scheduler, workers=execution.workers))
                 walls[name].append(time.perf_counter() - start)
                 busy[name].append(cpu / (walls[name][-1] * n))
+                cpu_seconds[name].append(cpu)
             start = time.perf_counter()
             run_chunks(task, chunks, workers=1, checkpoint=f"{folder}/{repeat}")
             walls["checkpoint"].append(time.perf_counter() - start)
@@ -100,7 +103,10 @@ def scaling_rows(quick: bool) -> list[BenchRow]:
             walls["Pool(2) loop"].append(best_time(lambda: pool.map(_burn, burn, chunksize=1), repeat=1))
             loads.append(os.getloadavg()[0])
     median = {name: statistics.median(values) for name, values in walls.items()}
-    note = {name: f"{name}: CPU busy {statistics.median(values):.0%}" for name, values in busy.items()}
+    note = {
+        name: f"{name}: {statistics.median(cpu_seconds[name]):.2f} CPU s, CPU busy {statistics.median(values):.0%}"
+        for name, values in busy.items()
+    }
     load = f"load average {min(loads):.1f}-{max(loads):.1f}"
     rows = [
         BenchRow("machine: pure-Python loop, multiprocessing.Pool(2) vs serial", median["Pool(2) loop"],
