@@ -18,6 +18,7 @@ from marketalign.data import (
 from marketalign.errors import BoundViolation, InputError, MarketAlignError
 from marketalign.games.checks import check_conversation_game, check_quantal_game, check_selection_game
 from marketalign.games.model import ConversationGame, SelectionGame, load_game, save_game
+from marketalign.hull.by_human import curves_by_human
 from marketalign.hull.curves import CurveConfig, CurveResult, market_curve, market_curves
 from marketalign.hull.epsilon import EpsilonResult, epsilon_sup
 from marketalign.hull.estimators import MarketAlignmentRegressor
@@ -32,6 +33,7 @@ from marketalign.network import (
     aggregate_sample,
     build_network,
 )
+from marketalign.parallel import ExecutionConfig, chunk_mapper, iter_chunks, run_chunks
 from marketalign.report.html import Report, build_report, write_report
 
 __version__ = "0.1.0"
@@ -44,6 +46,7 @@ __all__ = [
     "CurveResult",
     "EpsilonResult",
     "Ethics",
+    "ExecutionConfig",
     "FitReport",
     "GreedyResidualRegressor",
     "InputError",
@@ -63,8 +66,11 @@ __all__ = [
     "check_conversation_game",
     "check_quantal_game",
     "check_selection_game",
+    "chunk_mapper",
+    "curves_by_human",
     "epsilon_sup",
     "fit_with_cv",
+    "iter_chunks",
     "kkt_violation",
     "list_panels",
     "load_embedded_ethics",
@@ -77,6 +83,7 @@ __all__ = [
     "market_curve",
     "market_curves",
     "read_table",
+    "run_chunks",
     "save_game",
     "solve_gram",
     "solve_paths",

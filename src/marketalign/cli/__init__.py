@@ -58,3 +58,6 @@ main.add_command(report_command)
 from marketalign.cli.games import game_group  # noqa: E402
 
 main.add_command(game_group)
+from marketalign.cli.by_human import curve_by_human_command  # noqa: E402
+
+main.add_command(curve_by_human_command)

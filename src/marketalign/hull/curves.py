@@ -137,12 +137,15 @@ def market_curves(
     bob_names: Sequence[str] | None = None,
     target_names: Sequence[str] | None = None,
     quiet: bool = True,
+    dataset_ids: Sequence[int] | None = None,
 ) -> list[CurveResult]:
     """Curves for several data sets at once, e.g. every user of a ratings site with her own items.
 
     Each data set is (scores (N_i, K), targets (N_i,) or (N_i, T)) with the same K Bobs (in the same column
     order) and the same number of targets T. Every data set gets its own seeded fold split; all share the same
-    orderings of the Bobs; all their small solves run in one batch.
+    orderings of the Bobs; all their small solves run in one batch. ``dataset_ids`` (default: the positions
+    0, 1, ...) seed each data set's folds, so a slice of a larger list, given its positions in that list, gets
+    the folds the whole list would (how :mod:`marketalign.hull.by_human` splits humans into chunks).
     """
     if not datasets:
         raise InputError("no data sets given; pass at least one (scores, targets) pair.")
@@ -158,7 +161,7 @@ def market_curves(
     if len(bob_names) != n_bobs or len(target_names) != n_targets:
         raise InputError("bob_names and target_names must have one name per column of scores and targets.")
     fold_seed, order_seed = np.random.SeedSequence(config.seed).spawn(2)
-    fold_seeds = [fold_seed] if len(arrays) == 1 else fold_seed.spawn(len(arrays))
+    fold_seeds = _fold_seeds(fold_seed, len(arrays), dataset_ids)
     folds = [
         assign_folds(len(s), config.folds, np.random.default_rng(seed))
         for (s, _), seed in zip(arrays, fold_seeds, strict=True)
@@ -171,6 +174,19 @@ def market_curves(
                     config.methods, target_names, bob_names, config, len(arrays[i][0]), folds[i])
         for i in range(len(arrays))
     ]
+
+
+def _fold_seeds(
+    fold_seed: np.random.SeedSequence, n_datasets: int, dataset_ids: Sequence[int] | None
+) -> list[np.random.SeedSequence]:
+    """Data set i's fold seed: the child ``dataset_ids[i]`` of ``fold_seed`` (``fold_seed`` itself for one
+    data set without ids), the same as ``fold_seed.spawn(n)[i]`` for positional ids."""
+    if dataset_ids is None:
+        return [fold_seed] if n_datasets == 1 else fold_seed.spawn(n_datasets)
+    ids = [int(i) for i in dataset_ids]
+    if len(ids) != n_datasets or min(ids) < 0 or len(set(ids)) != len(ids):
+        raise InputError(f"dataset_ids must be {n_datasets} distinct non-negative integers, one per data set.")
+    return [np.random.SeedSequence(fold_seed.entropy, spawn_key=(*fold_seed.spawn_key, i)) for i in ids]
 
 
 def validate_arrays(scores: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
