@@ -37,3 +37,6 @@ def main() -> None:
 from marketalign.cli.hull import epsilon_command  # noqa: E402
 
 main.add_command(epsilon_command)
+from marketalign.cli.bobs import bobs_group  # noqa: E402
+
+main.add_command(bobs_group)

@@ -1,0 +1,1 @@
+"""Where the Bobs' utilities come from: language-model prompts, trained models, synthetic families."""

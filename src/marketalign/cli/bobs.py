@@ -1,0 +1,73 @@
+"""Commands that produce Bobs: ``marketalign bobs generate`` (prompt-perturbation Bobs from a model)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from marketalign.bobs.backends import make_backend
+from marketalign.bobs.cache import ScoreCache
+from marketalign.bobs.config import load_config
+from marketalign.bobs.items import read_items
+from marketalign.bobs.runner import generate_bobs, write_generation
+
+INCOMPLETE_EXIT = 3
+
+
+@click.group("bobs")
+def bobs_group() -> None:
+    """Produce Bob utilities (one score column per Bob) from language models."""
+
+
+@bobs_group.command("generate")
+@click.argument("config", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--data", "data", required=True, type=click.Path(path_type=Path),
+              help="CSV/Parquet table with a string 'instance' id and the 'text' to score.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Output table (.csv or .parquet): the data plus one column per Bob.")
+@click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="SQLite score cache (default: <out>.cache.sqlite). Re-running resumes from it.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON instead of text.")
+def generate_command(config: Path, data: Path, out: Path, cache_path: Path | None, quiet: bool,
+                     as_json: bool) -> None:
+    """Score every instance of DATA with every Bob of the prompt family in CONFIG.
+
+    Writes OUT and OUT.provenance.json. Answers are cached as they arrive: a killed run resumes where it
+    stopped. Exit code 3 when some questions failed after all retries (their cells are NaN; re-run to retry).
+    """
+    settings = load_config(config)
+    items = read_items(data)
+    cache_path = cache_path or out.with_name(out.name + ".cache.sqlite")
+    backend = make_backend(settings.backend, settings.family.scale)
+    try:
+        with ScoreCache(cache_path) as cache:
+            result = generate_bobs(items, settings.family, backend, cache, quiet=quiet)
+    finally:
+        backend.close()
+    table_path, sidecar = write_generation(result, out, {"config_sha256": settings.sha256})
+    totals = result.provenance["counts"]
+    if as_json:
+        summary = {"counts": totals, "out": str(table_path), "provenance": str(sidecar),
+                   "cache": str(cache_path), "complete": result.complete}
+        click.echo(json.dumps(summary, indent=2, sort_keys=True))
+    else:
+        click.echo(
+            f"{len(result.counts)} Bobs x {len(items)} instances = {totals['cells']} scores: "
+            f"cached {totals['cached']}, asked {totals['asked']}, failed {totals['failed']}, "
+            f"unparseable {totals['unparseable']} (read by logprobs {totals['by_logprobs']}, "
+            f"parsed {totals['by_parsed']}, embedding {totals['by_embedding']})"
+        )
+        unparseable = result.counts[result.counts["unparseable"] > 0]
+        if len(unparseable):
+            listed = ", ".join(f"{r.bob}: {r.unparseable}" for r in unparseable.itertuples())
+            click.echo(f"unparseable answers (NaN scores) per Bob: {listed}")
+        for reason, n in sorted(result.failures.items()):
+            click.echo(f"failed after retries: {n} x {reason}")
+        click.echo(f"wrote {table_path} and {sidecar}; cache {cache_path}")
+    if not result.complete:
+        click.echo(f"incomplete: {totals['failed']} scores failed; re-run the same command to retry them.",
+                   err=True)
+        click.get_current_context().exit(INCOMPLETE_EXIT)
