@@ -70,6 +70,10 @@ class LocalLLMBackend:
         require("transformers")
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # our own bar shows progress; loading is not a task
+        transformers_logging.set_verbosity_error()
 
         self.settings = settings
         self.scale = scale
