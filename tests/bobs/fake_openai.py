@@ -63,6 +63,9 @@ class FakeOpenAI:
         self.answered: Counter[str] = Counter()  # complete answers sent, per question
         self.faults: Counter[str] = Counter()
         self.requests: list[dict] = []
+        self.headers: list[dict] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -107,10 +110,16 @@ class FakeOpenAI:
                 return
 
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                with server.lock:
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
                 try:
                     self._serve()
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True
+                finally:
+                    with server.lock:
+                        server.in_flight -= 1
 
             def _serve(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -125,6 +134,7 @@ class FakeOpenAI:
                     server.attempts[question] += 1
                     attempt = server.attempts[question]
                     server.requests.append(body)
+                    server.headers.append(dict(self.headers))
                 fault = server.plan(question, attempt)
                 if fault:
                     with server.lock:

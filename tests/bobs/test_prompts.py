@@ -59,8 +59,8 @@ def test_embedding_dimensions_vary_persona_and_anchor_only():
     family = PromptFamily.from_config(family_config(family={"bobs": 2}))
     bobs = family.draw(("persona", "anchor"))
     assert [dict(b.choice) for b in bobs] == [{"persona": 0, "anchor": 0}, {"persona": 1, "anchor": 0}]
-    assert bobs[1].anchor_texts() == ("You are a critic. bad", "You are a critic. meh", "You are a critic. ok",
-                                      "You are a critic. good", "You are a critic. great")
+    critic = "You are a critic."
+    assert bobs[1].anchor_texts() == tuple(f"{critic} {w}" for w in ("bad", "meh", "ok", "good", "great"))
 
 
 @pytest.mark.parametrize(

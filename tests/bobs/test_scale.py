@@ -30,7 +30,8 @@ def test_logprobs_expected_value_matches_direct_computation(probs, other):
 def test_spellings_of_one_label_are_summed_and_first_labelled_position_is_used():
     positions = [
         [('"', math.log(0.9)), ("'", math.log(0.1))],  # no label here: skipped
-        [("Yes", math.log(0.3)), (" yes", math.log(0.3)), ("\u2581No", math.log(0.2)), ("Maybe", math.log(0.2))],
+        [("Yes", math.log(0.3)), (" yes", math.log(0.3)), ("\u2581No", math.log(0.2)),
+         ("Maybe", math.log(0.2))],
         [("No", 0.0)],
     ]
     score, mass = YES_NO.read_logprobs(positions)
@@ -42,8 +43,8 @@ def test_spellings_of_one_label_are_summed_and_first_labelled_position_is_used()
 @pytest.mark.parametrize(
     ("scale", "text", "value"),
     [(FIVE, "4", 4.0), (FIVE, "Rating: 2/5", 2.0), (FIVE, "I'd say 3.", 3.0), (FIVE, "10 out of 10", None),
-     (FIVE, "no digits", None), (YES_NO, "yes, it is", 1.0), (YES_NO, "NO.", 0.0), (YES_NO, "Nobody knows", None),
-     (YES_NO, "", None)],
+     (FIVE, "no digits", None), (YES_NO, "yes, it is", 1.0), (YES_NO, "NO.", 0.0),
+     (YES_NO, "Nobody knows", None), (YES_NO, "", None)],
 )
 def test_parse_takes_the_first_whole_word_label(scale, text, value):
     assert scale.parse(text) == value

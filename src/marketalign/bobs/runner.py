@@ -121,11 +121,17 @@ def provenance_path(out: str | Path) -> Path:
     return out.with_name(out.name + ".provenance.json")
 
 
-def write_generation(result: Generation, out: str | Path, extra: dict | None = None) -> tuple[Path, Path]:
-    """Write the scored table (CSV or Parquet by suffix) and its provenance sidecar; return both paths."""
+def check_output_path(out: str | Path) -> Path:
+    """The output table must be .csv or .parquet (checked before any question is asked)."""
     out = Path(out)
     if out.suffix not in (".csv", ".parquet"):
         raise InputError(f"--out {out} must end in .csv or .parquet.")
+    return out
+
+
+def write_generation(result: Generation, out: str | Path, extra: dict | None = None) -> tuple[Path, Path]:
+    """Write the scored table (CSV or Parquet by suffix) and its provenance sidecar; return both paths."""
+    out = check_output_path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_table(result.table, out)
     sidecar = write_json({**result.provenance, **(extra or {})}, provenance_path(out))

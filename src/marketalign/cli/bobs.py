@@ -11,7 +11,7 @@ from marketalign.bobs.backends import make_backend
 from marketalign.bobs.cache import ScoreCache
 from marketalign.bobs.config import load_config
 from marketalign.bobs.items import read_items
-from marketalign.bobs.runner import generate_bobs, write_generation
+from marketalign.bobs.runner import check_output_path, generate_bobs, write_generation
 
 INCOMPLETE_EXIT = 3
 
@@ -38,6 +38,7 @@ def generate_command(config: Path, data: Path, out: Path, cache_path: Path | Non
     Writes OUT and OUT.provenance.json. Answers are cached as they arrive: a killed run resumes where it
     stopped. Exit code 3 when some questions failed after all retries (their cells are NaN; re-run to retry).
     """
+    check_output_path(out)
     settings = load_config(config)
     items = read_items(data)
     cache_path = cache_path or out.with_name(out.name + ".cache.sqlite")
