@@ -42,6 +42,13 @@ def test_draw_is_a_function_of_the_seed(seed, n):
     assert len({b.choice for b in first}) == n
 
 
+def test_more_bobs_extend_the_family_without_changing_earlier_ones():
+    dims = ("template", "persona", "few_shot")
+    small = PromptFamily.from_config(family_config(family={"bobs": 5})).draw(dims)
+    large = PromptFamily.from_config(family_config(family={"bobs": 12})).draw(dims)
+    assert large[:5] == small
+
+
 def test_messages_carry_persona_few_shot_turns_and_question():
     family = PromptFamily.from_config(family_config(family={"bobs": 12}))
     bob = next(b for b in family.draw(("template", "persona", "few_shot"))

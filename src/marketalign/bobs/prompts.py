@@ -119,7 +119,9 @@ class PromptFamily:
         """The family's Bobs, varying only ``dimensions`` (those the backend reads); fixed by the seed.
 
         Bob 0 takes the first choice of every dimension (the base prompt); Bobs 1.. are distinct other
-        combinations, drawn uniformly without replacement by ``numpy.random.default_rng(seed)``.
+        combinations, drawn uniformly without replacement by ``numpy.random.default_rng(seed)``. The draw is
+        prefix-stable: Bob k is the same whatever ``n_bobs`` > k, so asking for more Bobs later extends the
+        family and reuses every cached answer.
         """
         unknown = set(dimensions) - set(DIMENSIONS)
         if unknown:
@@ -136,9 +138,7 @@ class PromptFamily:
                 f"[family] bobs = {self.n_bobs} but the family has only {total} distinct prompts ({detail}); "
                 "add paraphrases, personas or few-shot variants, or ask for fewer Bobs."
             )
-        rng = np.random.default_rng(self.seed)
-        others = rng.choice(np.arange(1, total), size=self.n_bobs - 1, replace=False)
-        flat = [0, *(int(x) for x in others)]
+        flat = _distinct_draws(total, self.n_bobs, self.seed)
         width = max(3, len(str(self.n_bobs - 1)))
         bobs = []
         for number, index in enumerate(flat):
@@ -162,6 +162,19 @@ class PromptFamily:
             "few_shot": [[{"text": e.text, "answer": e.answer} for e in v] for v in self.few_shot],
             "scale": self.scale.to_dict(), "anchors": [list(a) for a in self.anchors],
         }
+
+
+def _distinct_draws(total: int, n: int, seed: int, block: int = 64) -> list[int]:
+    """0 followed by n - 1 distinct uniform draws from 1..total-1, read off one seeded stream of blocks."""
+    rng = np.random.default_rng(seed)
+    chosen = [0]
+    seen = {0}
+    while len(chosen) < n:
+        for value in rng.integers(1, total, size=block).tolist():
+            if value not in seen and len(chosen) < n:
+                seen.add(value)
+                chosen.append(value)
+    return chosen
 
 
 def _table(config: Mapping, name: str, allowed: set[str]) -> Mapping:

@@ -125,8 +125,8 @@ class LocalLLMBackend:
         mask = encoded["attention_mask"]
         positions = (mask.cumsum(-1) - 1).clamp(min=0)
         with torch.inference_mode():
-            logits = self.model(input_ids=encoded["input_ids"], attention_mask=mask,
-                                position_ids=positions).logits
+            logits = self.model(input_ids=encoded["input_ids"], attention_mask=mask, position_ids=positions,
+                                logits_to_keep=1).logits
         probs = torch.softmax(logits[:, -1, :].double(), dim=-1)
         answers = []
         for row in probs:
