@@ -1,4 +1,4 @@
-"""Commands that produce Bobs: ``marketalign bobs generate`` (prompt-perturbation Bobs from a model)."""
+"""Commands on Bobs: ``generate`` (prompt-perturbation Bobs from a model) and ``quality`` (per-Bob checks)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from marketalign.bobs.backends import make_backend
 from marketalign.bobs.cache import ScoreCache
 from marketalign.bobs.config import load_config
 from marketalign.bobs.items import read_items
+from marketalign.bobs.quality import bob_quality, summarise_quality
 from marketalign.bobs.runner import check_output_path, generate_bobs, write_generation
+from marketalign.report.outputs import write_table
 
 INCOMPLETE_EXIT = 3
 
@@ -72,3 +74,34 @@ def generate_command(config: Path, data: Path, out: Path, cache_path: Path | Non
         click.echo(f"incomplete: {totals['failed']} scores failed; re-run the same command to retry them.",
                    err=True)
         click.get_current_context().exit(INCOMPLETE_EXIT)
+
+
+@bobs_group.command("quality")
+@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--target", required=True, help="Column with Alice's utility (e.g. the human label).")
+@click.option("--prefix", default="bob_", show_default=True, help="Bob columns are those starting with this.")
+@click.option("--population-fraction", type=float, default=0.5, show_default=True,
+              help="Share of rows used as the population (for calibration); the rest are Alice's rows.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the population/Alice split.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the per-Bob table here (.csv or .parquet).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def quality_command(table: Path, target: str, prefix: str, population_fraction: float, seed: int,
+                    out: Path | None, as_json: bool) -> None:
+    """Per-Bob agreement with TARGET (AUC, correlations) and the scale check (raw, calibrated, constant)."""
+    data = read_items(table)
+    bobs = [c for c in data.columns if c.startswith(prefix)]
+    quality = bob_quality(data, target, bobs, population_fraction=population_fraction, seed=seed)
+    summary = summarise_quality(quality)
+    if out is not None:
+        write_table(quality, check_output_path(out))
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, sort_keys=True))
+        return
+    click.echo(f"{summary['bobs']} Bobs scored against {target!r}:")
+    for column in ("auc", "spearman", "mse_raw", "mse_calibrated", "mse_constant"):
+        if column in summary:
+            s = summary[column]
+            click.echo(f"  {column:<15} median {s['median']:.4f}  min {s['min']:.4f}  max {s['max']:.4f}")
+    click.echo(f"  Bobs beating the constant on Alice's rows: raw {summary['beat_constant_raw']}, "
+               f"calibrated on the population {summary['beat_constant_calibrated']}")
