@@ -7,9 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from marketalign.bobs.items import read_items
+from marketalign.bobs.loopback import UNANSWERABLE, FakeOpenAI
 from marketalign.cli import main
-
-from .fake_openai import UNANSWERABLE, FakeOpenAI
 
 LABELS = ["1", "2", "3", "4", "5"]
 

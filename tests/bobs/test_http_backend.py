@@ -12,8 +12,14 @@ from marketalign import InputError, PromptFamily, ScoreCache, generate_bobs
 from marketalign.bobs.backends import make_backend, openai_http
 from marketalign.bobs.backends.openai_http import EndpointRefused, _retry_after
 from marketalign.bobs.backends.ratelimit import RateLimiter
-
-from .fake_openai import FAULTS, UNANSWERABLE, FakeOpenAI, conversation, expected_score, top_label
+from marketalign.bobs.loopback import (
+    FAULTS,
+    UNANSWERABLE,
+    FakeOpenAI,
+    conversation,
+    expected_score,
+    top_label,
+)
 
 LABELS = ["1", "2", "3", "4", "5"]
 VALUES = [1.0, 2.0, 3.0, 4.0, 5.0]

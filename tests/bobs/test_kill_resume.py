@@ -14,8 +14,7 @@ import pytest
 from marketalign import load_bob_config
 from marketalign.bobs.backends import make_backend
 from marketalign.bobs.backends.base import question_key
-
-from .fake_openai import FakeOpenAI, conversation, expected_score
+from marketalign.bobs.loopback import FakeOpenAI, conversation, expected_score
 
 LABELS = ["1", "2", "3", "4", "5"]
 CONFIG = """

@@ -1,6 +1,6 @@
-"""A small OpenAI-compatible chat/completions server on loopback, for end-to-end tests of the HTTP backend.
+"""An OpenAI-compatible chat/completions server on 127.0.0.1, to test and benchmark the HTTP backend.
 
-Answers are deterministic functions of the last user message (a distribution over the scale labels derived
+Answers are deterministic functions of the whole conversation (a distribution over the scale labels derived
 from its SHA-256), so a test can compute every expected score independently. Faults are injected per
 (question, attempt) by a plan function: 429 (with Retry-After), 500, 503, timeouts (the reply comes too late),
 garbage JSON, a truncated body, a truncated stream, a dropped connection.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import threading
 import time
 from collections import Counter
@@ -216,8 +217,6 @@ class FakeOpenAI:
 
 
 def _log(p: float) -> float:
-    import math
-
     return math.log(p)
 
 
