@@ -5,6 +5,8 @@ They need the [local] extra and the model packages; without them they skip and s
 
 import importlib.util
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -31,6 +33,14 @@ def needs(*modules):
     missing = [m for m in modules if importlib.util.find_spec(m) is None]
     reason = f"needs {missing}: pip install 'marketalign[local]' and the model packages (see docs/bobs.md)"
     return pytest.mark.skipif(bool(missing), reason=reason)
+
+
+def test_the_core_imports_without_the_optional_model_libraries():
+    code = ("import sys, marketalign, marketalign.cli, marketalign.bobs.backends, marketalign.bobs.runner; "
+            "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers', 'httpx') "
+            "if m in sys.modules))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert found.strip() == "[]"
 
 
 def test_two_label_anchor_score_is_a_logistic_of_the_cosine_gap():
