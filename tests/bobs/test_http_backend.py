@@ -10,7 +10,7 @@ import pytest
 
 from marketalign import InputError, PromptFamily, ScoreCache, generate_bobs
 from marketalign.bobs.backends import make_backend, openai_http
-from marketalign.bobs.backends.openai_http import EndpointRefused, _retry_after
+from marketalign.bobs.backends.openai_http import EndpointRefused, EndpointUnavailable, _retry_after
 from marketalign.bobs.backends.ratelimit import RateLimiter
 from marketalign.bobs.loopback import (
     FAULTS,
@@ -140,6 +140,14 @@ def test_persistent_failures_are_reported_as_nan_and_asked_again_on_the_next_run
     assert second.complete and second.provenance["counts"]["cached"] == 24
     expected = oracle_table(family(), table)
     pd.testing.assert_frame_equal(second.table[expected.columns], expected, rtol=1e-12)
+
+
+def test_a_dead_endpoint_stops_the_run_after_a_streak_of_failures(tmp_path):
+    table = items(40, unanswerable=())
+    with FakeOpenAI(LABELS, plan=lambda q, a: "500") as server:
+        with pytest.raises(EndpointUnavailable, match="5 questions in a row failed"):
+            run(server, tmp_path, table, max_retries=1, max_consecutive_failures=5, concurrency=2)
+        assert sum(server.attempts.values()) <= 2 * (5 + 2 * 2)  # stopped early: not 120 questions x 2 tries
 
 
 def test_retry_after_is_honoured_and_other_retries_back_off_exponentially(tmp_path, monkeypatch):

@@ -51,7 +51,7 @@ class FakeOpenAI:
 
     def __init__(self, labels: list[str], *, plan: Callable[[str, int], str | None] | None = None,
                  logprobs: bool = True, delay: float = 0.0, api_key: str | None = None,
-                 models: tuple[str, ...] = ("fake-model",), stall: float = 1.0) -> None:
+                 models: tuple[str, ...] = ("fake-model",), stall: float = 1.0, port: int = 0) -> None:
         self.labels = labels
         self.plan = plan or (lambda question, attempt: None)
         self.logprobs = logprobs
@@ -67,7 +67,7 @@ class FakeOpenAI:
         self.headers: list[dict] = []
         self.in_flight = 0
         self.max_in_flight = 0
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -223,3 +223,23 @@ def _log(p: float) -> float:
 def _position(token: str, logprob: float, candidates: list[tuple[str, float]]) -> dict:
     return {"token": token, "logprob": logprob, "bytes": list(token.encode()),
             "top_logprobs": [{"token": t, "logprob": lp, "bytes": list(t.encode())} for t, lp in candidates]}
+
+
+def main() -> None:
+    """``python -m marketalign.bobs.loopback [--port P] [--labels 1,2,3,4,5]``: serve until Ctrl-C."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m marketalign.bobs.loopback", description=main.__doc__)
+    parser.add_argument("--port", type=int, default=8011)
+    parser.add_argument("--labels", default="1,2,3,4,5", help="comma-separated scale labels to answer with")
+    args = parser.parse_args()
+    server = FakeOpenAI(args.labels.split(","), port=args.port)
+    print(f"serving the fake model 'fake-model' at {server.base_url} (Ctrl-C stops)", flush=True)
+    try:
+        server._server.serve_forever()
+    except KeyboardInterrupt:
+        server._server.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -46,6 +46,7 @@ class OpenAISettings:
     max_backoff: float = 60.0
     concurrency: int = 4
     requests_per_second: float = 0.0
+    max_consecutive_failures: int = 20
 
     @classmethod
     def from_config(cls, section: Mapping) -> OpenAISettings:
@@ -67,6 +68,10 @@ class _Retryable(Exception):
 
 class EndpointRefused(InputError):
     """The endpoint answered with an error that retrying cannot fix (e.g. 401 bad key, 404 unknown model)."""
+
+
+class EndpointUnavailable(InputError):
+    """Many questions in a row failed after all retries: the endpoint is down or the base_url is wrong."""
 
 
 class OpenAIBackend:
@@ -125,6 +130,8 @@ class OpenAIBackend:
 
     def answer(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Answer | Failure]]:
         window = 2 * self.settings.concurrency
+        limit = self.settings.max_consecutive_failures
+        streak = 0
         source = iter(jobs)
         with ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix="bobs-http") as pool:
             running: dict[Future, Job] = {}
@@ -139,10 +146,21 @@ class OpenAIBackend:
                         return
                     done, _ = wait(running, return_when=FIRST_COMPLETED)
                     for future in done:
-                        yield running.pop(future), future.result()
+                        job, outcome = running.pop(future), future.result()
+                        streak = streak + 1 if isinstance(outcome, Failure) else 0
+                        yield job, outcome
+                        if limit and streak >= limit:
+                            raise self._unavailable(streak, outcome)
             finally:
                 for future in running:
                     future.cancel()
+
+    def _unavailable(self, streak: int, last: Failure) -> EndpointUnavailable:
+        return EndpointUnavailable(
+            f"{streak} questions in a row failed after {self.settings.max_retries} retries "
+            f"(last: {last.reason}); is the server at {self.settings.base_url} up? "
+            "Answers so far are cached: re-run to resume."
+        )
 
     def _answer_with_retries(self, job: Job) -> Answer | Failure:
         s = self.settings
