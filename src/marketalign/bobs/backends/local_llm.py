@@ -8,6 +8,8 @@ value of the scale. Nothing is generated and nothing is downloaded (``local_file
 
 from __future__ import annotations
 
+import contextlib
+import io
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from itertools import islice
@@ -92,7 +94,9 @@ class LocalLLMBackend:
         self.tokenizer.padding_side = "left"
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
-        self.model = AutoModelForCausalLM.from_pretrained(str(folder), dtype=torch.float32, **kwargs).eval()
+        with contextlib.redirect_stderr(io.StringIO()):  # the GGUF converter draws its own progress bar
+            model = AutoModelForCausalLM.from_pretrained(str(folder), dtype=torch.float32, **kwargs)
+        self.model = model.eval()
         self._label_ids = [label_token_ids(self.tokenizer, label) for label in scale.labels]
 
     def identity(self) -> dict:
