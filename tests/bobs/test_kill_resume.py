@@ -79,8 +79,12 @@ def test_a_killed_run_resumes_without_asking_anything_twice(tmp_path):
     settings = load_bob_config(config)
     backend = make_backend(settings.backend, settings.family.scale)
     bobs = settings.family.draw(backend.dimensions)
-    question_of = {question_key(backend, bob, f"thing {i}"): conversation(bob.messages(f"thing {i}"))
-                   for bob in bobs for i in range(n_items)}
+    identity = backend.identity()
+    question_of = {}
+    for bob in bobs:
+        for i in range(n_items):
+            key = question_key(identity, backend.request(bob, f"thing {i}"))
+            question_of[key] = conversation(bob.messages(f"thing {i}"))
     backend.close()
     for key in kept:  # nothing that had been answered and cached was asked again
         assert server.answered[question_of[key]] == 1

@@ -53,11 +53,12 @@ def generate_bobs(table: pd.DataFrame, family: PromptFamily, backend: Backend, c
             f"The data table already has columns {clashes[:5]}; drop them or set another [family] prefix."
         )
     texts = table["text"].tolist()
+    identity = backend.identity()
     cells: dict[str, list[tuple[int, int]]] = {}
     jobs: dict[str, Job] = {}
     for b, bob in enumerate(bobs):
         for i, text in enumerate(texts):
-            key = question_key(backend, bob, text)
+            key = question_key(identity, backend.request(bob, text))
             cells.setdefault(key, []).append((i, b))
             jobs.setdefault(key, Job(key, bob, text))
     scores = np.full((len(texts), len(bobs)), np.nan)
@@ -102,7 +103,7 @@ def generate_bobs(table: pd.DataFrame, family: PromptFamily, backend: Backend, c
         "generator": "marketalign prompt-perturbation Bobs (marketalign.bobs.runner)",
         "marketalign": _version(),
         "backend": backend.describe(),
-        "model": backend.identity().get("model"),
+        "model": identity.get("model"),
         "family": family.to_dict(),
         "seed": family.seed,
         "bobs": [bob.to_dict() for bob in bobs],

@@ -68,8 +68,8 @@ class Backend(Protocol):
         ...
 
 
-def question_key(backend: Backend, bob: BobPrompt, text: str) -> str:
-    """SHA-256 of the canonical JSON of the backend's identity and the request: the cache key."""
-    payload = {"backend": backend.identity(), "request": backend.request(bob, text)}
+def question_key(identity: dict, request: dict) -> str:
+    """SHA-256 of the canonical JSON of a backend's identity and one request: the cache key."""
+    payload = {"backend": identity, "request": request}
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
