@@ -2,9 +2,10 @@
 
 Scores come from the log-probabilities of the scale labels when the server returns them, else from the answer
 text. Requests run on a bounded thread pool, paced by a rate limiter, and are retried with exponential backoff
-on timeouts, connection errors, truncated bodies or streams, unreadable JSON, HTTP 408/429 and 5xx (a
-``Retry-After`` header is honoured). Other HTTP errors (bad key, unknown model) stop the run: retrying cannot
-help. The API key is read from the environment variable the config names and is never logged or stored.
+on timeouts, connection errors, truncated bodies or streams, unreadable JSON, HTTP 408/409/425/429 and 5xx
+(a ``Retry-After`` header is obeyed, up to 600 s). Other HTTP errors (bad key, unknown model) stop the run:
+retrying cannot help. The API key is read from the environment variable the config names and is never
+logged or stored.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from marketalign.bobs.scale import RatingScale
 from marketalign.errors import InputError
 
 _RETRY_STATUS = {408, 409, 425, 429}
+_MAX_RETRY_AFTER = 600.0  # seconds: a server's Retry-After is obeyed up to this long
 
 
 @dataclass(frozen=True)
@@ -133,27 +135,26 @@ class OpenAIBackend:
         limit = self.settings.max_consecutive_failures
         streak = 0
         source = iter(jobs)
-        with ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix="bobs-http") as pool:
-            running: dict[Future, Job] = {}
-            try:
-                while True:
-                    while len(running) < window:
-                        job = next(source, None)
-                        if job is None:
-                            break
-                        running[pool.submit(self._answer_with_retries, job)] = job
-                    if not running:
-                        return
-                    done, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        job, outcome = running.pop(future), future.result()
-                        streak = streak + 1 if isinstance(outcome, Failure) else 0
-                        yield job, outcome
-                        if limit and streak >= limit:
-                            raise self._unavailable(streak, outcome)
-            finally:
-                for future in running:
-                    future.cancel()
+        pool = ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix="bobs-http")
+        running: dict[Future, Job] = {}
+        try:
+            while True:
+                while len(running) < window:
+                    job = next(source, None)
+                    if job is None:
+                        break
+                    running[pool.submit(self._answer_with_retries, job)] = job
+                if not running:
+                    return
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job, outcome = running.pop(future), future.result()
+                    streak = streak + 1 if isinstance(outcome, Failure) else 0
+                    yield job, outcome
+                    if limit and streak >= limit:
+                        raise self._unavailable(streak, outcome)
+        finally:  # on errors or Ctrl-C, queued questions are dropped at once (they were never answered)
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _unavailable(self, streak: int, last: Failure) -> EndpointUnavailable:
         return EndpointUnavailable(
@@ -173,8 +174,10 @@ class OpenAIBackend:
             except _Retryable as err:
                 if attempt > s.max_retries:
                     return Failure(self._scrub(err.reason), attempt)
-                delay = err.retry_after if err.retry_after is not None else s.backoff * 2 ** (attempt - 1)
-                time.sleep(min(max(delay, 0.0), s.max_backoff))
+                if err.retry_after is not None:
+                    time.sleep(min(err.retry_after, _MAX_RETRY_AFTER))
+                else:
+                    time.sleep(min(s.backoff * 2 ** (attempt - 1), s.max_backoff))
 
     def _ask(self, job: Job) -> Answer:
         httpx = self._httpx
