@@ -210,7 +210,10 @@ class FakeOpenAI:
                 if not complete:
                     return
                 done = {"index": 0, "delta": {}, "finish_reason": "stop"}
-                closing = b"data: " + json.dumps({"choices": [done]}).encode() + b"\n\ndata: [DONE]\n\n"
+                usage = {"choices": [], "usage": {"prompt_tokens": 1, "completion_tokens": len(pieces)}}
+                tail = ({"choices": [done]}, usage)  # a usage-only chunk, as servers send on request
+                closing = b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in tail)
+                closing += b"data: [DONE]\n\n"
                 self.wfile.write(closing)
 
         return Handler

@@ -212,10 +212,12 @@ class OpenAIBackend:
                     finished = True
                     break
                 try:
-                    chunk = json.loads(data)
-                    choice = chunk["choices"][0]
-                except (json.JSONDecodeError, KeyError, IndexError, TypeError):
+                    choices = json.loads(data)["choices"]
+                except (json.JSONDecodeError, KeyError, TypeError):
                     raise _Retryable("stream chunk is not valid JSON") from None
+                if not choices:  # e.g. a final usage-only chunk
+                    continue
+                choice = choices[0]
                 delta = choice.get("delta") or {}
                 content.append(delta.get("content") or "")
                 positions.extend(((choice.get("logprobs") or {}).get("content")) or [])
