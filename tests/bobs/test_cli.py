@@ -126,3 +126,13 @@ def test_bad_input_exits_2_with_one_clear_line(tmp_path, table, config_text, out
                                        "--out", str(tmp_path / out_name)])
     assert result.exit_code == 2, result.output
     assert message in result.output and result.output.startswith("error: ")
+
+
+def test_show_previews_each_bob_without_a_model(tmp_path):
+    config = write_config(tmp_path / "c.toml", "http://127.0.0.1:9/v1")
+    result = CliRunner().invoke(main, ["bobs", "show", str(config), "--text", "soup"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("== bob_") == 3 and "user: Rate soup" in result.output
+    rendered = json.loads(CliRunner().invoke(main, ["bobs", "show", str(config), "--json"]).output)
+    assert [b["column"] for b in rendered] == ["bob_000", "bob_001", "bob_002"]
+    assert rendered[0]["messages"] == [{"role": "user", "content": "Rate <the instance text>"}]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from marketalign.bobs.backends import make_backend
+from marketalign.bobs.backends import dimensions_of, make_backend
 from marketalign.bobs.cache import ScoreCache
 from marketalign.bobs.config import load_config
 from marketalign.bobs.items import read_items
@@ -74,6 +74,30 @@ def generate_command(config: Path, data: Path, out: Path, cache_path: Path | Non
         click.echo(f"incomplete: {totals['failed']} scores failed; re-run the same command to retry them.",
                    err=True)
         click.get_current_context().exit(INCOMPLETE_EXIT)
+
+
+@bobs_group.command("show")
+@click.argument("config", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--text", default="<the instance text>", show_default=True, help="Instance text to render.")
+@click.option("--json", "as_json", is_flag=True, help="Print every Bob's prompt as JSON.")
+def show_command(config: Path, text: str, as_json: bool) -> None:
+    """Preview the Bobs of CONFIG (what each one asks) without loading a model or asking anything."""
+    settings = load_config(config)
+    bobs = settings.family.draw(dimensions_of(settings.backend.get("kind")))
+    embedding = settings.backend.get("kind") == "embedding"
+    if as_json:
+        rendered = [{**bob.to_dict(), "messages": None if embedding else bob.messages(text),
+                     "anchor_texts": list(bob.anchor_texts()) if embedding else None} for bob in bobs]
+        click.echo(json.dumps(rendered, indent=2))
+        return
+    for bob in bobs:
+        click.echo(f"== {bob.column}  {dict(bob.choice)}")
+        if embedding:
+            for label, anchor in zip(settings.family.scale.labels, bob.anchor_texts(), strict=True):
+                click.echo(f"  [{label}] {anchor}")
+            continue
+        for message in bob.messages(text):
+            click.echo(f"  {message['role']}: " + message["content"].replace("\n", "\n    "))
 
 
 @bobs_group.command("quality")

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from marketalign.bobs.backends.base import Backend
+from marketalign.bobs.backends.base import CHAT_DIMENSIONS, EMBEDDING_DIMENSIONS, Backend
 from marketalign.bobs.scale import RatingScale
 from marketalign.errors import InputError
 
 KINDS: tuple[str, ...] = ("openai", "local", "embedding")
+
+
+def dimensions_of(kind: str) -> tuple[str, ...]:
+    """The perturbation dimensions a backend kind reads, without building the backend (no model load)."""
+    if kind not in KINDS:
+        raise InputError(f"[backend] kind must be one of {KINDS}; got {kind!r}.")
+    return EMBEDDING_DIMENSIONS if kind == "embedding" else CHAT_DIMENSIONS
 
 
 def make_backend(section: Mapping, scale: RatingScale) -> Backend:

@@ -10,6 +10,11 @@ from typing import Protocol
 
 from marketalign.bobs.prompts import BobPrompt
 
+CHAT_DIMENSIONS: tuple[str, ...] = ("template", "persona", "few_shot")
+"""What chat models see vary: the wording, the persona (system message) and the few-shot examples."""
+EMBEDDING_DIMENSIONS: tuple[str, ...] = ("persona", "anchor")
+"""What embedding Bobs vary: the persona and the anchor-sentence variant."""
+
 METHODS: tuple[str, ...] = ("logprobs", "parsed", "unparseable", "embedding")
 """How a score was read: scale log-probabilities, a label parsed from the text, none (NaN), or embeddings."""
 

@@ -15,7 +15,7 @@ from itertools import islice
 
 import numpy as np
 
-from marketalign.bobs.backends.base import Answer, Failure, Job
+from marketalign.bobs.backends.base import EMBEDDING_DIMENSIONS, Answer, Failure, Job
 from marketalign.bobs.backends.packaged import minilm_dir, require
 from marketalign.bobs.backends.settings import read_settings
 from marketalign.bobs.prompts import BobPrompt
@@ -58,7 +58,7 @@ def anchor_score(item: np.ndarray, anchors: np.ndarray, scale: RatingScale, temp
 class EmbeddingBackend:
     """Scores items against each Bob's anchor sentences with a sentence-embedding model."""
 
-    dimensions = ("persona", "anchor")
+    dimensions = EMBEDDING_DIMENSIONS
 
     def __init__(self, settings: EmbeddingSettings, scale: RatingScale) -> None:
         require("torch")

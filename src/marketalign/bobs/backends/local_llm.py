@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from itertools import islice
 from pathlib import Path
 
-from marketalign.bobs.backends.base import Answer, Failure, Job
+from marketalign.bobs.backends.base import CHAT_DIMENSIONS, Answer, Failure, Job
 from marketalign.bobs.backends.packaged import SMOLLM2_GGUF, require, smollm2_gguf
 from marketalign.bobs.backends.settings import read_settings
 from marketalign.bobs.prompts import BobPrompt
@@ -65,7 +65,7 @@ def label_token_ids(tokenizer, label: str) -> list[int]:
 class LocalLLMBackend:
     """Next-token scale probabilities from a local causal LM, in left-padded batches."""
 
-    dimensions = ("template", "persona", "few_shot")
+    dimensions = CHAT_DIMENSIONS
 
     def __init__(self, settings: LocalLLMSettings, scale: RatingScale) -> None:
         require("torch")

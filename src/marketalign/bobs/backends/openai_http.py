@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
 
-from marketalign.bobs.backends.base import Answer, Failure, Job
+from marketalign.bobs.backends.base import CHAT_DIMENSIONS, Answer, Failure, Job
 from marketalign.bobs.backends.ratelimit import RateLimiter
 from marketalign.bobs.backends.settings import read_settings
 from marketalign.bobs.prompts import BobPrompt
@@ -79,7 +79,7 @@ class EndpointUnavailable(InputError):
 class OpenAIBackend:
     """Chat completions over HTTP with logprobs, a bounded thread pool, pacing and retries."""
 
-    dimensions = ("template", "persona", "few_shot")
+    dimensions = CHAT_DIMENSIONS
 
     def __init__(self, settings: OpenAISettings, scale: RatingScale) -> None:
         import httpx  # the [llm] extra
