@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import sys
 import threading
 import time
 from collections import Counter
@@ -46,6 +47,16 @@ def top_label(question: str, labels: list[str]) -> int:
     return max(range(len(labels)), key=probs.__getitem__)
 
 
+class _Server(ThreadingHTTPServer):
+    """Threads per request; a client that hung up mid-reply (timeouts, kills) is expected, not an error."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)
+
+
 class FakeOpenAI:
     """Start with ``with FakeOpenAI(...) as server:``; ``server.base_url`` ends in ``/v1``."""
 
@@ -67,8 +78,7 @@ class FakeOpenAI:
         self.headers: list[dict] = []
         self.in_flight = 0
         self.max_in_flight = 0
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", port), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
