@@ -1,5 +1,10 @@
 """marketalign: market alignment of AI models with a human, on data and in games; aggregation on DAGs."""
 
+from marketalign.bobs.cache import ScoreCache
+from marketalign.bobs.config import load_config as load_bob_config
+from marketalign.bobs.prompts import PromptFamily
+from marketalign.bobs.runner import generate_bobs
+from marketalign.bobs.scale import RatingScale
 from marketalign.bobs.synthetic import SyntheticBobs, synthetic_bobs
 from marketalign.data import (
     Ethics,
@@ -55,7 +60,10 @@ __all__ = [
     "MarketAlignmentRegressor",
     "MovieLens",
     "Network",
+    "PromptFamily",
+    "RatingScale",
     "Report",
+    "ScoreCache",
     "SelectionGame",
     "SurveyPanel",
     "SyntheticBobs",
@@ -70,9 +78,11 @@ __all__ = [
     "curves_by_human",
     "epsilon_sup",
     "fit_with_cv",
+    "generate_bobs",
     "iter_chunks",
     "kkt_violation",
     "list_panels",
+    "load_bob_config",
     "load_embedded_ethics",
     "load_embedded_movielens",
     "load_ethics",

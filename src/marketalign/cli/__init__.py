@@ -61,3 +61,6 @@ main.add_command(game_group)
 from marketalign.cli.by_human import curve_by_human_command  # noqa: E402
 
 main.add_command(curve_by_human_command)
+from marketalign.cli.bobs import bobs_group  # noqa: E402
+
+main.add_command(bobs_group)

@@ -1,0 +1,42 @@
+"""A Bob-generation config file (TOML): the prompt family and the backend that scores it."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from marketalign.bobs.prompts import PromptFamily
+from marketalign.errors import InputError
+
+TABLES: tuple[str, ...] = ("family", "prompt", "scale", "backend")
+
+
+@dataclass(frozen=True)
+class GenerationConfig:
+    """The parsed config: the prompt family, the raw ``[backend]`` table and the file's SHA-256."""
+
+    family: PromptFamily
+    backend: Mapping
+    sha256: str
+
+
+def load_config(path: str | Path) -> GenerationConfig:
+    """Read and validate a TOML config (tables ``[family] [prompt] [scale] [backend]``; see docs/bobs.md)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+        parsed = tomllib.loads(raw.decode("utf-8"))
+    except OSError as err:
+        raise InputError(f"Cannot read the config file {path}: {err.strerror}.") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise InputError(f"{path} is not valid TOML ({err}); fix the file.") from None
+    unknown = sorted(set(parsed) - set(TABLES))
+    if unknown:
+        raise InputError(f"{path} has unknown tables {unknown}; a config has only {list(TABLES)}.")
+    backend = parsed.get("backend")
+    if not isinstance(backend, Mapping) or "kind" not in backend:
+        raise InputError(f'{path} needs a [backend] table with kind = "openai" | "local" | "embedding".')
+    return GenerationConfig(PromptFamily.from_config(parsed), backend, hashlib.sha256(raw).hexdigest())
