@@ -47,3 +47,7 @@ main.add_command(demo_command)
 from marketalign.cli.data import data_group  # noqa: E402
 
 main.add_command(data_group)
+
+from marketalign.cli.reproduce import reproduce_group  # noqa: E402
+
+main.add_command(reproduce_group)
