@@ -50,8 +50,8 @@ def fig1_command(out: Path, data: Path | None, orderings: int, seed: int, quiet:
     config = fig1.Fig1Config(family=replace(fig1.Fig1Config().family, seed=seed), curve=_curve(orderings, seed))
     loaded = ethics_data(data_root(data))
     click.echo(f"Figure 1 on the {loaded.source} ...")
-    result, comparison = fig1.run(out, loaded, config, quiet=quiet)
-    _report(headline(result), comparison, out)
+    computed, comparison = fig1.run(out, loaded, config, quiet=quiet)
+    _report(headline(computed.result), comparison, out)
 
 
 @reproduce_group.command("fig2")
@@ -88,8 +88,8 @@ def fig3_command(out: Path, data: Path | None, orderings: int, seed: int, user: 
     config = fig3.Fig3Config(user=user, family=family, curve=_curve(orderings, seed))
     loaded = movielens_data(data_root(data))
     click.echo(f"Figure 3 on the {loaded.source} ...")
-    result, comparison = fig3.run(out, loaded, config, quiet=quiet)
-    _report(headline(result), comparison, out)
+    computed, comparison = fig3.run(out, loaded, config, quiet=quiet)
+    _report(headline(computed.result), comparison, out)
 
 
 @reproduce_group.command("fig4")
@@ -125,7 +125,7 @@ def fig4_command(out: Path, data: Path | None, seed: int, panels: str, humans: i
 @_DATA
 @_SEED
 @click.option("--orderings", default=20, show_default=True, help="random orderings of the Bobs")
-@click.option("--k", "k_values", default="15,100", show_default=True, help="comma-separated K_max values")
+@click.option("--k", "k_values", default="12,100", show_default=True, help="comma-separated K_max values")
 @_QUIET
 def many_humans_command(out: Path, data: Path | None, seed: int, orderings: int, k_values: str,
                         quiet: bool) -> None:

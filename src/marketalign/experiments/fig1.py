@@ -57,9 +57,9 @@ def compute(loaded: Loaded, config: Fig1Config = Fig1Config(), quiet: bool = Tru
 
 
 def run(out: str | Path, loaded: Loaded | None = None, config: Fig1Config = Fig1Config(),
-        quiet: bool = True) -> tuple[CurveResult, dict]:
-    """Compute Figure 1 and write its outputs into ``out``; return the curves and the paper comparison."""
+        quiet: bool = True) -> tuple[Computed, dict]:
+    """Compute Figure 1 and write its outputs into ``out``; return them and the paper comparison."""
     computed = compute(loaded or ethics_data(None), config, quiet)
     comparison = write_figure(computed.result, Path(out), title=TITLE, about=computed.about,
                               quality=computed.quality)
-    return computed.result, comparison
+    return computed, comparison

@@ -28,15 +28,20 @@ class Fig2Config:
 
 def run(out: str | Path, ethics: Loaded | None = None, movies: Loaded | None = None,
         config: Fig2Config = Fig2Config(), quiet: bool = True) -> pd.DataFrame:
-    """Compute both runs, draw the two sparsity panels, write ``sparsity.csv``, ``summary.json``, ``fig2.png``."""
-    out = prepare_dir(out)
+    """Compute both runs, then :func:`draw` them."""
     runs = {
         "ethics": fig1.compute(ethics or ethics_data(None), config.ethics, quiet),
         "movies": fig3.compute(movies or movielens_data(None), config.movies, quiet),
     }
+    return draw(out, runs)
+
+
+def draw(out: str | Path, runs: dict[str, fig1.Computed]) -> pd.DataFrame:
+    """Draw one sparsity panel per run; write ``sparsity.csv``, ``summary.json`` and ``fig2.png``."""
+    out = prepare_dir(out)
     frames = []
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-    for ax, (domain, computed) in zip(axes, runs.items(), strict=True):
+    fig, axes = plt.subplots(1, len(runs), figsize=(5.5 * len(runs), 4.2), squeeze=False)
+    for ax, (domain, computed) in zip(axes[0], runs.items(), strict=True):
         table = computed.result.table
         rows = table[table["method"].isin(["nnls", "simplex"])].assign(domain=domain)
         frames.append(rows[["domain", "K", "method", "nnz_mean", "nnz_std", "weight_sum_mean", "n_curves"]])

@@ -13,7 +13,7 @@ from pathlib import Path
 from marketalign.bobs.communities import CommunityBobs, bob_names, community_scores
 from marketalign.experiments.fig1 import Computed
 from marketalign.experiments.figures import Loaded, bob_agreement, movielens_data, write_figure
-from marketalign.hull.curves import CurveConfig, CurveResult, market_curve
+from marketalign.hull.curves import CurveConfig, market_curve
 
 TITLE = "Figure 3 (movie ratings): one MovieLens user vs taste-community Bobs"
 DEFAULT_USER = 414
@@ -47,9 +47,9 @@ def compute(loaded: Loaded, config: Fig3Config = Fig3Config(), quiet: bool = Tru
 
 
 def run(out: str | Path, loaded: Loaded | None = None, config: Fig3Config = Fig3Config(),
-        quiet: bool = True) -> tuple[CurveResult, dict]:
-    """Compute Figure 3 and write its outputs into ``out``; return the curves and the paper comparison."""
+        quiet: bool = True) -> tuple[Computed, dict]:
+    """Compute Figure 3 and write its outputs into ``out``; return them and the paper comparison."""
     computed = compute(loaded or movielens_data(None), config, quiet)
     comparison = write_figure(computed.result, Path(out), title=TITLE, about=computed.about,
                               quality=computed.quality)
-    return computed.result, comparison
+    return computed, comparison
