@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from marketalign.errors import InputError
-from marketalign.experiments import fig1, fig2, fig3, fig4, many_humans
+from marketalign.experiments import families, fig1, fig2, fig3, fig4, many_humans
 from marketalign.experiments.figures import DATA_ENV, data_root, ethics_data, movielens_data, opinionqa_folder
 from marketalign.hull.curves import CurveConfig
 from marketalign.report.curves import headline
@@ -143,4 +143,22 @@ def many_humans_command(out: Path, data: Path | None, seed: int, orderings: int,
     for k, entry in summary["runs"].items():
         medians = ", ".join(f"{name} {value:+.1f}%" for name, value in entry["median_pct"].items())
         click.echo(f"  K = {k}: {entry['users']} users (median change) {medians}")
+    _report([], None, out)
+
+
+@reproduce_group.command("families")
+@_OUT
+@_DATA
+@_SEED
+@click.option("--orderings", default=20, show_default=True, help="random orderings of the Bobs per curve")
+@_QUIET
+def families_command(out: Path, data: Path | None, seed: int, orderings: int, quiet: bool) -> None:
+    """Measure, then choose: per-Bob quality and the K = 100 effect of every candidate Bob family."""
+    root = data_root(data)
+    config = families.FamiliesConfig(orderings=orderings, seed=seed)
+    table = families.run(out, ethics_data(root), movielens_data(root), config, quiet=quiet)
+    for row in table.itertuples():
+        click.echo(f"  {row.domain:<7} {row.family:<32} {row.alice:<9} {row.quality} median {row.quality_median:.3f}"
+                   f" | NNLS {row.nnls_vs_single_pct:+.1f}% vs single, {row.nnls_vs_average_pct:+.1f}% vs average, "
+                   f"{row.nnls_vs_constant_pct:+.1f}% vs constant")
     _report([], None, out)
