@@ -50,6 +50,7 @@ def test_fig3_writes_every_output_and_the_same_bytes_twice(movies, tmp_path):
     assert "50-70%" in comparison["paper"] and comparison["ours"]["K"] == 10
     quality = pd.read_csv(tmp_path / "a" / "bob_quality.csv")
     assert len(quality) == 10 and quality["pearson"].between(-1, 1).all()
+    assert quality["corr_with_other_bobs"].between(-1, 1).all()
 
 
 def test_fig1_and_fig2_on_a_cut_of_the_embedded_ethics(ethics, movies, tmp_path):
@@ -74,6 +75,7 @@ def test_paper_comparison_says_why_with_numbers():
     assert effect["nnls_vs_single_pct"] == pytest.approx(-100 / 9)
     result = paper_comparison(effect, {"pearson": {"median": 0.2, "max": 0.5, "min": 0.0}})
     assert not result["reproduced_50_70_pct"] and "-11.1%" in result["why"] and "0.200" in result["why"]
+    assert "removes 10.0%" in result["why"] and "remove 55.0%" in result["why"]
     strong = table.assign(mse_mean=[1.0, 0.9, 0.95, 0.3])
     assert paper_comparison(effect_at_kmax(strong, 4), {})["why"] is None
 
