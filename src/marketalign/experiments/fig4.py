@@ -24,7 +24,7 @@ from marketalign.experiments.figures import PAPER_EFFECT, effect_at_kmax
 from marketalign.hull.curves import CurveConfig, market_curves
 from marketalign.report.curves import across_targets, stacked_tables
 from marketalign.report.outputs import prepare_dir, save_figure, versions, write_json, write_table
-from marketalign.report.plots import plot_mse_vs_k
+from marketalign.report.plots import PAPER_METHODS, plot_curves
 
 DEFAULT_PANELS = ("W27", "W29", "W32", "W34")
 HUMANS_ARE_GROUPS = (
@@ -81,8 +81,11 @@ def run(out: str | Path, folder: Path | None, config: Fig4Config = Fig4Config(),
         frames.append(frame)
         humans.extend({"panel": panel.wave, "human": m.alice, "models": " ; ".join(m.bobs),
                        "questions": len(m.questions)} for m in markets)
-        title = f"{panel.wave}: {panel.topic}\n{len(markets)} groups, ±1 s.e."
-        plot_mse_vs_k(frame, spread="mse_se", title=title, ax=ax)
+        constant = frame.loc[frame["method"] == "constant", "mse_mean"].mean()
+        title = f"{panel.wave}: {panel.topic}\n{len(markets)} groups, ±1 s.e.; constant (no model): {constant:.4f}"
+        plot_curves(frame, value="mse_mean", spread="mse_se", methods=[*PAPER_METHODS, "single_scaled"],
+                    ylabel="held-out MSE", title=title, ax=ax)
+        ax.set_xlabel("number of models K")
         panels[panel.wave] = {
             "topic": panel.topic, "humans": len(markets), "eligible_groups": eligible,
             "questions_median": float(np.median([len(m.questions) for m in markets])),
@@ -91,6 +94,7 @@ def run(out: str | Path, folder: Path | None, config: Fig4Config = Fig4Config(),
     for ax in axes.ravel()[len(config.panels):]:
         ax.set_visible(False)
     fig.suptitle("Figure 4: survey panels, MSE vs number of models (groups as humans and as models)", fontsize=11)
+    fig.tight_layout()
     write_table(pd.concat(tables, ignore_index=True), out / "curve.csv")
     write_table(pd.concat(frames, ignore_index=True), out / "curve_over_humans.csv")
     write_table(pd.DataFrame(humans), out / "humans.csv")
