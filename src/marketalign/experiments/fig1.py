@@ -45,6 +45,7 @@ def compute(loaded: Loaded, config: Fig1Config = Fig1Config(), quiet: bool = Tru
     result = market_curve(scores, target, config.curve, bob_names=names, target_names=["alice"], quiet=quiet)
     about = {
         "figure": "1",
+        "label": f"ETHICS labels vs {len(names)} trained classifier Bobs",
         "data": loaded.source,
         "alice": f"ETHICS commonsense short items: Alice's seeded share ({len(target)} items) of their human "
         "labels, utility 1 = acceptable",

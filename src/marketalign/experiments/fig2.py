@@ -45,8 +45,9 @@ def draw(out: str | Path, runs: dict[str, fig1.Computed]) -> pd.DataFrame:
         table = computed.result.table
         rows = table[table["method"].isin(["nnls", "simplex"])].assign(domain=domain)
         frames.append(rows[["domain", "K", "method", "nnz_mean", "nnz_std", "weight_sum_mean", "n_curves"]])
-        plot_sparsity_vs_k(rows, title=f"{domain}: {computed.about['bobs'].split(':')[0]}", ax=ax)
+        plot_sparsity_vs_k(rows, title=computed.about["label"], ax=ax)
     fig.suptitle("Figure 2: non-zero weights (> 1e-6) vs K, ±1 std over orderings", fontsize=11)
+    fig.tight_layout()
     sparsity = pd.concat(frames, ignore_index=True)
     write_table(sparsity, out / "sparsity.csv")
     save_figure(fig, out / "fig2.png")

@@ -36,6 +36,7 @@ def compute(loaded: Loaded, config: Fig3Config = Fig3Config(), quiet: bool = Tru
                           target_names=[f"user:{alice.user}"], quiet=quiet)
     about = {
         "figure": "3",
+        "label": f"MovieLens user {alice.user} vs {len(names)} taste-community Bobs",
         "data": loaded.source,
         "alice": f"MovieLens user {alice.user}: her own ratings of the {len(alice.ratings)} movies she rated",
         "bobs": f"{len(names)} taste-community recommenders: the shrunk mean rating of the "
