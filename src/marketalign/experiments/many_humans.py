@@ -121,15 +121,27 @@ def _shares(frame: pd.DataFrame) -> dict:
 
 
 def _plot(ax: plt.Axes, frame: pd.DataFrame, k_max: int) -> None:
-    """ECDF over users of each comparison's % change (left of 0 = the combination is better)."""
+    """ECDF over users of each comparison's % change (left of 0 = the combination is better).
+
+    The x-axis spans the 2nd-98th percentiles of all comparisons (NNLS on a user with few ratings can
+    overfit wildly); the title says how many values lie beyond it.
+    """
+    columns = _columns()
+    values = frame[columns].to_numpy().ravel()
+    values = values[np.isfinite(values)]
+    low, high = np.percentile(values, [2, 98]) if len(values) else (-1.0, 1.0)
+    pad = 0.05 * max(high - low, 1.0)
+    outside = int(((values < low - pad) | (values > high + pad)).sum())
     for method, baseline in COMPARISONS:
-        values = np.sort(frame[f"{method}_vs_{baseline}_pct"].dropna().to_numpy())
-        share = np.arange(1, len(values) + 1) / len(values)
-        ax.step(values, share, where="post", color=_STYLE[method],
+        column = np.sort(frame[f"{method}_vs_{baseline}_pct"].dropna().to_numpy())
+        share = np.arange(1, len(column) + 1) / len(column)
+        ax.step(column, share, where="post", color=_STYLE[method],
                 linestyle="-" if baseline == "single" else "--", label=f"{method} vs {baseline}")
+    ax.set_xlim(low - pad, high + pad)
     ax.axvline(0.0, color="0.5", linewidth=0.8)
     ax.set_xlabel("change in held-out MSE (%)")
     ax.set_ylabel("share of users")
-    ax.set_title(f"K = {k_max}: {len(frame)} users", fontsize=10)
+    beyond = f"; {outside} values beyond the axis" if outside else ""
+    ax.set_title(f"K = {k_max}: {len(frame)} users{beyond}", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, frameon=False)
