@@ -15,6 +15,9 @@ settings.register_profile("ci", max_examples=300, deadline=None, suppress_health
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+_GENRES = ("Comedy|Drama", "Action|Thriller", "Drama", "Comedy", "Thriller")
+
+
 def synthetic_movielens(users: int = 70, movies: int = 60, seed: int = 0) -> MovieLens:
     """Ratings from two latent tastes, half-star scale, each user rating a random 40-70% of the movies."""
     rng = np.random.default_rng(seed)
@@ -28,7 +31,8 @@ def synthetic_movielens(users: int = 70, movies: int = 60, seed: int = 0) -> Mov
     ratings = pd.DataFrame(rows, columns=["user", "movie", "rating", "timestamp"]).astype(
         {"user": "int32", "movie": "int32", "rating": "float32", "timestamp": "int64"})
     titles = pd.DataFrame({"movie": np.arange(1, movies + 1, dtype="int32"),
-                           "title": [f"Movie {m} (2000)" for m in range(1, movies + 1)], "genres": "Drama"})
+                           "title": [f"Movie {m} (2000)" for m in range(1, movies + 1)],
+                           "genres": [_GENRES[m % len(_GENRES)] for m in range(movies)]})
     tags = pd.DataFrame({"user": pd.Series(dtype="int32"), "movie": pd.Series(dtype="int32"),
                          "tag": pd.Series(dtype=object), "timestamp": pd.Series(dtype="int64")})
     return MovieLens(ratings=ratings, movies=titles, tags=tags, layout="csv", source="synthetic")

@@ -86,6 +86,18 @@ def test_fig4_without_opinionqa_says_unavailable(tmp_path):
     assert json.loads((tmp_path / "summary.json").read_text())["available"] is False
 
 
+def test_fig4_substitute_is_labelled_and_runs_the_protocol(movies, tmp_path):
+    config = fig4.Fig4Config(humans=5, models=3, min_questions=8)
+    summary = fig4.run(tmp_path, None, config, substitute=movies)
+    assert summary["available"] is False and summary["substitute"] is True
+    assert "SUBSTITUTE" in summary["humans_and_models"]
+    assert list(summary["panels"]) == list(fig4.SUBSTITUTE_GENRES)
+    humans = pd.read_csv(tmp_path / "humans.csv")
+    assert (humans.groupby("panel").size() == 5).all() and (humans["questions"] >= 8).all()
+    frame = pd.read_csv(tmp_path / "curve_over_humans.csv")
+    assert set(frame["K"]) == {1, 2, 3} and (frame["n_targets"] == 5).all()
+
+
 def test_fig4_on_one_real_panel(tmp_path):
     folder = SHARED / "opinionqa" / "human_resp"
     if not folder.is_dir():
@@ -93,7 +105,7 @@ def test_fig4_on_one_real_panel(tmp_path):
     config = fig4.Fig4Config(panels=("W27",), humans=4, models=3)
     summary = fig4.run(tmp_path, folder, config)
     panel = summary["panels"]["W27"]
-    assert panel["humans"] == 4 and panel["eligible_groups"] >= 4
+    assert panel["humans"] == 4 and panel["eligible"] >= 4
     humans = pd.read_csv(tmp_path / "humans.csv")
     assert len(humans) == 4 and humans["models"].str.count(";").eq(2).all()
     frame = pd.read_csv(tmp_path / "curve_over_humans.csv")

@@ -100,20 +100,25 @@ def fig3_command(out: Path, data: Path | None, orderings: int, seed: int, user: 
               help="comma-separated survey waves")
 @click.option("--humans", default=50, show_default=True, help="sampled groups per panel (at most)")
 @click.option("--models", default=8, show_default=True, help="models (other groups) per human")
+@click.option("--substitute", is_flag=True,
+              help="without OpinionQA, run the protocol on MovieLens genre panels instead (labelled SUBSTITUTE)")
 @_QUIET
 def fig4_command(out: Path, data: Path | None, seed: int, panels: str, humans: int, models: int,
-                 quiet: bool) -> None:
+                 substitute: bool, quiet: bool) -> None:
     """Figure 4: four survey panels, MSE vs number of models (all combinations, ±1 s.e. over humans)."""
     config = fig4.Fig4Config(panels=tuple(p.strip() for p in panels.split(",") if p.strip()), humans=humans,
                              models=models, seed=seed)
-    summary = fig4.run(out, opinionqa_folder(data_root(data)), config, quiet=quiet)
+    root = data_root(data)
+    folder = opinionqa_folder(root)
+    stand_in = movielens_data(root) if substitute and folder is None else None
+    summary = fig4.run(out, folder, config, quiet=quiet, substitute=stand_in)
     if not summary["available"]:
         click.echo(f"Figure 4 unavailable: {summary['reason']}")
-    else:
-        click.echo(fig4.HUMANS_ARE_GROUPS)
+    if "panels" in summary:
+        click.echo(summary["humans_and_models"])
         for wave, panel in summary["panels"].items():
             effect = panel["effect"]
-            click.echo(f"  {wave} ({panel['topic']}), {panel['humans']} groups, K = {effect['K']}: NNLS "
+            click.echo(f"  {wave} ({panel['topic']}), {panel['humans']} humans, K = {effect['K']}: NNLS "
                        f"{effect['nnls_vs_single_pct']:+.1f}% vs best single, {effect['nnls_vs_average_pct']:+.1f}% "
                        f"vs average; simplex {effect['simplex_vs_single_pct']:+.1f}% / "
                        f"{effect['simplex_vs_average_pct']:+.1f}%")

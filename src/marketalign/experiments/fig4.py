@@ -5,7 +5,8 @@ so ([OURS], said in every output): the sampled "humans" are demographic groups (
 = the group's expected ordinal answer in [0, 1]), and the "models" are other groups that share no respondent
 with her (:mod:`marketalign.bobs.groups`). Protocol [SEED]: up to 50 sampled humans per panel, all
 K-combinations of the models, 5-fold cross-validation over the questions, ± 1 standard error over humans.
-OpinionQA is never embedded: without it the figure is reported as unavailable.
+OpinionQA is never embedded: without it the figure is reported as unavailable, and on request the same protocol
+runs on a clearly labelled substitute (MovieLens genres as panels, users as humans, community Bobs as models).
 """
 
 from __future__ import annotations
@@ -17,16 +18,26 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from marketalign.bobs.groups import check_markets, group_markets, slot_names
+from marketalign.bobs.communities import CommunityBobs, bob_names, community_scores
+from marketalign.bobs.groups import GroupMarket, check_markets, group_markets, slot_names
 from marketalign.data.surveys import load_panel
 from marketalign.errors import InputError
-from marketalign.experiments.figures import PAPER_EFFECT, effect_at_kmax
+from marketalign.experiments.figures import PAPER_EFFECT, Loaded, effect_at_kmax
 from marketalign.hull.curves import CurveConfig, market_curves
 from marketalign.report.curves import across_targets, stacked_tables
 from marketalign.report.outputs import prepare_dir, save_figure, versions, write_json, write_table
 from marketalign.report.plots import PAPER_METHODS, plot_curves
 
 DEFAULT_PANELS = ("W27", "W29", "W32", "W34")
+UNAVAILABLE = (
+    "OpinionQA data not found (it is never embedded); pass --data with an opinionqa/human_resp folder to draw "
+    "Figure 4"
+)
+SUBSTITUTE = (
+    "SUBSTITUTE, not survey data: panels are MovieLens genres, each 'human' is a MovieLens user (her ratings of "
+    "the genre's movies) and each 'model' a taste-community recommender built without her"
+)
+SUBSTITUTE_GENRES = ("Comedy", "Drama", "Action", "Thriller")
 HUMANS_ARE_GROUPS = (
     "OpinionQA has group-level answer counts only: each sampled 'human' is a demographic group, and each "
     "'model' is another group sharing no respondent with it (not a language model)"
@@ -52,55 +63,109 @@ class Fig4Config:
             raise InputError("humans, models and min_respondents must be at least 1, and folds at least 2.")
 
 
-def run(out: str | Path, folder: Path | None, config: Fig4Config = Fig4Config(), quiet: bool = True) -> dict:
-    """Run the four panels (or report that OpinionQA is unavailable); write the outputs into ``out``."""
+@dataclass(frozen=True)
+class Panel:
+    """One panel of the figure: its name, topic, the sampled humans' markets and how many were eligible."""
+
+    name: str
+    topic: str
+    markets: list[GroupMarket]
+    eligible: int
+
+
+def run(out: str | Path, folder: Path | None, config: Fig4Config = Fig4Config(), quiet: bool = True,
+        substitute: Loaded | None = None) -> dict:
+    """Run the survey panels from ``folder`` and write the outputs into ``out``.
+
+    Without OpinionQA (``folder=None``) the figure is reported unavailable; with ``substitute`` (a MovieLens
+    release) the Figure-4 protocol then runs on MovieLens genre panels instead, labelled as a substitute.
+    """
     out = prepare_dir(out)
     base = {"figure": "4", "paper": PAPER_EFFECT, "config": asdict(config), "versions": versions()}
-    if folder is None:
-        summary = {**base, "available": False,
-                   "reason": "OpinionQA data not found (it is never embedded); pass --data with an "
-                   "opinionqa/human_resp folder to draw Figure 4", "files": ["summary.json"]}
+    if folder is not None:
+        panels = [_survey_panel(folder, wave, config, np.random.default_rng([config.seed, i]))
+                  for i, wave in enumerate(config.panels)]
+        what = {"available": True, "data": str(folder), "humans_and_models": HUMANS_ARE_GROUPS}
+        title = "Figure 4: survey panels, MSE vs number of models (groups as humans and as models)"
+    elif substitute is not None:
+        panels = _movie_panels(substitute, config)
+        what = {"available": False, "reason": UNAVAILABLE, "substitute": True, "data": substitute.source,
+                "humans_and_models": SUBSTITUTE}
+        title = "SUBSTITUTE for Figure 4 (no survey data): MovieLens genre panels, users and community models"
+    else:
+        summary = {**base, "available": False, "reason": UNAVAILABLE, "files": ["summary.json"]}
         write_json(summary, out / "summary.json")
         return summary
-    rng = np.random.default_rng(config.seed)
+    summary = {**base, **what, "panels": _draw(out, panels, config, title, quiet),
+               "files": ["curve.csv", "curve_over_humans.csv", "fig4.png", "humans.csv", "summary.json"]}
+    write_json(summary, out / "summary.json")
+    return summary
+
+
+def _survey_panel(folder: Path, wave: str, config: Fig4Config, rng: np.random.Generator) -> Panel:
+    panel = load_panel(folder, wave)
+    sizes = panel.groups().set_index("group")["respondents"].to_dict()
+    markets, eligible = group_markets(panel.expected_answers(), sizes, humans=config.humans, models=config.models,
+                                      min_respondents=config.min_respondents,
+                                      min_questions=max(config.min_questions, config.folds), rng=rng)
+    check_markets(markets, f"panel {panel.wave}")
+    return Panel(panel.wave, panel.topic, markets, eligible)
+
+
+def _movie_panels(loaded: Loaded, config: Fig4Config) -> list[Panel]:
+    """Genres as panels; users with enough ratings in the genre as humans; community Bobs as the models."""
+    data = loaded.data
+    counts = data.rating_counts()
+    family = CommunityBobs(n_bobs=config.models, prior="community", seed=config.seed)
+    alices = community_scores(data, counts.index[counts >= config.min_questions], family)
+    genres = data.movies.set_index("movie")["genres"]
+    names = tuple(bob_names(family))
+    panels = []
+    for i, genre in enumerate(SUBSTITUTE_GENRES):
+        rng = np.random.default_rng([config.seed, i])
+        markets = []
+        for alice in alices:
+            rows = genres.reindex(alice.movies).str.contains(genre, regex=False).to_numpy()
+            if rows.sum() >= max(config.min_questions, config.folds):
+                markets.append(GroupMarket(f"user:{alice.user}", names, tuple(map(str, alice.movies[rows])),
+                                           alice.ratings[rows].astype(float), alice.scores[rows]))
+        chosen = sorted(rng.permutation(len(markets))[: config.humans])
+        check_markets(markets, f"genre {genre}")
+        panels.append(Panel(genre, f"{genre} movies", [markets[j] for j in chosen], len(markets)))
+    return panels
+
+
+def _draw(out: Path, panels: list[Panel], config: Fig4Config, title: str, quiet: bool) -> dict:
+    """Curves for every panel (one batched call each), the table files, the figure; per-panel summary."""
     curve = CurveConfig(k_max=config.models, folds=config.folds, seed=config.seed, subsets="all")
-    tables, frames, humans, panels = [], [], [], {}
-    fig, axes = plt.subplots(2, (len(config.panels) + 1) // 2, figsize=(11, 8), squeeze=False)
-    for ax, wave in zip(axes.ravel(), config.panels, strict=False):
-        panel = load_panel(folder, wave)
-        sizes = panel.groups().set_index("group")["respondents"].to_dict()
-        markets, eligible = group_markets(panel.expected_answers(), sizes, humans=config.humans,
-                                          models=config.models, min_respondents=config.min_respondents,
-                                          min_questions=max(config.min_questions, config.folds), rng=rng)
-        check_markets(markets, f"panel {panel.wave}")
+    tables, frames, humans, found = [], [], [], {}
+    fig, axes = plt.subplots(2, (len(panels) + 1) // 2, figsize=(11, 8), squeeze=False)
+    for ax, panel in zip(axes.ravel(), panels, strict=False):
+        markets = panel.markets
         results = market_curves([(m.scores, m.target) for m in markets], curve,
                                 bob_names=slot_names(config.models), target_names=["alice"], quiet=quiet)
-        table = stacked_tables(results, [m.alice for m in markets]).assign(panel=panel.wave)
-        frame = across_targets(table).assign(panel=panel.wave, topic=panel.topic)
+        table = stacked_tables(results, [m.alice for m in markets]).assign(panel=panel.name)
+        frame = across_targets(table).assign(panel=panel.name, topic=panel.topic)
         tables.append(table)
         frames.append(frame)
-        humans.extend({"panel": panel.wave, "human": m.alice, "models": " ; ".join(m.bobs),
+        humans.extend({"panel": panel.name, "human": m.alice, "models": " ; ".join(m.bobs),
                        "questions": len(m.questions)} for m in markets)
         constant = frame.loc[frame["method"] == "constant", "mse_mean"].mean()
-        title = f"{panel.wave}: {panel.topic}\n{len(markets)} groups, ±1 s.e.; constant (no model): {constant:.4f}"
         plot_curves(frame, value="mse_mean", spread="mse_se", methods=[*PAPER_METHODS, "single_scaled"],
-                    ylabel="held-out MSE", title=title, ax=ax)
+                    ylabel="held-out MSE", ax=ax,
+                    title=f"{panel.name}: {panel.topic}\n{len(markets)} humans, ±1 s.e.; constant: {constant:.4f}")
         ax.set_xlabel("number of models K")
-        panels[panel.wave] = {
-            "topic": panel.topic, "humans": len(markets), "eligible_groups": eligible,
+        found[panel.name] = {
+            "topic": panel.topic, "humans": len(markets), "eligible": panel.eligible,
             "questions_median": float(np.median([len(m.questions) for m in markets])),
             "effect": effect_at_kmax(frame, config.models),
         }
-    for ax in axes.ravel()[len(config.panels):]:
+    for ax in axes.ravel()[len(panels):]:
         ax.set_visible(False)
-    fig.suptitle("Figure 4: survey panels, MSE vs number of models (groups as humans and as models)", fontsize=11)
+    fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     write_table(pd.concat(tables, ignore_index=True), out / "curve.csv")
     write_table(pd.concat(frames, ignore_index=True), out / "curve_over_humans.csv")
     write_table(pd.DataFrame(humans), out / "humans.csv")
     save_figure(fig, out / "fig4.png")
-    summary = {**base, "available": True, "data": str(folder), "humans_and_models": HUMANS_ARE_GROUPS,
-               "panels": panels, "files": ["curve.csv", "curve_over_humans.csv", "fig4.png", "humans.csv",
-                                           "summary.json"]}
-    write_json(summary, out / "summary.json")
-    return summary
+    return found
