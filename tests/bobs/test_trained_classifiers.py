@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from marketalign.bobs.classifiers import ClassifierBobs, classifier_scores, platt
+from marketalign.bobs.classifiers import ClassifierBobs, classifier_scores, platt, remembering
 from marketalign.data.embedded import load_embedded_ethics
 from marketalign.data.ethics import Ethics
 from marketalign.data.tables import INSTANCE, TARGET
@@ -108,3 +108,18 @@ def test_minilm_without_the_extra_is_an_input_error(ethics):
         pytest.skip("the [local] extra and the model package are installed")
     with pytest.raises(InputError, match="local"):
         classifier_scores(ethics, ClassifierBobs(n_bobs=2, features="minilm"))
+
+
+def test_remembering_encodes_each_text_once():
+    calls = []
+
+    def encode(texts):
+        calls.append(list(texts))
+        return _letter_counts(texts)
+
+    encoder = remembering(encode)
+    first = encoder(["abc", "xyz", "abc"])
+    second = encoder(["xyz", "new"])
+    assert calls == [["abc", "xyz"], ["new"]]
+    np.testing.assert_array_equal(first[0], first[2])
+    np.testing.assert_array_equal(second, _letter_counts(["xyz", "new"]))

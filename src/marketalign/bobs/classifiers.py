@@ -41,7 +41,7 @@ class ClassifierBobs:
     """Parameters of the trained-classifier family."""
 
     n_bobs: int = 100
-    family: Literal["slice", "transfer", "mix"] = "slice"
+    family: Literal["slice", "transfer", "mix"] = "mix"
     alice_share: float = 0.5
     slice_rows: tuple[int, int] = (100, 600)
     transfer_rows: int = 1000
@@ -161,6 +161,19 @@ def _featurizer(features: str, corpus: list[pd.Series], encoder: Encoder | None)
         return vectorizer.transform
     encode = encoder or minilm_encoder()
     return lambda texts: np.asarray(encode(list(texts)), dtype=np.float64)
+
+
+def remembering(encode: Encoder) -> Encoder:
+    """The same encoder, computing each distinct text once and reusing it on later calls."""
+    known: dict[str, np.ndarray] = {}
+
+    def encoder(texts: Sequence[str]) -> np.ndarray:
+        new = [t for t in dict.fromkeys(texts) if t not in known]
+        if new:
+            known.update(zip(new, np.asarray(encode(new)), strict=True))
+        return np.stack([known[t] for t in texts])
+
+    return encoder
 
 
 def minilm_encoder() -> Encoder:

