@@ -54,7 +54,8 @@ def test_fig3_writes_every_output_and_the_same_bytes_twice(movies, tmp_path):
 
 
 def test_fig1_and_fig2_on_a_cut_of_the_embedded_ethics(ethics, movies, tmp_path):
-    config = fig1.Fig1Config(family=ClassifierBobs(n_bobs=5, slice_rows=(40, 80)), curve=CurveConfig(orderings=3))
+    family = ClassifierBobs(n_bobs=5, family="slice", slice_rows=(40, 80))
+    config = fig1.Fig1Config(family=family, curve=CurveConfig(orderings=3))
     computed, comparison = fig1.run(tmp_path / "fig1", ethics, config)
     quality = pd.read_csv(tmp_path / "fig1" / "bob_quality.csv")
     assert quality["auc"].between(0, 1).all() and len(quality) == 5
