@@ -88,7 +88,7 @@ def test_fig4_without_opinionqa_says_unavailable(tmp_path):
 
 
 def test_fig4_substitute_is_labelled_and_runs_the_protocol(movies, tmp_path):
-    config = fig4.Fig4Config(humans=5, models=3, min_questions=8)
+    config = fig4.Fig4Config(humans=5, models=3, substitute_min_ratings=8)
     summary = fig4.run(tmp_path, None, config, substitute=movies)
     assert summary["available"] is False and summary["substitute"] is True
     assert "SUBSTITUTE" in summary["humans_and_models"]

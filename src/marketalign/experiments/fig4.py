@@ -53,6 +53,7 @@ class Fig4Config:
     models: int = 8
     min_respondents: int = 100
     min_questions: int = 20
+    substitute_min_ratings: int = 50  # a MovieLens user's ratings in the genre (the substitute's "questions")
     folds: int = 5
     seed: int = 0
 
@@ -117,7 +118,8 @@ def _movie_panels(loaded: Loaded, config: Fig4Config) -> list[Panel]:
     data = loaded.data
     counts = data.rating_counts()
     family = CommunityBobs(n_bobs=config.models, prior="community", seed=config.seed)
-    alices = community_scores(data, counts.index[counts >= config.min_questions], family)
+    need = max(config.substitute_min_ratings, config.folds)
+    alices = community_scores(data, counts.index[counts >= need], family)
     genres = data.movies.set_index("movie")["genres"]
     names = tuple(bob_names(family))
     panels = []
@@ -126,7 +128,7 @@ def _movie_panels(loaded: Loaded, config: Fig4Config) -> list[Panel]:
         markets = []
         for alice in alices:
             rows = genres.reindex(alice.movies).str.contains(genre, regex=False).to_numpy()
-            if rows.sum() >= max(config.min_questions, config.folds):
+            if rows.sum() >= need:
                 markets.append(GroupMarket(f"user:{alice.user}", names, tuple(map(str, alice.movies[rows])),
                                            alice.ratings[rows].astype(float), alice.scores[rows]))
         chosen = sorted(rng.permutation(len(markets))[: config.humans])
