@@ -1,5 +1,8 @@
 """marketalign: market alignment of AI models with a human, on data and in games; aggregation on DAGs."""
 
+from marketalign.bobs.classifiers import ClassifierBobs, classifier_scores
+from marketalign.bobs.communities import CommunityBobs, community_scores
+from marketalign.bobs.groups import group_markets
 from marketalign.bobs.synthetic import SyntheticBobs, synthetic_bobs
 from marketalign.data import (
     Ethics,
@@ -26,6 +29,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BoundViolation",
+    "ClassifierBobs",
+    "CommunityBobs",
     "CurveConfig",
     "CurveResult",
     "EpsilonResult",
@@ -37,8 +42,11 @@ __all__ = [
     "MarketAlignError",
     "MovieLens",
     "SurveyPanel",
+    "classifier_scores",
+    "community_scores",
     "epsilon_sup",
     "fit_with_cv",
+    "group_markets",
     "kkt_violation",
     "list_panels",
     "load_embedded_ethics",
