@@ -13,7 +13,14 @@ from marketalign.data.embedded import load_embedded_ethics
 from marketalign.data.ethics import Ethics
 from marketalign.errors import InputError
 from marketalign.experiments import fig1, fig2, fig3, fig4, many_humans
-from marketalign.experiments.figures import DATA_ENV, Loaded, data_root, effect_at_kmax, paper_comparison
+from marketalign.experiments.figures import (
+    DATA_ENV,
+    Loaded,
+    data_root,
+    effect_at_kmax,
+    min_ratings,
+    paper_comparison,
+)
 from marketalign.hull.curves import CurveConfig
 
 SHARED = Path(__file__).parents[2] / ".." / "shared" / "data"
@@ -121,7 +128,7 @@ def test_many_humans_covers_every_user_who_can_be_fitted(movies, tmp_path):
     table = pd.read_csv(tmp_path / "improvements.csv")
     counts = movies.data.rating_counts()
     for k in (3, 10):
-        need = many_humans.min_ratings(k, 5)
+        need = min_ratings(k, 5)
         rows = table[table["K"] == k]
         assert set(rows["user"]) == set(counts.index[counts >= need])
         assert summary["runs"][str(k)]["users"] == len(rows)

@@ -22,6 +22,10 @@ def test_fig3_command_on_movielens(tmp_path):
 def test_unknown_user_and_bad_options_exit_2(tmp_path):
     result = _run("reproduce", "fig3", "--out", tmp_path, "--user", 99999, "--orderings", 2, "--quiet")
     assert result.exit_code == 2 and "user 99999" in result.output
+    result = _run("reproduce", "fig3", "--out", tmp_path, "--user", 257, "--orderings", 2, "--quiet")
+    assert result.exit_code == 2 and "has 20 ratings" in result.output
+    result = _run("reproduce", "fig3", "--out", tmp_path, "--user", 53, "--orderings", 2, "--quiet")
+    assert result.exit_code == 2 and "every movie" in result.output
     result = _run("reproduce", "many-humans", "--out", tmp_path, "--k", "ten")
     assert result.exit_code == 2 and "--k" in result.output
     result = _run("reproduce", "fig1", "--out", tmp_path, "--data", tmp_path / "nowhere")

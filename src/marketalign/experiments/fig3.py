@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from marketalign.bobs.communities import CommunityBobs, bob_names, community_scores
+from marketalign.errors import InputError
 from marketalign.experiments.fig1 import Computed
-from marketalign.experiments.figures import Loaded, bob_agreement, movielens_data, write_figure
+from marketalign.experiments.figures import Loaded, bob_agreement, min_ratings, movielens_data, write_figure
 from marketalign.hull.curves import CurveConfig, market_curve
 
 TITLE = "Figure 3 (movie ratings): one MovieLens user vs taste-community Bobs"
@@ -31,6 +34,16 @@ class Fig3Config:
 def compute(loaded: Loaded, config: Fig3Config = Fig3Config(), quiet: bool = True) -> Computed:
     """Build the Bobs for Alice and draw the curves (no files written)."""
     (alice,) = community_scores(loaded.data, [config.user], config.family)
+    if np.ptp(alice.ratings) == 0:
+        raise InputError(f"user {alice.user} gives every movie {alice.ratings[0]} stars; there is nothing to fit.")
+    k_max = config.curve.k_max or config.family.n_bobs
+    need = min_ratings(k_max, config.curve.folds)
+    if len(alice.ratings) < need:
+        raise InputError(
+            f"user {alice.user} has {len(alice.ratings)} ratings; curves up to K = {k_max} with "
+            f"{config.curve.folds} folds need at least {need} (more training rows than Bobs). Pick a user with "
+            "more ratings (e.g. 414) or lower K."
+        )
     names = bob_names(config.family)
     result = market_curve(alice.scores, alice.ratings, config.curve, bob_names=names,
                           target_names=[f"user:{alice.user}"], quiet=quiet)

@@ -8,6 +8,7 @@ used. OpinionQA is never embedded.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +79,11 @@ def opinionqa_folder(root: Path | None) -> Path | None:
     return folder if folder.is_dir() else None
 
 
+def min_ratings(k_max: int, folds: int) -> int:
+    """Fewest rows whose smallest training set has more rows than K_max + 1 (Bobs plus the offset)."""
+    return math.ceil((k_max + 2) * folds / (folds - 1)) + 1
+
+
 def bob_agreement(scores: np.ndarray, target: np.ndarray, names: list[str]) -> pd.DataFrame:
     """Per-Bob quality on Alice's rows: Pearson correlation, AUC when the target is 0/1, and the Bob's mean
     correlation with the other Bobs (how alike the market is)."""
@@ -136,7 +142,8 @@ def paper_comparison(effect: dict, quality: dict) -> dict:
     signal = quality.get(kind, {})
     alike = quality.get("corr_with_other_bobs", {}).get("median", float("nan"))
     mse = effect["mse"]
-    single_explains = 100.0 * (1 - mse.get("single", np.nan) / mse.get("constant", np.nan))
+    constant = mse.get("constant", np.nan)
+    single_explains = 100.0 * (1 - mse.get("single", np.nan) / constant) if constant > 0 else np.nan
     needed = 100.0 - 0.5 * (100.0 - single_explains)  # NNLS at half the best single's error
     why = (
         f"At K = {effect['K']} NNLS is {pct['nnls_vs_single_pct']:+.1f}% vs the best single Bob and "

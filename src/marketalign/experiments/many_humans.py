@@ -10,7 +10,6 @@ have more rows than Bobs (n·(F−1)/F > K_max + 1); the summary says how many w
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import pandas as pd
 
 from marketalign.bobs.communities import CommunityBobs, bob_names, community_scores
 from marketalign.errors import InputError
-from marketalign.experiments.figures import Loaded, movielens_data
+from marketalign.experiments.figures import Loaded, min_ratings, movielens_data
 from marketalign.hull.curves import CurveConfig, market_curves
 from marketalign.report.outputs import prepare_dir, save_figure, versions, write_json, write_table
 
@@ -44,11 +43,6 @@ class ManyHumansConfig:
             raise InputError(f"k_values must be between 1 and {self.family.n_bobs} Bobs; got {self.k_values}.")
         if self.orderings < 1 or self.folds < 2:
             raise InputError(f"need orderings >= 1 and folds >= 2; got {self.orderings} and {self.folds}.")
-
-
-def min_ratings(k_max: int, folds: int) -> int:
-    """Fewest ratings whose smallest training set has more rows than K_max + 1 (Bobs plus the offset)."""
-    return math.ceil((k_max + 2) * folds / (folds - 1)) + 1
 
 
 def run(out: str | Path, loaded: Loaded | None = None, config: ManyHumansConfig = ManyHumansConfig(),
