@@ -144,3 +144,39 @@ def test_data_root_rules(tmp_path, monkeypatch):
     monkeypatch.setenv(DATA_ENV, str(tmp_path / "missing"))
     monkeypatch.chdir(tmp_path)
     assert data_root(None) is None
+
+
+def test_bob_agreement_against_direct_formulas():
+    from sklearn.metrics import roc_auc_score
+
+    from marketalign.experiments.figures import bob_agreement
+
+    rng = np.random.default_rng(5)
+    target = (rng.random(80) < 0.4).astype(float)
+    scores = target[:, None] * rng.random(3) + rng.normal(size=(80, 3))
+    table = bob_agreement(scores, target, ["a", "b", "c"])
+    between = np.corrcoef(scores.T)
+    for j in range(3):
+        assert table["pearson"][j] == pytest.approx(np.corrcoef(scores[:, j], target)[0, 1])
+        assert table["auc"][j] == pytest.approx(roc_auc_score(target, scores[:, j]))
+        assert table["corr_with_other_bobs"][j] == pytest.approx((between[j].sum() - 1) / 2)
+
+
+def test_across_humans_is_the_mean_and_standard_error_of_their_curves():
+    from marketalign.hull.curves import market_curves
+    from marketalign.report.curves import across_targets, stacked_tables
+
+    rng = np.random.default_rng(6)
+    data = []
+    for n in (40, 55, 70):
+        scores = rng.normal(size=(n, 3))
+        data.append((scores, scores @ [0.5, 0.2, 0.0] + rng.normal(size=n)))
+    results = market_curves(data, CurveConfig(orderings=2, folds=4))
+    table = stacked_tables(results, ["x", "y", "z"])
+    frame = across_targets(table).set_index(["K", "method"])
+    for k in (1, 2, 3):
+        values = np.array([r.table.set_index(["K", "method"]).loc[(k, "nnls"), "mse_mean"] for r in results])
+        assert frame.loc[(k, "nnls"), "mse_mean"] == pytest.approx(values.mean())
+        assert frame.loc[(k, "nnls"), "mse_se"] == pytest.approx(values.std(ddof=1) / np.sqrt(3))
+    with pytest.raises(InputError):
+        stacked_tables(results, ["x"])
