@@ -119,6 +119,8 @@ def test_fig4_on_one_real_panel(tmp_path):
     frame = pd.read_csv(tmp_path / "curve_over_humans.csv")
     assert set(frame["K"]) == {1, 2, 3} and (frame["n_targets"] == 4).all()
     assert "group" in summary["humans_and_models"]
+    comparison = summary["comparison_with_paper"]
+    assert set(comparison["ours"]) == {"W27"} and (comparison["why"] is None) == comparison["reproduced_50_70_pct"]
 
 
 def test_many_humans_covers_every_user_who_can_be_fitted(movies, tmp_path):
