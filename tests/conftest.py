@@ -1,9 +1,43 @@
-"""Shared test settings: hypothesis profiles (fast by default, thorough with HYPOTHESIS_PROFILE=ci)."""
+"""Shared test settings: hypothesis profiles (fast by default, thorough with HYPOTHESIS_PROFILE=ci), and a small
+synthetic MovieLens for the trained Bob families and the figure experiments."""
 
 import os
 
+import numpy as np
+import pandas as pd
+import pytest
 from hypothesis import HealthCheck, settings
+
+from marketalign.data.movielens import MovieLens
 
 settings.register_profile("default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+_GENRES = ("Comedy|Drama", "Action|Thriller", "Drama", "Comedy", "Thriller")
+
+
+def synthetic_movielens(users: int = 70, movies: int = 60, seed: int = 0) -> MovieLens:
+    """Ratings from two latent tastes, half-star scale, each user rating a random 40-70% of the movies."""
+    rng = np.random.default_rng(seed)
+    taste, appeal = rng.normal(size=(users, 2)), rng.normal(size=(movies, 2))
+    rows = []
+    for u in range(users):
+        seen = np.flatnonzero(rng.random(movies) < rng.uniform(0.4, 0.7))
+        stars = 3.2 + taste[u] @ appeal[seen].T * 0.6 + rng.normal(scale=0.5, size=len(seen))
+        for m, r in zip(seen, np.clip(np.round(stars * 2) / 2, 0.5, 5.0), strict=True):
+            rows.append((u + 1, m + 1, r, 0))
+    ratings = pd.DataFrame(rows, columns=["user", "movie", "rating", "timestamp"]).astype(
+        {"user": "int32", "movie": "int32", "rating": "float32", "timestamp": "int64"})
+    titles = pd.DataFrame({"movie": np.arange(1, movies + 1, dtype="int32"),
+                           "title": [f"Movie {m} (2000)" for m in range(1, movies + 1)],
+                           "genres": [_GENRES[m % len(_GENRES)] for m in range(movies)]})
+    tags = pd.DataFrame({"user": pd.Series(dtype="int32"), "movie": pd.Series(dtype="int32"),
+                         "tag": pd.Series(dtype=object), "timestamp": pd.Series(dtype="int64")})
+    return MovieLens(ratings=ratings, movies=titles, tags=tags, layout="csv", source="synthetic")
+
+
+@pytest.fixture(scope="session")
+def movielens() -> MovieLens:
+    return synthetic_movielens()

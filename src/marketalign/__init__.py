@@ -1,7 +1,10 @@
 """marketalign: market alignment of AI models with a human, on data and in games; aggregation on DAGs."""
 
 from marketalign.bobs.cache import ScoreCache
+from marketalign.bobs.classifiers import ClassifierBobs, classifier_scores
+from marketalign.bobs.communities import CommunityBobs, community_scores
 from marketalign.bobs.config import load_config as load_bob_config
+from marketalign.bobs.groups import group_markets
 from marketalign.bobs.prompts import PromptFamily
 from marketalign.bobs.runner import generate_bobs
 from marketalign.bobs.scale import RatingScale
@@ -46,6 +49,8 @@ __version__ = "0.1.0"
 __all__ = [
     "AggregationResult",
     "BoundViolation",
+    "ClassifierBobs",
+    "CommunityBobs",
     "ConversationGame",
     "CurveConfig",
     "CurveResult",
@@ -75,10 +80,13 @@ __all__ = [
     "check_quantal_game",
     "check_selection_game",
     "chunk_mapper",
+    "classifier_scores",
+    "community_scores",
     "curves_by_human",
     "epsilon_sup",
     "fit_with_cv",
     "generate_bobs",
+    "group_markets",
     "iter_chunks",
     "kkt_violation",
     "list_panels",

@@ -64,3 +64,6 @@ main.add_command(curve_by_human_command)
 from marketalign.cli.bobs import bobs_group  # noqa: E402
 
 main.add_command(bobs_group)
+from marketalign.cli.reproduce import reproduce_group  # noqa: E402
+
+main.add_command(reproduce_group)

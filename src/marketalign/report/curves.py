@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from marketalign.errors import InputError
 from marketalign.hull.curves import CurveResult
 from marketalign.report.outputs import prepare_dir, save_figure, versions, write_json, write_table
 from marketalign.report.plots import plot_mse_vs_k, plot_sparsity_vs_k
@@ -22,9 +24,17 @@ def curve_frame(result: CurveResult) -> pd.DataFrame:
     One target: its table (bands are ±1 std over orderings). Many targets (humans): per (K, method) the mean
     over targets of each target's curve, with the std and standard error over targets (Figure 4's band).
     """
-    table = result.table
     if len(result.targets) == 1:
-        return table.drop(columns="target")
+        return result.table.drop(columns="target")
+    return across_targets(result.table)
+
+
+def across_targets(table: pd.DataFrame) -> pd.DataFrame:
+    """Per (K, method): the mean over targets of each target's curve, ± std and s.e. over targets.
+
+    ``table`` is a tidy curve table with a ``target`` column (one result's, or several results' tables
+    stacked, e.g. one per human of :func:`marketalign.hull.curves.market_curves`).
+    """
     grouped = table.groupby(["K", "method"], sort=False)
     frame = grouped[list(_VALUES)].mean()
     spread = grouped[["mse_mean", "nnz_mean"]].std(ddof=1).fillna(0.0)
@@ -34,6 +44,14 @@ def curve_frame(result: CurveResult) -> pd.DataFrame:
     frame["nnz_std"] = spread["nnz_mean"]
     frame["n_targets"] = count
     return frame.reset_index()
+
+
+def stacked_tables(results: Sequence[CurveResult], names: Sequence[str]) -> pd.DataFrame:
+    """The tables of single-target results (one per human) stacked, ``target`` set to each human's name."""
+    if len(results) != len(names):
+        raise InputError(f"{len(results)} results but {len(names)} names; give one name per result.")
+    return pd.concat([r.table.assign(target=name) for r, name in zip(results, names, strict=True)],
+                     ignore_index=True)
 
 
 def write_curve_outputs(result: CurveResult, out: str | Path, *, title: str, about: dict[str, Any]) -> dict[str, Path]:

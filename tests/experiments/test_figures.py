@@ -1,0 +1,184 @@
+"""The figure experiments end to end on small data: files, honest labels, the paper comparison, same bytes."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from marketalign.bobs.classifiers import ClassifierBobs
+from marketalign.bobs.communities import CommunityBobs
+from marketalign.data.embedded import load_embedded_ethics
+from marketalign.data.ethics import Ethics
+from marketalign.errors import InputError
+from marketalign.experiments import fig1, fig2, fig3, fig4, many_humans
+from marketalign.experiments.figures import (
+    DATA_ENV,
+    Loaded,
+    data_root,
+    effect_at_kmax,
+    min_ratings,
+    paper_comparison,
+)
+from marketalign.hull.curves import CurveConfig
+
+SHARED = Path(__file__).parents[2] / ".." / "shared" / "data"
+
+
+@pytest.fixture(scope="module")
+def movies(movielens) -> Loaded:
+    return Loaded(movielens, "synthetic MovieLens (test)", False)
+
+
+@pytest.fixture(scope="module")
+def ethics() -> Loaded:
+    full = load_embedded_ethics()
+    frames = {k: v[v["is_short"]].head(200) for k, v in full.frames.items() if k[0] == "commonsense"}
+    return Loaded(Ethics(frames=frames, source="cut"), "embedded ETHICS, first 400 short items (test)", False)
+
+
+def _fig3_config(**curve):
+    return fig3.Fig3Config(user=3, family=CommunityBobs(n_bobs=10, neighbours=5, seed=1),
+                           curve=CurveConfig(orderings=3, **curve))
+
+
+def test_fig3_writes_every_output_and_the_same_bytes_twice(movies, tmp_path):
+    contents = []
+    for name in ("a", "b"):
+        fig3.run(tmp_path / name, movies, _fig3_config())
+        contents.append({p.name: p.read_bytes() for p in (tmp_path / name).iterdir()})
+    assert contents[0] == contents[1]
+    assert {"curve.csv", "summary.json", "mse_vs_k.png", "sparsity_vs_k.png", "bob_quality.csv"} <= set(contents[0])
+    summary = json.loads(contents[0]["summary.json"])
+    about = summary["about"]
+    assert about["data"] == "synthetic MovieLens (test)" and "not language models" in about["bobs"]
+    comparison = about["comparison_with_paper"]
+    assert "50-70%" in comparison["paper"] and comparison["ours"]["K"] == 10
+    quality = pd.read_csv(tmp_path / "a" / "bob_quality.csv")
+    assert len(quality) == 10 and quality["pearson"].between(-1, 1).all()
+    assert quality["corr_with_other_bobs"].between(-1, 1).all()
+
+
+def test_fig1_and_fig2_on_a_cut_of_the_embedded_ethics(ethics, movies, tmp_path):
+    family = ClassifierBobs(n_bobs=5, family="slice", slice_rows=(40, 80))
+    config = fig1.Fig1Config(family=family, curve=CurveConfig(orderings=3))
+    computed, comparison = fig1.run(tmp_path / "fig1", ethics, config)
+    quality = pd.read_csv(tmp_path / "fig1" / "bob_quality.csv")
+    assert quality["auc"].between(0, 1).all() and len(quality) == 5
+    assert comparison["ours"]["K"] == 5
+    moviesrun = fig3.compute(movies, _fig3_config())
+    sparsity = fig2.draw(tmp_path / "fig2", {"ethics": computed, "movies": moviesrun})
+    assert set(sparsity["domain"]) == {"ethics", "movies"} and set(sparsity["method"]) == {"nnls", "simplex"}
+    assert (sparsity["nnz_mean"] <= sparsity["K"]).all() and (sparsity["nnz_mean"] >= 1).all()
+    summary = json.loads((tmp_path / "fig2" / "summary.json").read_text())
+    assert set(summary["nonzero_at_kmax"]) == {"ethics", "movies"}
+    assert (tmp_path / "fig2" / "fig2.png").stat().st_size > 0
+
+
+def test_paper_comparison_says_why_with_numbers():
+    table = pd.DataFrame({"K": [4] * 4, "method": ["constant", "single", "average", "nnls"],
+                          "mse_mean": [1.0, 0.9, 0.95, 0.8]})
+    effect = effect_at_kmax(table, 4)
+    assert effect["nnls_vs_single_pct"] == pytest.approx(-100 / 9)
+    result = paper_comparison(effect, {"pearson": {"median": 0.2, "max": 0.5, "min": 0.0}})
+    assert not result["reproduced_50_70_pct"] and "-11.1%" in result["why"] and "0.200" in result["why"]
+    assert "removes 10.0%" in result["why"] and "remove 55.0%" in result["why"]
+    strong = table.assign(mse_mean=[1.0, 0.9, 0.95, 0.3])
+    assert paper_comparison(effect_at_kmax(strong, 4), {})["why"] is None
+
+
+def test_fig4_without_opinionqa_says_unavailable(tmp_path):
+    summary = fig4.run(tmp_path, None)
+    assert summary["available"] is False and "never embedded" in summary["reason"]
+    assert json.loads((tmp_path / "summary.json").read_text())["available"] is False
+
+
+def test_fig4_substitute_is_labelled_and_runs_the_protocol(movies, tmp_path):
+    config = fig4.Fig4Config(humans=5, models=3, substitute_min_ratings=8)
+    summary = fig4.run(tmp_path, None, config, substitute=movies)
+    assert summary["available"] is False and summary["substitute"] is True
+    assert "SUBSTITUTE" in summary["humans_and_models"]
+    assert list(summary["panels"]) == list(fig4.SUBSTITUTE_GENRES)
+    humans = pd.read_csv(tmp_path / "humans.csv")
+    assert (humans.groupby("panel").size() == 5).all() and (humans["questions"] >= 8).all()
+    frame = pd.read_csv(tmp_path / "curve_over_humans.csv")
+    assert set(frame["K"]) == {1, 2, 3} and (frame["n_targets"] == 5).all()
+
+
+def test_fig4_on_one_real_panel(tmp_path):
+    folder = SHARED / "opinionqa" / "human_resp"
+    if not folder.is_dir():
+        pytest.skip(f"OpinionQA not found at {folder}")
+    config = fig4.Fig4Config(panels=("W27",), humans=4, models=3)
+    summary = fig4.run(tmp_path, folder, config)
+    panel = summary["panels"]["W27"]
+    assert panel["humans"] == 4 and panel["eligible"] >= 4
+    humans = pd.read_csv(tmp_path / "humans.csv")
+    assert len(humans) == 4 and humans["models"].str.count(";").eq(2).all()
+    frame = pd.read_csv(tmp_path / "curve_over_humans.csv")
+    assert set(frame["K"]) == {1, 2, 3} and (frame["n_targets"] == 4).all()
+    assert "group" in summary["humans_and_models"]
+    comparison = summary["comparison_with_paper"]
+    assert set(comparison["ours"]) == {"W27"} and (comparison["why"] is None) == comparison["reproduced_50_70_pct"]
+
+
+def test_many_humans_covers_every_user_who_can_be_fitted(movies, tmp_path):
+    config = many_humans.ManyHumansConfig(family=CommunityBobs(n_bobs=10, neighbours=5, seed=2),
+                                          k_values=(3, 10), orderings=2)
+    summary = many_humans.run(tmp_path, movies, config)
+    table = pd.read_csv(tmp_path / "improvements.csv")
+    counts = movies.data.rating_counts()
+    for k in (3, 10):
+        need = min_ratings(k, 5)
+        rows = table[table["K"] == k]
+        assert set(rows["user"]) == set(counts.index[counts >= need])
+        assert summary["runs"][str(k)]["users"] == len(rows)
+        np.testing.assert_allclose(rows["nnls_vs_single_pct"], 100 * (rows["nnls"] / rows["single"] - 1))
+    assert (tmp_path / "improvements.png").is_file() and len(pd.read_csv(tmp_path / "quantiles.csv")) == 10
+
+
+def test_data_root_rules(tmp_path, monkeypatch):
+    with pytest.raises(InputError, match="no such folder"):
+        data_root(tmp_path / "missing")
+    monkeypatch.setenv(DATA_ENV, str(tmp_path))
+    assert data_root(None) == tmp_path.resolve()
+    monkeypatch.setenv(DATA_ENV, str(tmp_path / "missing"))
+    monkeypatch.chdir(tmp_path)
+    assert data_root(None) is None
+
+
+def test_bob_agreement_against_direct_formulas():
+    from sklearn.metrics import roc_auc_score
+
+    from marketalign.experiments.figures import bob_agreement
+
+    rng = np.random.default_rng(5)
+    target = (rng.random(80) < 0.4).astype(float)
+    scores = target[:, None] * rng.random(3) + rng.normal(size=(80, 3))
+    table = bob_agreement(scores, target, ["a", "b", "c"])
+    between = np.corrcoef(scores.T)
+    for j in range(3):
+        assert table["pearson"][j] == pytest.approx(np.corrcoef(scores[:, j], target)[0, 1])
+        assert table["auc"][j] == pytest.approx(roc_auc_score(target, scores[:, j]))
+        assert table["corr_with_other_bobs"][j] == pytest.approx((between[j].sum() - 1) / 2)
+
+
+def test_across_humans_is_the_mean_and_standard_error_of_their_curves():
+    from marketalign.hull.curves import market_curves
+    from marketalign.report.curves import across_targets, stacked_tables
+
+    rng = np.random.default_rng(6)
+    data = []
+    for n in (40, 55, 70):
+        scores = rng.normal(size=(n, 3))
+        data.append((scores, scores @ [0.5, 0.2, 0.0] + rng.normal(size=n)))
+    results = market_curves(data, CurveConfig(orderings=2, folds=4))
+    table = stacked_tables(results, ["x", "y", "z"])
+    frame = across_targets(table).set_index(["K", "method"])
+    for k in (1, 2, 3):
+        values = np.array([r.table.set_index(["K", "method"]).loc[(k, "nnls"), "mse_mean"] for r in results])
+        assert frame.loc[(k, "nnls"), "mse_mean"] == pytest.approx(values.mean())
+        assert frame.loc[(k, "nnls"), "mse_se"] == pytest.approx(values.std(ddof=1) / np.sqrt(3))
+    with pytest.raises(InputError):
+        stacked_tables(results, ["x"])

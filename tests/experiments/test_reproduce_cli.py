@@ -1,0 +1,39 @@
+"""``marketalign reproduce`` end to end: exit codes, one-line errors, files written."""
+
+import json
+
+from click.testing import CliRunner
+
+from marketalign.cli import main
+
+
+def _run(*args, env=None):
+    return CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
+
+
+def test_fig3_command_on_movielens(tmp_path):
+    result = _run("reproduce", "fig3", "--out", tmp_path, "--orderings", 2, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "nnls vs single" in result.output and "MovieLens" in result.output
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["config"]["orderings"] == 2 and summary["n_bobs"] == 100
+
+
+def test_unknown_user_and_bad_options_exit_2(tmp_path):
+    result = _run("reproduce", "fig3", "--out", tmp_path, "--user", 99999, "--orderings", 2, "--quiet")
+    assert result.exit_code == 2 and "user 99999" in result.output
+    result = _run("reproduce", "fig3", "--out", tmp_path, "--user", 257, "--orderings", 2, "--quiet")
+    assert result.exit_code == 2 and "has 20 ratings" in result.output
+    result = _run("reproduce", "fig3", "--out", tmp_path, "--user", 53, "--orderings", 2, "--quiet")
+    assert result.exit_code == 2 and "every movie" in result.output
+    result = _run("reproduce", "many-humans", "--out", tmp_path, "--k", "ten")
+    assert result.exit_code == 2 and "--k" in result.output
+    result = _run("reproduce", "fig1", "--out", tmp_path, "--data", tmp_path / "nowhere")
+    assert result.exit_code == 2 and "no such folder" in result.output
+
+
+def test_fig4_without_survey_data_is_reported_unavailable(tmp_path):
+    result = _run("reproduce", "fig4", "--out", tmp_path / "out", "--data", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "unavailable" in result.output
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["available"] is False
