@@ -166,9 +166,9 @@ def market_curves(
         assign_folds(len(s), config.folds, np.random.default_rng(seed))
         for (s, _), seed in zip(arrays, fold_seeds, strict=True)
     ]
-    prepared = [_prepare(accumulate(s, h, f, config.folds)) for (s, h), f in zip(arrays, folds, strict=True)]
+    stacked = _stack([accumulate(s, h, f, config.folds) for (s, h), f in zip(arrays, folds, strict=True)])
     curves = _curve_orders(n_bobs, config, np.random.default_rng(order_seed))
-    mse, nonzero, weight_sum = _evaluate(prepared, curves, config, quiet)
+    mse, nonzero, weight_sum = _evaluate(stacked, curves, config, quiet)
     return [
         CurveResult(_tabulate(mse[i], nonzero[i], weight_sum[i], config, target_names), mse[i], nonzero[i],
                     config.methods, target_names, bob_names, config, len(arrays[i][0]), folds[i])
@@ -235,38 +235,55 @@ def _curve_orders(n_bobs: int, config: CurveConfig, rng: np.random.Generator) ->
 
 
 @dataclass(frozen=True)
-class _Prepared:
-    """One data set's statistics in the form the methods use."""
+class _Stacked:
+    """Every data set's statistics stacked in the form the methods use: D data sets, F folds, S = F + 1 fit
+    sets (the F training sets, then all rows), K Bobs, T targets."""
 
-    centred: list  # (G, B, q) per fit set: the F training sets, then all rows
-    held_out: list  # (E, e, c) per fold: the held-out error form around that fold's training means
-    counts: np.ndarray  # (F,) rows per fold
+    gram: np.ndarray  # (D, S, K, K) centred Gram matrix of each fit set
+    rhs: np.ndarray  # (D, S, K, T) centred S'h
+    sq: np.ndarray  # (D, S, T) centred h'h
+    e_gram: np.ndarray  # (D, F, K, K) held-out error form of each fold, around its training means
+    e_rhs: np.ndarray  # (D, F, K, T)
+    e_const: np.ndarray  # (D, F, T)
+    counts: np.ndarray  # (D, F) rows per fold
+
+    @property
+    def n_folds(self) -> int:
+        return self.counts.shape[1]
 
 
-def _prepare(stats: FoldStatistics) -> _Prepared:
-    fits = [stats.training(f) for f in range(stats.n_folds)] + [stats.total()]
-    held_out = [stats.fold(f).about(fits[f].s_mean, fits[f].h_mean) for f in range(stats.n_folds)]
-    return _Prepared([m.centred() for m in fits], held_out, stats.counts)
+def _stack(all_stats: Sequence[FoldStatistics]) -> _Stacked:
+    parts = []
+    for stats in all_stats:
+        fits = [stats.training(f) for f in range(stats.n_folds)] + [stats.total()]
+        held_out = [stats.fold(f).about(fits[f].s_mean, fits[f].h_mean) for f in range(stats.n_folds)]
+        parts.append(([m.centred() for m in fits], held_out, stats.counts))
+    field = lambda which, i: np.stack([np.stack([x[i] for x in part[which]]) for part in parts])  # noqa: E731
+    return _Stacked(
+        gram=field(0, 0), rhs=field(0, 1), sq=field(0, 2),
+        e_gram=field(1, 0), e_rhs=field(1, 1), e_const=field(1, 2),
+        counts=np.stack([part[2] for part in parts]),
+    )
 
 
 def _evaluate(
-    prepared: list[_Prepared], groups: list[_Curves], config: CurveConfig, quiet: bool
+    stacked: _Stacked, groups: list[_Curves], config: CurveConfig, quiet: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-curve held-out MSE, sparsity and Σw for every (data set, target, curve, K, method)."""
-    n_folds = config.folds
-    n_series = len(prepared) * prepared[0].centred[0][1].shape[1]  # data sets x targets
+    n_datasets, n_targets = stacked.sq.shape[0], stacked.sq.shape[2]
     n_curves = sum(len(g.orders) for g in groups)
-    shape = (len(prepared), prepared[0].centred[0][1].shape[1], n_curves, config.k_max, len(config.methods))
+    shape = (n_datasets, n_targets, n_curves, config.k_max, len(config.methods))
     mse = np.full(shape, np.nan)
     nonzero = np.full(shape, np.nan)
     weight_sum = np.full(shape, np.nan)
-    total_blocks = sum(len(list(_block_ranges(len(g.orders), n_series, n_folds))) for g in groups)
+    n_series = n_datasets * n_targets
+    total_blocks = sum(len(list(_block_ranges(len(g.orders), n_series, config.folds))) for g in groups)
     bar = progress_bar(total=total_blocks, desc="curves", quiet=quiet)
     first = 0
     for group in groups:
-        for lo, hi in _block_ranges(len(group.orders), n_series, n_folds):
+        for lo, hi in _block_ranges(len(group.orders), n_series, config.folds):
             orders = group.orders[lo:hi]
-            block = _evaluate_block(orders, prepared, config.methods)
+            block = _evaluate_block(orders, stacked, config.methods)
             steps = slice(None) if group.report_all_steps else slice(orders.shape[1] - 1, orders.shape[1])
             ks = slice(0, orders.shape[1]) if group.report_all_steps else steps
             for out, values in zip((mse, nonzero, weight_sum), block, strict=True):
@@ -285,116 +302,124 @@ def _block_ranges(n_curves: int, n_series: int, n_folds: int):
         yield lo, min(n_curves, lo + per_block)
 
 
-def _evaluate_block(orders, prepared: list[_Prepared], methods):
+def _evaluate_block(orders, stacked: _Stacked, methods):
     """All methods for a block of curves: arrays (data sets, T, C, L, M) of MSE, non-zeros and Σw."""
-    n_targets = prepared[0].centred[0][1].shape[1]
-    n_curves, length = orders.shape
-    shape = (len(prepared), n_targets, n_curves, length, len(methods))
+    n_datasets, n_targets = stacked.sq.shape[0], stacked.sq.shape[2]
+    shape = (n_datasets, n_targets, *orders.shape, len(methods))
     mse, nonzero, weight_sum = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    per_row = 1.0 / stacked.counts[:, :, None, None, None]  # (D, F, 1, 1, 1)
     for m, method in enumerate(methods):
         if method in _SOLVED:
-            results = _solved_method(orders, prepared, _SOLVED[method])
+            sse, nnz, wsum = _solved_method(orders, stacked, _SOLVED[method])
+        elif method == "constant":
+            sse, nnz, wsum = _constant(orders, stacked)
+        elif method == "average":
+            sse, nnz, wsum = _average(orders, stacked)
         else:
-            results = [_closed_form_method(method, orders, p.centred, p.held_out) for p in prepared]
-        for i, (part, (sse, nnz, wsum)) in enumerate(zip(prepared, results, strict=True)):
-            mse[i, ..., m] = np.mean([sse[f] / part.counts[f] for f in range(len(part.counts))], axis=0)
-            nonzero[i, ..., m] = nnz
-            weight_sum[i, ..., m] = wsum
+            sse, nnz, wsum = _single(orders, stacked, scaled=method == "single_scaled")
+        mse[..., m] = (sse * per_row).mean(axis=1)
+        nonzero[..., m] = nnz
+        weight_sum[..., m] = wsum
     return mse, nonzero, weight_sum
 
 
-def _solved_method(orders, prepared: list[_Prepared], constraint):
-    """Per data set: held-out SSE per fold (F, T, C, L), and non-zeros and Σw of the all-rows fit (T, C, L).
+def _solved_method(orders, stacked: _Stacked, constraint):
+    """Held-out SSE per fold (D, F, T, C, L), and non-zeros and Σw of the all-rows fit (D, T, C, L).
 
     One batch holds every (data set, fit set, target, curve) problem; problem p uses Gram
-    ``data set * (F + 1) + fit set`` and, for a training set, the held-out form of its fold.
+    ``data set * S + fit set`` and, for a training set, the held-out form of its fold.
     """
-    n_folds = len(prepared[0].held_out)
-    n_sets = n_folds + 1
-    n_targets = prepared[0].centred[0][1].shape[1]
+    n_datasets, n_sets, n_bobs, n_targets = stacked.rhs.shape
+    n_folds = stacked.n_folds
     n_curves, length = orders.shape
-    grams = np.stack([g for part in prepared for g, _, _ in part.centred])
-    ev_grams = np.stack([e for part in prepared for e, _, _ in part.held_out])
-    rhs_by_gram = np.stack([b.T for part in prepared for _, b, _ in part.centred])  # (D, T, K)
-    zeros_e = np.zeros_like(prepared[0].held_out[0][1].T)
-    zeros_c = np.zeros_like(prepared[0].held_out[0][2])
-    ev_rhs_by_gram = np.stack([e for part in prepared for e in [x[1].T for x in part.held_out] + [zeros_e]])
-    ev_const_by_gram = np.stack([c for part in prepared for c in [x[2] for x in part.held_out] + [zeros_c]])
-    data, sets, tgts, crvs = np.meshgrid(np.arange(len(prepared)), np.arange(n_sets), np.arange(n_targets),
-                                         np.arange(n_curves), indexing="ij")
-    data, sets, tgts, crvs = data.ravel(), sets.ravel(), tgts.ravel(), crvs.ravel()
-    gram_of = data * n_sets + sets
-    ev_of = np.where(sets < n_folds, data * n_folds + sets, -1)
-    evaluation = (ev_grams, ev_of, ev_rhs_by_gram[gram_of, tgts], ev_const_by_gram[gram_of, tgts])
-    solution = solve_paths(grams, gram_of, rhs_by_gram[gram_of, tgts], orders[crvs], constraint, evaluation)
-    shape = (len(prepared), n_sets, n_targets, n_curves, length)
-    value = solution.value.reshape(shape)
-    nnz = solution.nonzero.reshape(shape)[:, n_folds]
-    wsum = solution.weight_sum.reshape(shape)[:, n_folds]
-    return [(value[i, :n_folds], nnz[i], wsum[i]) for i in range(len(prepared))]
+    data, sets, tgts, crvs = (
+        index.ravel()
+        for index in np.meshgrid(np.arange(n_datasets), np.arange(n_sets), np.arange(n_targets),
+                                 np.arange(n_curves), indexing="ij")
+    )
+    training = sets < n_folds
+    fold = np.minimum(sets, n_folds - 1)
+    evaluation = (
+        stacked.e_gram.reshape(-1, n_bobs, n_bobs),
+        np.where(training, data * n_folds + fold, -1),
+        np.where(training[:, None], stacked.e_rhs[data, fold, :, tgts], 0.0),
+        np.where(training, stacked.e_const[data, fold, tgts], 0.0),
+    )
+    solution = solve_paths(stacked.gram.reshape(-1, n_bobs, n_bobs), data * n_sets + sets,
+                           stacked.rhs[data, sets, :, tgts], orders[crvs], constraint, evaluation)
+    shape = (n_datasets, n_sets, n_targets, n_curves, length)
+    return (
+        solution.value.reshape(shape)[:, :n_folds],
+        solution.nonzero.reshape(shape)[:, n_folds],
+        solution.weight_sum.reshape(shape)[:, n_folds],
+    )
 
 
-def _closed_form_method(method, orders, centred, held_out):
-    """Held-out SSE per fold (F, T, C, L) and non-zeros / Σw on all rows (T, C, L) for the unsolved methods."""
-    if method == "constant":
-        return _constant(orders, held_out)
-    if method == "average":
-        return _average(orders, held_out)
-    return _single(orders, centred, held_out, scaled=method == "single_scaled")
-
-
-def _constant(orders, held_out):
-    n_curves, length = orders.shape
-    sse = np.stack([np.broadcast_to(c[:, None, None], (len(c), n_curves, length)) for _, _, c in held_out])
-    zeros = np.zeros(sse.shape[1:])
+def _constant(orders, stacked: _Stacked):
+    sse = np.broadcast_to(stacked.e_const[..., None, None], (*stacked.e_const.shape, *orders.shape))
+    zeros = np.zeros((stacked.sq.shape[0], stacked.sq.shape[2], *orders.shape))
     return sse, zeros, zeros
 
 
-def _average(orders, held_out):
-    """w = 1/K on the first K Bobs: prefix sums of the held-out form along each ordering."""
-    ks = np.arange(1, orders.shape[1] + 1)
-    sse = []
-    for e_gram, e_rhs, c in held_out:
-        block = e_gram[orders[:, :, None], orders[:, None, :]]  # (C, L, L)
-        quad = np.diagonal(block.cumsum(axis=1).cumsum(axis=2), axis1=1, axis2=2)  # (C, L)
-        lin = np.moveaxis(e_rhs[orders].cumsum(axis=1), 2, 0)  # (T, C, L)
-        sse.append(quad[None] / ks**2 - 2.0 * lin / ks + c[:, None, None])
-    sse = np.stack(sse)
-    return sse, np.broadcast_to(ks.astype(float), sse.shape[1:]), np.ones(sse.shape[1:])
+def _average(orders, stacked: _Stacked):
+    """w = 1/K on the first K Bobs: the held-out form's prefix sums along each ordering, one step at a time."""
+    e_gram = stacked.e_gram  # (D, F, K, K)
+    n_curves, length = orders.shape
+    curves = np.arange(n_curves)
+    column_sums = np.zeros((*e_gram.shape[:2], n_curves, e_gram.shape[3]))  # Σ_{i<l} E[:, o_i] per curve
+    quad = np.zeros((*e_gram.shape[:2], n_curves, length))  # Σ_{i,j≤l} E[o_i, o_j]
+    running = np.zeros(quad.shape[:3])
+    for step in range(length):
+        newest = orders[:, step]
+        running = running + 2.0 * column_sums[:, :, curves, newest] + e_gram[:, :, newest, newest]
+        quad[..., step] = running
+        column_sums += np.swapaxes(e_gram[:, :, :, newest], 2, 3)
+    ks = np.arange(1, length + 1)
+    lin = np.moveaxis(stacked.e_rhs[:, :, orders, :].cumsum(axis=3), 4, 2)  # (D, F, T, C, L)
+    sse = quad[:, :, None] / ks**2 - 2.0 * lin / ks + stacked.e_const[..., None, None]
+    shape = (stacked.sq.shape[0], stacked.sq.shape[2], *orders.shape)
+    return sse, np.broadcast_to(ks.astype(float), shape), np.ones(shape)
 
 
-def _single(orders, centred, held_out, scaled: bool):
+def _single(orders, stacked: _Stacked, scaled: bool):
     """The Bob with the lowest training error among the first K (with a fitted scale a ≥ 0 if ``scaled``)."""
-    n_folds = len(held_out)
-    targets = np.arange(centred[0][1].shape[1])
-    sse = []
-    for d, (gram, rhs, q) in enumerate(centred):
-        diag = np.diag(gram)[:, None]
-        if scaled:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                scale = np.where(diag > 0, np.maximum(rhs, 0.0) / diag, 0.0)  # (K, T)
-            train = q - scale * rhs
-        else:
-            scale = np.ones_like(rhs)
-            train = q - 2.0 * rhs + diag
-        best = _best_so_far(train, orders)  # (C, L, T)
-        a = scale[best, targets]
-        if d < n_folds:
-            e_gram, e_rhs, c = held_out[d]
-            value = a**2 * np.diag(e_gram)[best] - 2.0 * a * e_rhs[best, targets] + c
-            sse.append(np.moveaxis(value, 2, 0))
-    nonzero = np.moveaxis((a > 0).astype(float), 2, 0)  # the last set is all rows
-    return np.stack(sse), nonzero, np.moveaxis(a, 2, 0)
+    diag = np.diagonal(stacked.gram, axis1=2, axis2=3)[..., None]  # (D, S, K, 1)
+    rhs, sq = stacked.rhs, stacked.sq[:, :, None, :]
+    if scaled:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(diag > 0, np.maximum(rhs, 0.0) / diag, 0.0)  # (D, S, K, T)
+        train = sq - scale * rhs
+    else:
+        scale = np.ones_like(rhs)
+        train = sq - 2.0 * rhs + diag
+    best = _best_so_far(train, orders)  # (D, S, C, L, T): index of a Bob
+    flat = best.reshape(*best.shape[:2], -1, best.shape[-1])
+    a = np.take_along_axis(scale, flat, axis=2).reshape(best.shape)
+    n_folds = stacked.n_folds
+    held = best[:, :n_folds]
+    held_flat = held.reshape(*held.shape[:2], -1, held.shape[-1])
+    a_held = a[:, :n_folds]
+    e_diag = np.diagonal(stacked.e_gram, axis1=2, axis2=3)[..., None]  # (D, F, K, 1)
+    e_diag = np.take_along_axis(np.broadcast_to(e_diag, stacked.e_rhs.shape), held_flat, axis=2).reshape(held.shape)
+    e_rhs = np.take_along_axis(stacked.e_rhs, held_flat, axis=2).reshape(held.shape)
+    value = a_held**2 * e_diag - 2.0 * a_held * e_rhs + stacked.e_const[:, :, None, None, :]
+    everything = a[:, n_folds]  # the all-rows fit: (D, C, L, T)
+    return (
+        np.moveaxis(value, 4, 2),
+        np.moveaxis((everything > 0).astype(float), 3, 1),
+        np.moveaxis(everything, 3, 1),
+    )
 
 
 def _best_so_far(train: np.ndarray, orders: np.ndarray) -> np.ndarray:
-    """Bob with the lowest ``train`` value among the first K of each ordering, ties to the earlier: (C, L, T)."""
-    values = train[orders]  # (C, L, T)
-    running = np.minimum.accumulate(values, axis=1)
-    previous = np.concatenate([np.full_like(running[:, :1], np.inf), running[:, :-1]], axis=1)
-    steps = np.arange(orders.shape[1])[None, :, None]
-    position = np.maximum.accumulate(np.where(values < previous, steps, -1), axis=1)
-    return orders[np.arange(len(orders))[:, None, None], position]
+    """Bob with the lowest ``train`` value (…, K, T) among the first K of each ordering, ties to the earlier:
+    (…, C, L, T)."""
+    values = train[..., orders, :]  # (…, C, L, T)
+    running = np.minimum.accumulate(values, axis=-2)
+    previous = np.concatenate([np.full_like(running[..., :1, :], np.inf), running[..., :-1, :]], axis=-2)
+    steps = np.arange(orders.shape[1])[:, None]
+    position = np.maximum.accumulate(np.where(values < previous, steps, -1), axis=-2)
+    return np.take_along_axis(np.broadcast_to(orders[..., None], values.shape), position, axis=-2)
 
 
 def _tabulate(mse, nonzero, weight_sum, config, target_names) -> pd.DataFrame:
