@@ -1,0 +1,114 @@
+"""Every example in README.md and docs/*.md runs, page by page, in document order, in one temporary folder.
+
+The rule for the documentation (CONTRIBUTING.md): ```console blocks (``$ marketalign ...`` or ``$ python ...``
+lines, optionally followed by the expected ``error: ...`` line of a refused input) and ```python blocks are
+examples, and they are executed here — a python block whose first line is ``# file: NAME`` is written to NAME
+instead, for a later ``$ python NAME``; ```bash blocks hold set-up or long-running commands (``make``, ``pip``,
+starting a cluster, full-scale runs) that the suite does not execute, and say where they are exercised.
+
+Commands that read ``../shared/data`` are skipped when those files are absent (a user's fresh clone); the
+folder a page runs in sees ``../shared`` and the repository's ``configs/`` exactly as a checkout does.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from marketalign.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+PAGES = [ROOT / "README.md", *sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "reference.md")]
+BLOCK = re.compile(r"^```(console|python)\n(.*?)^```", re.S | re.M)
+LINKED = ("configs", "docs", "tests")  # repository folders the examples may name
+
+
+def _steps(page: Path) -> list[tuple[str, object]]:
+    """("python", code) and ("command", (command, expected lines)) in document order."""
+    steps: list[tuple[str, object]] = []
+    for kind, body in BLOCK.findall(page.read_text(encoding="utf-8")):
+        if kind == "python":
+            steps.append(("python", body))
+            continue
+        for line in body.splitlines():
+            if line.startswith("$ "):
+                steps.append(("command", (line[2:], [])))
+            elif line.strip() and steps and steps[-1][0] == "command":
+                steps[-1][1][1].append(line)
+    return steps
+
+
+def _needs_missing_data(args: list[str]) -> bool:
+    return any(a.startswith("../shared/") for a in args) and not SHARED.exists()
+
+
+def _run_command(command: str, expected: list[str], page: Path) -> None:
+    args = shlex.split(command)
+    if _needs_missing_data(args):
+        return
+    if args[0] == "marketalign":
+        result = CliRunner().invoke(main, args[1:])
+        output, code = result.output, result.exit_code
+    elif args[0] == "python":
+        done = subprocess.run([sys.executable, *args[1:]], capture_output=True, text=True, timeout=600)
+        output, code = done.stdout + done.stderr, done.returncode
+    else:
+        pytest.fail(f"{page.name}: `{command}` is not a marketalign or python command; put set-up commands in a "
+                    "```bash block")
+    if expected and expected[0].startswith("error: "):
+        assert code == 2 and expected[0] in output, (page.name, command, output)
+    else:
+        assert code == 0, (page.name, command, output)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_example_of_the_page_runs(page, tmp_path, monkeypatch):
+    work = tmp_path / "work"
+    work.mkdir()
+    if SHARED.exists():
+        (tmp_path / "shared").symlink_to(SHARED)
+    for name in LINKED:
+        (work / name).symlink_to(ROOT / name)
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    namespace: dict = {"__name__": "__main__"}
+    for kind, content in _steps(page):
+        if kind == "python" and content.startswith("# file: "):
+            Path(content.splitlines()[0].removeprefix("# file: ").strip()).write_text(content)
+        elif kind == "python":
+            exec(compile(content, str(page), "exec"), namespace)
+        else:
+            _run_command(*content, page)
+
+
+WITHOUT_EXAMPLES = {"index.md", "theory.md"}  # a table of contents and the formal model: prose only
+
+
+def test_guides_have_examples():
+    missing = [p.name for p in PAGES if p.name not in WITHOUT_EXAMPLES and not _steps(p)]
+    assert not missing, f"pages without a runnable example: {missing}"
+
+
+def test_the_api_reference_is_up_to_date():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import api_reference
+    finally:
+        sys.path.pop(0)
+    assert (ROOT / "docs" / "reference.md").read_text() == api_reference.render(), (
+        "docs/reference.md is stale: run `python scripts/api_reference.py`"
+    )
+
+
+def test_no_page_refers_to_a_missing_file():
+    for page in [*PAGES, ROOT / "docs" / "reference.md"]:
+        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
+            assert (page.parent / target).exists() or os.path.isabs(target), f"{page.name} links to {target}"
