@@ -9,11 +9,10 @@ import numpy as np
 import pandas as pd
 
 from marketalign.cli.execution import execution_options
-from marketalign.cli.hull import bobs_option, file_sha256, folds_option, seed_option, target_option
+from marketalign.cli.hull import bobs_option, curve_config, curve_options, file_sha256, target_option
 from marketalign.data.tables import INSTANCE, bob_columns, check_instances, read_table, validate_table
 from marketalign.errors import InputError
 from marketalign.hull.by_human import curves_by_human, merge_humans
-from marketalign.hull.curves import CurveConfig
 from marketalign.report.curves import headline, write_curve_outputs
 
 HUMAN = "human"
@@ -60,12 +59,7 @@ def humans_from_table(
               help="Bob scores per instance (instance + one numeric column per Bob), joined on instance")
 @target_option
 @bobs_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="output folder")
-@click.option("--kmax", type=int, help="largest number of Bobs (default: all)")
-@click.option("--orderings", default=100, show_default=True, help="random orderings of the Bobs")
-@click.option("--all-subsets", is_flag=True, help="use every K-subset instead of random orderings")
-@folds_option
-@seed_option
+@curve_options
 @click.option("--humans-per-task", type=click.IntRange(min=1),
               help="humans in one chunk of work (default: enough for at most 200 chunks)")
 @execution_options
@@ -83,8 +77,7 @@ def curve_by_human_command(input_path, scores_path, target, bobs, out, kmax, ord
             f"{len(short)} humans have fewer rows than --folds {folds} (e.g. {short[:3]}); drop them (e.g. "
             "`marketalign data movielens --long --min-ratings N`) or use fewer folds."
         )
-    config = CurveConfig(k_max=kmax, orderings=orderings, folds=folds, seed=seed,
-                         subsets="all" if all_subsets else "orderings")
+    config = curve_config(kmax, orderings, all_subsets, folds, seed)
     if not quiet:
         click.echo(f"{len(humans)} humans, {len(bob_names)} Bobs: {execution.describe()}")
     results = curves_by_human(datasets, config, humans_per_task=humans_per_task, execution=execution,

@@ -59,6 +59,26 @@ folds_option = click.option("--folds", default=5, show_default=True, help="cross
 seed_option = click.option("--seed", default=0, show_default=True, help="seed for folds and orderings")
 
 
+def curve_options(command):
+    """The options every curve command shares: where to write, K range, orderings or subsets, folds, seed."""
+    for option in reversed([
+        click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="output folder"),
+        click.option("--kmax", type=int, help="largest number of Bobs (default: all)"),
+        click.option("--orderings", default=100, show_default=True, help="random orderings of the Bobs"),
+        click.option("--all-subsets", is_flag=True, help="use every K-subset instead of random orderings"),
+        folds_option,
+        seed_option,
+    ]):
+        command = option(command)
+    return command
+
+
+def curve_config(kmax: int | None, orderings: int, all_subsets: bool, folds: int, seed: int) -> CurveConfig:
+    """The curve protocol the shared options describe."""
+    return CurveConfig(k_max=kmax, orderings=orderings, folds=folds, seed=seed,
+                       subsets="all" if all_subsets else "orderings")
+
+
 @click.command("epsilon")
 @click.argument("table", type=_TABLE)
 @click.option("--weights", type=click.Choice(WEIGHT_KINDS), default="nonneg", show_default=True,
@@ -92,19 +112,13 @@ def fit_command(input_path, target, bobs, constraint, folds, seed, out) -> None:
 @click.argument("input_path", metavar="INPUT", type=_TABLE)
 @target_option
 @bobs_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="output folder")
-@click.option("--kmax", type=int, help="largest number of Bobs (default: all)")
-@click.option("--orderings", default=100, show_default=True, help="random orderings of the Bobs")
-@click.option("--all-subsets", is_flag=True, help="use every K-subset instead of random orderings")
-@folds_option
-@seed_option
+@curve_options
 @click.option("--title", default="", help="figure title (default: the input file name)")
 @click.option("--quiet", is_flag=True, help="no progress bar or summary lines")
 def curve_command(input_path, target, bobs, out, kmax, orderings, all_subsets, folds, seed, title, quiet) -> None:
     """Held-out MSE and sparsity vs the number of Bobs K for every method (Figures 1-4)."""
     h, scores, names = load_scores(input_path, target, bobs)
-    config = CurveConfig(k_max=kmax, orderings=orderings, folds=folds, seed=seed,
-                         subsets="all" if all_subsets else "orderings")
+    config = curve_config(kmax, orderings, all_subsets, folds, seed)
     result = market_curve(scores, h, config, bob_names=names, target_names=[target], quiet=quiet)
     about = {"input": str(input_path), "input_sha256": file_sha256(input_path), "target": target, "bobs": names}
     paths = write_curve_outputs(result, out, title=title or input_path.name, about=about)
