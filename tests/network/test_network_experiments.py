@@ -94,6 +94,21 @@ def test_cli_commands_write_their_outputs(tmp_path):
     assert json.loads(result.output)["checks"]["fixtures_match"] is True
 
 
+def test_cli_execution_options_and_quick_sizes(tmp_path):
+    args = ["lowerbound", "--quick", "--dags", "6", "--quiet"]
+    local = _invoke(*args, "--workers", "1", "--out", str(tmp_path / "local"))
+    assert local.exit_code == 0, local.output
+    config = json.loads((tmp_path / "local" / "summary.json").read_text())["config"]
+    quick = network_lowerbound.LowerBoundConfig.quick()
+    assert config["dags"] == 6 and config["n_features"] == quick.n_features  # --dags wins over --quick
+    ckpt = tmp_path / "ckpt"
+    pool = _invoke(*args, "--workers", "2", "--checkpoint", str(ckpt), "--out", str(tmp_path / "pool"))
+    assert pool.exit_code == 0, pool.output
+    names = sorted(path.name for path in (tmp_path / "local").iterdir())
+    assert filecmp.cmpfiles(tmp_path / "local", tmp_path / "pool", names, shallow=False)[0] == names
+    assert len(list(ckpt.glob("chunk-*.pkl"))) == 3  # 24 random DAGs + 4 others, 10 per chunk
+
+
 def test_cli_train_on_a_user_network_and_table(tmp_path):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(60, 3))
