@@ -17,7 +17,8 @@ from click.testing import CliRunner
 
 from marketalign.cli import main
 from marketalign.experiments import games_conversation, games_quantal, games_selection
-from marketalign.parallel import ExecutionConfig
+from marketalign.experiments.games_common import game_chunks
+from marketalign.parallel import ExecutionConfig, split_range
 
 IN_PROCESS = ExecutionConfig(workers=1)
 SMALL = {
@@ -85,7 +86,22 @@ def test_the_commands_take_the_execution_options_and_quick_sizes(tmp_path):
         assert result.exit_code == 0, result.output
     names = sorted(path.name for path in (tmp_path / "local").iterdir())
     assert filecmp.cmpfiles(tmp_path / "local", tmp_path / "pool", names, shallow=False)[0] == names
-    assert len(list((tmp_path / "ckpt").glob("chunk-*.pkl"))) == 2
+    assert len(list((tmp_path / "ckpt").glob("chunk-*.pkl"))) == 13  # 2 games per task: at least 16 tasks ...
+    per_task = _invoke_json(runner, [*args, "--games-per-task", "10", "--out", str(tmp_path / "ten")])
+    assert per_task["config"]["chunk"] == 10  # ... unless asked
+
+
+def _invoke_json(runner, args):
+    result = runner.invoke(main, [*args, "--workers", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_the_default_chunking_depends_on_the_size_of_the_sweep_only():
+    assert game_chunks(10_000, None, 50) == split_range(10_000, 50)  # 200 tasks of about a second
+    assert game_chunks(20, None, 50) == split_range(20, 2)  # a few costly games still fill 10 tasks
+    assert game_chunks(5, None, 50) == split_range(5, 1)
+    assert game_chunks(100, 7, 50) == split_range(100, 7)
 
 
 @pytest.mark.slow

@@ -163,6 +163,12 @@ def game_group() -> None:
     f"[default: {_SELECTION.starts}; --quick: {_SELECTION_QUICK.starts}].",
 )
 @click.option(
+    "--samples-per-task",
+    "chunk",
+    type=click.IntRange(min=1),
+    help=f"Samples in one task of the sweep [default: {games_selection.CHUNK}, fewer for small runs].",
+)
+@click.option(
     "--family",
     type=click.Choice(games_selection.FAMILIES),
     default="misaligned",
@@ -196,6 +202,7 @@ def selection_command(
     ks: tuple[int, ...],
     samples: int | None,
     starts: int | None,
+    chunk: int | None,
     family: str,
     contexts: int,
     states: int,
@@ -212,7 +219,7 @@ def selection_command(
         games_selection.SelectionConfig,
         quick,
         seed,
-        {"samples": samples, "starts": starts},
+        {"samples": samples, "starts": starts, "chunk": chunk},
         family=family,
         ks=tuple(dict.fromkeys(ks)),
         n_contexts=contexts,
@@ -234,6 +241,12 @@ def selection_command(
     "--games",
     type=click.IntRange(min=1),
     help=f"Random games [default: {_CONVERSATION.games}; --quick: {_CONVERSATION_QUICK.games}].",
+)
+@click.option(
+    "--games-per-task",
+    "chunk",
+    type=click.IntRange(min=1),
+    help=f"Games in one task of the sweep [default: {games_conversation.CHUNK}, fewer for small runs].",
 )
 @click.option(
     "--method",
@@ -258,6 +271,7 @@ def conversation_command(
     quick: bool,
     execution: ExecutionConfig,
     games: int | None,
+    chunk: int | None,
     method: str,
     starts: int,
     tol: float,
@@ -272,7 +286,7 @@ def conversation_command(
         games_conversation.ConversationConfig,
         quick,
         seed,
-        {"games": games},
+        {"games": games, "chunk": chunk},
         shape=ConversationShape(**shape),
         method=method,
         starts=starts,
@@ -293,6 +307,12 @@ def conversation_command(
     help=f"Random games [default: {_QUANTAL.games}; --quick: {_QUANTAL_QUICK.games}].",
 )
 @click.option(
+    "--games-per-task",
+    "chunk",
+    type=click.IntRange(min=1),
+    help=f"Games in one task of the sweep [default: {games_quantal.CHUNK}, fewer for small runs].",
+)
+@click.option(
     "--beta",
     "betas",
     type=click.FloatRange(min=0),
@@ -310,6 +330,7 @@ def quantal_command(
     quick: bool,
     execution: ExecutionConfig,
     games: int | None,
+    chunk: int | None,
     betas: tuple[float, ...],
     tol: float,
     **shape: int,
@@ -323,7 +344,7 @@ def quantal_command(
         games_quantal.QuantalConfig,
         quick,
         seed,
-        {"games": games},
+        {"games": games, "chunk": chunk},
         betas=tuple(sorted(set(betas))),
         shape=ConversationShape(**shape),
         tol=tol,

@@ -9,6 +9,7 @@ from ``numpy.random.default_rng([seed, i])``, so results do not depend on the ch
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,8 +21,10 @@ import pandas as pd
 from marketalign.games.bounds import slack_summary, write_violation
 from marketalign.games.checks import GameCheck
 from marketalign.games.model import Game
-from marketalign.parallel import ExecutionConfig, iter_chunks
+from marketalign.parallel import ExecutionConfig, iter_chunks, split_range
 from marketalign.report.outputs import versions
+
+MIN_TASKS = 16  # a small sweep of costly games still spreads over this many tasks
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,14 @@ class TaskOutput:
 def game_rng(seed: int, *index: int) -> np.random.Generator:
     """The generator of one game (or one part of it), independent of how games are chunked into tasks."""
     return np.random.default_rng([seed, *index])
+
+
+def game_chunks(count: int, per_task: int | None, largest: int) -> list[range]:
+    """``range(count)`` in consecutive chunks of ``per_task`` games; by default ``largest`` (about a second of
+    the experiment's default games) or fewer, so that there are at least ``MIN_TASKS`` chunks. The chunking is a
+    function of the sweep's size only, never of the machine, so a checkpoint made on a laptop resumes on a
+    cluster."""
+    return split_range(count, per_task or max(1, min(largest, math.ceil(count / MIN_TASKS))))
 
 
 def run_tasks(

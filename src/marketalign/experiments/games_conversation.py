@@ -24,6 +24,7 @@ from marketalign.experiments.games_common import (
     check_row,
     claimed_slacks,
     dump_violations,
+    game_chunks,
     game_rng,
     run_tasks,
     slack_histogram,
@@ -31,8 +32,10 @@ from marketalign.experiments.games_common import (
 )
 from marketalign.games.checks import METHODS, check_conversation_game
 from marketalign.games.generators import ConversationShape, random_conversation_game
-from marketalign.parallel import ExecutionConfig, split_range
+from marketalign.parallel import ExecutionConfig
 from marketalign.report.outputs import prepare_dir, save_figure, write_json, write_table
+
+CHUNK = 50  # games per task by default: about a second of tiny games
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class ConversationConfig:
     """How many games, their sizes, the search method (exhaustive | dynamics) and tolerances.
 
     The defaults are the full-scale check (10,000 tiny games, all pure equilibria); :meth:`quick` is a run of
-    seconds. ``chunk`` games make one task of the sweep.
+    seconds. ``chunk`` games make one task of the sweep (default: see :func:`game_chunks`).
     """
 
     games: int = 10_000
@@ -50,10 +53,10 @@ class ConversationConfig:
     starts: int = 10
     max_misalignment: float = 1.0
     tol: float = 1e-9
-    chunk: int = 50
+    chunk: int | None = None
 
     def __post_init__(self) -> None:
-        if self.games < 1 or self.chunk < 1:
+        if self.games < 1 or (self.chunk is not None and self.chunk < 1):
             raise InputError(f"games and chunk must be >= 1; got {self.games} and {self.chunk}.")
         if self.method not in METHODS:
             raise InputError(f"method must be one of {METHODS}; got {self.method!r}.")
@@ -63,7 +66,7 @@ class ConversationConfig:
     @classmethod
     def quick(cls, seed: int = 0, **choices: Any) -> ConversationConfig:
         """A run of seconds (60 games) with the other settings as given."""
-        return cls(games=60, chunk=20, seed=seed, **choices)
+        return cls(games=60, seed=seed, **choices)
 
 
 def about(config: ConversationConfig) -> dict[str, str]:
@@ -128,7 +131,7 @@ def run(
     summarise."""
     merged = run_tasks(
         partial(run_task, config),
-        split_range(config.games, config.chunk),
+        game_chunks(config.games, config.chunk, CHUNK),
         desc="conversation games",
         quiet=quiet,
         execution=execution,

@@ -25,6 +25,7 @@ from marketalign.experiments.games_common import (
     check_row,
     claimed_slacks,
     dump_violations,
+    game_chunks,
     game_rng,
     run_tasks,
     slack_histogram,
@@ -33,9 +34,10 @@ from marketalign.experiments.games_common import (
 from marketalign.games.bounds import quantal_penalty
 from marketalign.games.checks import check_quantal_game
 from marketalign.games.generators import ConversationShape, random_conversation_game
-from marketalign.parallel import ExecutionConfig, split_range
+from marketalign.parallel import ExecutionConfig
 from marketalign.report.outputs import prepare_dir, save_figure, write_json, write_table
 
+CHUNK = 10  # games per task by default: about a second (each played at every beta)
 DEFAULT_BETAS = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 
 
@@ -44,7 +46,7 @@ class QuantalConfig:
     """Games, their sizes and the rationality levels β to study.
 
     The defaults are the full-scale study (200 games x 8 values of β); :meth:`quick` is a run of seconds.
-    ``chunk`` games make one task of the sweep.
+    ``chunk`` games make one task of the sweep (default: see :func:`game_chunks`).
     """
 
     games: int = 200
@@ -53,10 +55,10 @@ class QuantalConfig:
     shape: ConversationShape = field(default_factory=ConversationShape)
     max_misalignment: float = 1.0
     tol: float = 1e-9
-    chunk: int = 10
+    chunk: int | None = None
 
     def __post_init__(self) -> None:
-        if self.games < 1 or self.chunk < 1:
+        if self.games < 1 or (self.chunk is not None and self.chunk < 1):
             raise InputError(f"games and chunk must be >= 1; got {self.games} and {self.chunk}.")
         if not self.betas or min(self.betas) < 0 or not np.all(np.isfinite(self.betas)):
             raise InputError(f"betas must be finite numbers >= 0; got {self.betas!r}.")
@@ -68,7 +70,7 @@ class QuantalConfig:
     @classmethod
     def quick(cls, seed: int = 0, **choices: Any) -> QuantalConfig:
         """A run of seconds (6 games) with the other settings as given."""
-        return cls(games=6, chunk=3, seed=seed, **choices)
+        return cls(games=6, seed=seed, **choices)
 
 
 def about(config: QuantalConfig) -> dict[str, str]:
@@ -140,7 +142,7 @@ def run(config: QuantalConfig, quiet: bool = False, execution: ExecutionConfig |
     """Run the study (tasks of ``config.chunk`` games, where ``execution`` says) and summarise slack by β."""
     merged = run_tasks(
         partial(run_task, config),
-        split_range(config.games, config.chunk),
+        game_chunks(config.games, config.chunk, CHUNK),
         desc="quantal games",
         quiet=quiet,
         execution=execution,

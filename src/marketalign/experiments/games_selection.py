@@ -30,6 +30,7 @@ from marketalign.experiments.games_common import (
     check_row,
     claimed_slacks,
     dump_violations,
+    game_chunks,
     game_rng,
     run_tasks,
     violations_of,
@@ -38,9 +39,10 @@ from marketalign.games.checks import check_selection_game
 from marketalign.games.generators import misaligned_bobs, random_selection_alice, shared_bias_bobs
 from marketalign.games.model import SelectionGame
 from marketalign.games.selection import TIE_RULES
-from marketalign.parallel import ExecutionConfig, split_range
+from marketalign.parallel import ExecutionConfig
 from marketalign.report.outputs import prepare_dir, save_figure, write_json, write_table
 
+CHUNK = 10  # samples per task by default: about a second (each played with every k)
 Family = Literal["misaligned", "shared-bias"]
 FAMILIES: tuple[str, ...] = ("misaligned", "shared-bias")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -51,7 +53,7 @@ class SelectionConfig:
     """One selection experiment: the Bob family, committee sizes, samples, starts, the Alice game's sizes.
 
     The defaults are the full-scale run (1,000 samples x 4 committee sizes); :meth:`quick` is a run of seconds.
-    ``chunk`` samples make one task of the sweep.
+    ``chunk`` samples make one task of the sweep (default: see :func:`game_chunks`).
     """
 
     family: Family = "misaligned"
@@ -67,14 +69,14 @@ class SelectionConfig:
     noise: float = 0.1
     tie_rule: str = "uniform"
     tol: float = 1e-9
-    chunk: int = 10
+    chunk: int | None = None
 
     def __post_init__(self) -> None:
         if self.family not in FAMILIES:
             raise InputError(f"family must be one of {FAMILIES}; got {self.family!r}.")
         if not self.ks or min(self.ks) < 1:
             raise InputError(f"ks must list committee sizes >= 1; got {self.ks!r}.")
-        if self.samples < 1 or self.starts < 0 or self.chunk < 1:
+        if self.samples < 1 or self.starts < 0 or (self.chunk is not None and self.chunk < 1):
             raise InputError(
                 f"Need samples >= 1, starts >= 0 and chunk >= 1; got {self.samples}, {self.starts}, {self.chunk}."
             )
@@ -87,7 +89,7 @@ class SelectionConfig:
     @classmethod
     def quick(cls, seed: int = 0, **choices: Any) -> SelectionConfig:
         """A run of seconds (8 samples, 4 starts) with the other settings as given."""
-        return cls(samples=8, starts=4, chunk=4, seed=seed, **choices)
+        return cls(samples=8, starts=4, seed=seed, **choices)
 
     @property
     def figure_name(self) -> str:
@@ -181,7 +183,7 @@ def run(
     config: SelectionConfig, quiet: bool = False, execution: ExecutionConfig | None = None
 ) -> SelectionResult:
     """Run all samples (tasks of ``config.chunk`` samples, where ``execution`` says) and summarise."""
-    tasks = split_range(config.samples, config.chunk)
+    tasks = game_chunks(config.samples, config.chunk, CHUNK)
     merged = run_tasks(
         partial(run_task, config), tasks, desc=f"selection {config.family}", quiet=quiet, execution=execution
     )
