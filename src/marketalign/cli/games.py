@@ -62,6 +62,8 @@ def sized_config(
 
 
 def quick_option(func):
+    """``--quick``: the experiment's run of seconds (its config's ``quick``), shared by the game and network
+    commands."""
     return click.option(
         "--quick",
         is_flag=True,

@@ -1,7 +1,7 @@
 """Plumbing shared by the game experiments: seeds, the one loop over independent tasks, bound summaries,
 violation dumps and outputs.
 
-Every experiment is: a frozen config -> chunks of game indices (``split_range``) -> a pure task function of
+Every experiment is: a frozen config -> chunks of game indices (:func:`game_chunks`) -> a pure task function of
 (config, chunk) giving a :class:`TaskOutput` -> results tables -> a plot. :func:`run_tasks` runs the chunks
 through :mod:`marketalign.parallel` (local processes, a Dask cluster, a checkpoint folder). Game ``i`` is drawn
 from ``numpy.random.default_rng([seed, i])``, so results do not depend on the chunking or on where chunks run.
