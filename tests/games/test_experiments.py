@@ -1,7 +1,8 @@
 """The game experiments and the ``marketalign game`` commands: tables, summaries, figures, reproducibility,
 violation dumps and exit codes. Full-count runs (10,000 conversation games, 1,000 selection samples x 4
-committee sizes) are marked slow."""
+committee sizes: the configs' defaults) are marked slow."""
 
+import filecmp
 import json
 
 import numpy as np
@@ -17,13 +18,16 @@ from marketalign.experiments import games_conversation, games_quantal, games_sel
 from marketalign.games.bounds import MarketEpsilon, market_epsilon, raise_if_violated
 from marketalign.games.model import load_game
 from marketalign.hull.epsilon import EpsilonResult
+from marketalign.parallel import ExecutionConfig
 
-SUMMARY_KEYS = {"violations", "games", "equilibria", "min_slack", "slack", "config", "versions"}
+SUMMARY_KEYS = {"violations", "games", "equilibria", "min_slack", "slack", "config", "versions", "about"}
+IN_PROCESS = ExecutionConfig(workers=1)
 
 
 def test_selection_experiment_table_summary_and_reproducibility(tmp_path):
     config = games_selection.SelectionConfig(ks=(2, 3), samples=3, starts=2, chunk=2)
-    first, again = games_selection.run(config, quiet=True), games_selection.run(config, quiet=True)
+    first = games_selection.run(config, quiet=True, execution=IN_PROCESS)
+    again = games_selection.run(config, quiet=True, execution=ExecutionConfig(workers=2))
     pd.testing.assert_frame_equal(first.table, again.table)
     assert len(first.table) == 6 and set(first.table["k"]) == {2, 3}
     assert {"k", "epsilon", "opt", "min_alice_utility", "n_equilibria", "converged"} <= set(
@@ -32,14 +36,17 @@ def test_selection_experiment_table_summary_and_reproducibility(tmp_path):
     assert SUMMARY_KEYS <= first.summary.keys() and first.summary["violations"] == 0
     assert (first.table["min_alice_utility"] <= first.table["opt"] + 1e-12).all()
     assert first.table["opt"].nunique() == 1  # one fixed Alice game
-    paths = games_selection.write(first, config, tmp_path)
+    paths = games_selection.write(first, config, tmp_path / "first")
     assert paths["figure"].name == "fig5.png" and paths["figure"].stat().st_size > 0
-    assert not (tmp_path / "violations").exists()
+    assert not (tmp_path / "first" / "violations").exists()
+    games_selection.write(again, config, tmp_path / "again")
+    names = [path.name for path in paths.values()]
+    assert filecmp.cmpfiles(tmp_path / "first", tmp_path / "again", names, shallow=False)[0] == names
 
 
 def test_shared_bias_drags_alice_below_opt():
     config = games_selection.SelectionConfig(family="shared-bias", ks=(2,), samples=5, starts=2)
-    table = games_selection.run(config, quiet=True).table.sort_values("bias")
+    table = games_selection.run(config, quiet=True, execution=IN_PROCESS).table.sort_values("bias")
     assert table["bias"].iloc[0] == 0.0 and table["bias"].iloc[-1] == 1.0
     assert table["epsilon"].iloc[-1] > table["epsilon"].iloc[0]
     worst = table.iloc[-1]
@@ -48,7 +55,8 @@ def test_shared_bias_drags_alice_below_opt():
 
 
 def test_conversation_experiment():
-    result = games_conversation.run(games_conversation.ConversationConfig(games=6, chunk=4), quiet=True)
+    config = games_conversation.ConversationConfig(games=6, chunk=4)
+    result = games_conversation.run(config, quiet=True, execution=IN_PROCESS)
     assert len(result.table) == 6 and SUMMARY_KEYS <= result.summary.keys()
     assert result.summary["games_condition_holds"] == 6 and result.summary["violations"] == 0
     assert (
@@ -61,7 +69,7 @@ def test_conversation_experiment():
 
 def test_quantal_experiment():
     config = games_quantal.QuantalConfig(games=2, betas=(1.0, 30.0))
-    result = games_quantal.run(config, quiet=True)
+    result = games_quantal.run(config, quiet=True, execution=IN_PROCESS)
     assert len(result.table) == 4 and result.summary["violations"] == 0
     assert set(result.summary["per_beta"]) == {"1", "30"}
     assert ((result.table["delta"] >= 0) & (result.table["delta"] <= 1)).all()
@@ -90,6 +98,8 @@ def test_violations_are_dumped_and_fail_the_command(tmp_path, monkeypatch):
             "--starts",
             "1",
             "--quiet",
+            "--workers",
+            "1",  # the patched ε lives in this process only
         ],
     )
     assert result.exit_code == 1
@@ -209,7 +219,8 @@ def test_bad_command_input_exits_2(tmp_path, args, fragment):
 
 @pytest.mark.slow
 def test_ten_thousand_conversation_games_have_no_violation():
-    result = games_conversation.run(games_conversation.ConversationConfig(games=10_000), quiet=True)
+    result = games_conversation.run(games_conversation.ConversationConfig(), quiet=True)
+    assert result.summary["games"] == 10_000
     assert result.summary["violations"] == 0
     assert result.summary["games_condition_holds"] >= 9_900
     assert result.summary["min_slack"] >= -1e-9
@@ -218,7 +229,7 @@ def test_ten_thousand_conversation_games_have_no_violation():
 @pytest.mark.slow
 def test_thousand_selection_samples_times_four_committee_sizes_have_no_violation():
     for family in games_selection.FAMILIES:
-        config = games_selection.SelectionConfig(family=family, samples=1_000)
+        config = games_selection.SelectionConfig(family=family)
         result = games_selection.run(config, quiet=True)
         assert result.summary["games"] == 4_000
         assert result.summary["violations"] == 0

@@ -1,5 +1,7 @@
-"""The five experiments on small configs: their checks, and the same seed giving the same bytes."""
+"""The five experiments on small configs: their checks, and the same seed giving the same bytes however the
+chunks run (in this process, or on two worker processes with a checkpoint folder)."""
 
+import filecmp
 import json
 
 import numpy as np
@@ -22,14 +24,17 @@ from marketalign.network import (
     graphs,
     random_linear_gaussian,
 )
+from marketalign.parallel import ExecutionConfig
 
+IN_PROCESS = ExecutionConfig(workers=1)
+# each small enough for seconds, yet cut into at least two chunks
 SMALL = {
     network_path: network_path.PathConfig(n_features=5, windows=(1, 2, 5), max_depth=30, instances=2),
     network_lowerbound: network_lowerbound.LowerBoundConfig(
-        n_features=4, dag_sizes=(8,), edge_probs=(0.3,), dags=3, hub_features=(3, 10)
+        n_features=4, dag_sizes=(8,), edge_probs=(0.3,), dags=8, hub_features=(3, 10)
     ),
-    network_cyclic: network_cyclic.CyclicConfig(n_features=(10,), passes=10),
-    network_real: network_real.RealConfig(splits=2, widths=(1, 3), depths=(1, 4)),
+    network_cyclic: network_cyclic.CyclicConfig(n_features=(5, 10), passes=10),
+    network_real: network_real.RealConfig(splits=4, widths=(1, 3), depths=(1, 2, 4, 8)),
     network_general: network_general.GeneralConfig(
         learners=("linear", "greedy"), train_rows=200, test_rows=300, max_depth=4, instances=1
     ),
@@ -37,41 +42,42 @@ SMALL = {
 
 
 @pytest.mark.parametrize("module", list(SMALL), ids=lambda m: m.__name__.rsplit("_", 1)[-1])
-def test_same_seed_same_bytes(module, tmp_path):
+def test_same_bytes_in_process_and_on_two_workers(module, tmp_path):
     config = SMALL[module]
-    first = write_result(
-        module.run(config, quiet=True), module.plot(module.run(config, quiet=True)), tmp_path / "a"
-    )
-    again = module.run(config, quiet=True)
-    second = write_result(again, module.plot(again), tmp_path / "b")
-    for key in ("results", "summary", "plot"):
-        assert first[key].read_bytes() == second[key].read_bytes(), key
+    here = module.run(config, quiet=True, execution=IN_PROCESS)
+    checkpoint = tmp_path / "ckpt"
+    there = module.run(config, quiet=True, execution=ExecutionConfig(workers=2, checkpoint=checkpoint))
+    first = write_result(here, module.plot(here), tmp_path / "a")
+    write_result(there, module.plot(there), tmp_path / "b")
+    names = [path.name for path in first.values()]
+    assert filecmp.cmpfiles(tmp_path / "a", tmp_path / "b", names, shallow=False)[0] == names
+    assert len(list(checkpoint.glob("chunk-*.pkl"))) >= 2
     summary = json.loads(first["summary"].read_text())
     assert summary["seed"] == config.seed and summary["config"]
+    assert {"data", "agents"} <= summary["about"].keys()
 
 
 def test_experiment_checks_hold_on_small_runs():
-    path = network_path.run(SMALL[network_path], quiet=True)
+    path = network_path.run(SMALL[network_path], quiet=True, execution=IN_PROCESS)
     assert path.summary["checks"]["violations"] == 0
     assert (path.table[path.table["window"] == 1]["excess"] <= 1e-10).all()  # one agent sees everything
-    low = network_lowerbound.run(SMALL[network_lowerbound], quiet=True).summary["checks"]
+    low = network_lowerbound.run(SMALL[network_lowerbound], quiet=True, execution=IN_PROCESS).summary["checks"]
     assert low["violations"] == 0 and low["ordering_attains_bound"]
     assert low["hub_errors"] == {3: pytest.approx(0.5), 10: pytest.approx(0.5)}
-    cyc = network_cyclic.run(SMALL[network_cyclic], quiet=True).summary["checks"]
+    cyc = network_cyclic.run(SMALL[network_cyclic], quiet=True, execution=IN_PROCESS).summary["checks"]
     assert cyc["fixtures_match"] and cyc["monotone"] and len(cyc["fixtures"]) == 5
-    real = network_real.run(SMALL[network_real], quiet=True)
-    assert real.summary["data"]["rows"] == 442 and len(real.table) == 2 * (2 * 2 + 1)
+    real = network_real.run(SMALL[network_real], quiet=True, execution=IN_PROCESS)
+    assert real.summary["data"]["rows"] == 442 and len(real.table) == 4 * (2 * 4 + 1)
     # a hub whose spokes each see one feature spans all features: linear agents reach the benchmark
     assert np.allclose(real.table[real.table["topology"] == "hub"]["excess"], 0, atol=1e-6)
 
 
-def test_tasks_are_independent_of_how_they_are_mapped():
+def test_results_do_not_depend_on_the_chunking(monkeypatch):
     config = SMALL[network_lowerbound]
-    in_order = network_lowerbound.run(config, quiet=True).table
-    reversed_map = network_lowerbound.run(
-        config, quiet=True, mapper=lambda f, tasks: reversed([f(t) for t in reversed(list(tasks))])
-    ).table
-    assert in_order.equals(reversed_map)
+    default = network_lowerbound.run(config, quiet=True, execution=IN_PROCESS).table
+    monkeypatch.setattr(network_lowerbound, "TASKS_PER_CHUNK", 1)
+    one_per_chunk = network_lowerbound.run(config, quiet=True, execution=IN_PROCESS).table
+    assert default.equals(one_per_chunk)
 
 
 def _invoke(*args):
@@ -86,6 +92,21 @@ def test_cli_commands_write_their_outputs(tmp_path):
         assert {p.name for p in out.iterdir()} == {"results.csv", "summary.json", f"{command}.png"}
     result = _invoke("cyclic", "--quick", "--json", "--out", str(tmp_path / "j"))
     assert json.loads(result.output)["checks"]["fixtures_match"] is True
+
+
+def test_cli_execution_options_and_quick_sizes(tmp_path):
+    args = ["lowerbound", "--quick", "--dags", "6", "--quiet"]
+    local = _invoke(*args, "--workers", "1", "--out", str(tmp_path / "local"))
+    assert local.exit_code == 0, local.output
+    config = json.loads((tmp_path / "local" / "summary.json").read_text())["config"]
+    quick = network_lowerbound.LowerBoundConfig.quick()
+    assert config["dags"] == 6 and config["n_features"] == quick.n_features  # --dags wins over --quick
+    ckpt = tmp_path / "ckpt"
+    pool = _invoke(*args, "--workers", "2", "--checkpoint", str(ckpt), "--out", str(tmp_path / "pool"))
+    assert pool.exit_code == 0, pool.output
+    names = sorted(path.name for path in (tmp_path / "local").iterdir())
+    assert filecmp.cmpfiles(tmp_path / "local", tmp_path / "pool", names, shallow=False)[0] == names
+    assert len(list(ckpt.glob("chunk-*.pkl"))) == 3  # 24 random DAGs + 4 others, 10 per chunk
 
 
 def test_cli_train_on_a_user_network_and_table(tmp_path):
@@ -139,7 +160,7 @@ def test_cli_violated_bound_exits_1(tmp_path, monkeypatch):
     monkeypatch.setattr(
         network_path, "covered_path_bound", lambda moments, window, depth: 0.0 * depth + 1e-12
     )
-    result = _invoke("path", "--quick", "--quiet", "--out", str(tmp_path / "o"))
+    result = _invoke("path", "--quick", "--quiet", "--workers", "1", "--out", str(tmp_path / "o"))
     assert result.exit_code == 1 and "BOUND VIOLATED" in result.output
     assert (tmp_path / "o" / "results.csv").exists()
 

@@ -2,23 +2,29 @@
 
 Each command writes machine-readable results and a figure to ``--out``, prints a one-paragraph summary (or the
 summary JSON with ``--json``) and exits 1 if any equilibrium broke a bound (the games are in DIR/violations/).
+The games run in chunks through :mod:`marketalign.parallel` (``--workers``, ``--scheduler``, ``--checkpoint``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
+from marketalign.cli.execution import execution_options
 from marketalign.experiments import games_conversation, games_quantal, games_selection
 from marketalign.games.bounds import raise_if_violated
 from marketalign.games.checks import METHODS
 from marketalign.games.generators import ConversationShape
 from marketalign.games.selection import TIE_RULES
+from marketalign.parallel import ExecutionConfig
 
 LIST_OPTIONS = ("--k", "--beta")
+Config = TypeVar("Config")
 
 
 class ListOptionCommand(click.Command):
@@ -46,7 +52,26 @@ def expand_list_options(args: Sequence[str], names: Sequence[str]) -> list[str]:
     return out
 
 
-def _report(summary: dict, paths: dict[str, Path], as_json: bool) -> None:
+def sized_config(
+    config_class: type[Config], quick: bool, seed: int, sizes: Mapping[str, Any], **choices: Any
+) -> Config:
+    """The experiment's full-scale config (its defaults), or its ``quick`` one with ``--quick``; size options
+    the user gave (not None in ``sizes``) override either."""
+    base = config_class.quick(seed, **choices) if quick else config_class(seed=seed, **choices)
+    return replace(base, **{name: value for name, value in sizes.items() if value is not None})
+
+
+def quick_option(func):
+    """``--quick``: the experiment's run of seconds (its config's ``quick``), shared by the game and network
+    commands."""
+    return click.option(
+        "--quick",
+        is_flag=True,
+        help="A run of seconds: size options not given take the experiment's quick values.",
+    )(func)
+
+
+def _report(summary: dict, paths: dict[str, Path], as_json: bool, execution: ExecutionConfig) -> None:
     if as_json:
         click.echo(json.dumps({k: v for k, v in summary.items() if k != "versions"}, indent=2, default=str))
         return
@@ -60,6 +85,7 @@ def _report(summary: dict, paths: dict[str, Path], as_json: bool) -> None:
             f"  the Identical Induced Distribution condition holds in {summary['games_condition_holds']} of "
             f"{summary['games']} games; only their equilibria are held to the bound"
         )
+    click.echo(f"  ran on {execution.describe()}")
     for name, path in paths.items():
         click.echo(f"  {name}: {path}")
 
@@ -90,6 +116,8 @@ def _shape_options(func):
 
 
 def _common_options(func):
+    func = execution_options(func)
+    func = quick_option(func)
     func = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")(func)
     func = click.option("--quiet", is_flag=True, help="No progress bar.")(func)
     func = click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random game.")(
@@ -101,6 +129,12 @@ def _common_options(func):
         type=click.Path(file_okay=False, path_type=Path),
         help="Output folder (created if needed).",
     )(func)
+
+
+_SELECTION, _SELECTION_QUICK = games_selection.SelectionConfig(), games_selection.SelectionConfig.quick()
+_CONVERSATION = games_conversation.ConversationConfig()
+_CONVERSATION_QUICK = games_conversation.ConversationConfig.quick()
+_QUANTAL, _QUANTAL_QUICK = games_quantal.QuantalConfig(), games_quantal.QuantalConfig.quick()
 
 
 @click.group("game")
@@ -115,23 +149,26 @@ def game_group() -> None:
     "ks",
     type=click.IntRange(min=1),
     multiple=True,
-    default=(2, 3, 5, 10),
+    default=_SELECTION.ks,
     show_default=True,
     help="Committee sizes, e.g. --k 2 3 5 10.",
 )
 @click.option(
     "--samples",
     type=click.IntRange(min=1),
-    default=50,
-    show_default=True,
-    help="Bob samples (each is played with every k).",
+    help=f"Bob samples, each played with every k [default: {_SELECTION.samples}; --quick: {_SELECTION_QUICK.samples}].",
 )
 @click.option(
     "--starts",
     type=click.IntRange(min=0),
-    default=8,
-    show_default=True,
-    help="Random starts of best-response dynamics (plus the favourites' profile).",
+    help="Random starts of best-response dynamics (plus the favourites' profile) "
+    f"[default: {_SELECTION.starts}; --quick: {_SELECTION_QUICK.starts}].",
+)
+@click.option(
+    "--samples-per-task",
+    "chunk",
+    type=click.IntRange(min=1),
+    help=f"Samples in one task of the sweep [default: {games_selection.CHUNK}, fewer for small runs].",
 )
 @click.option(
     "--family",
@@ -140,9 +177,9 @@ def game_group() -> None:
     show_default=True,
     help="misaligned: Figure 5; shared-bias: the counter-example where the hull condition fails.",
 )
-@click.option("--contexts", type=click.IntRange(min=1), default=8, show_default=True)
-@click.option("--states", type=click.IntRange(min=1), default=3, show_default=True)
-@click.option("--actions", type=click.IntRange(min=1), default=4, show_default=True)
+@click.option("--contexts", type=click.IntRange(min=1), default=_SELECTION.n_contexts, show_default=True)
+@click.option("--states", type=click.IntRange(min=1), default=_SELECTION.n_states, show_default=True)
+@click.option("--actions", type=click.IntRange(min=1), default=_SELECTION.n_actions, show_default=True)
 @click.option(
     "--tie-rule",
     type=click.Choice(TIE_RULES),
@@ -162,9 +199,12 @@ def selection_command(
     seed: int,
     quiet: bool,
     as_json: bool,
+    quick: bool,
+    execution: ExecutionConfig,
     ks: tuple[int, ...],
-    samples: int,
-    starts: int,
+    samples: int | None,
+    starts: int | None,
+    chunk: int | None,
     family: str,
     contexts: int,
     states: int,
@@ -177,28 +217,39 @@ def selection_command(
     Writes DIR/equilibria.csv (one row per (sample, k)), DIR/equilibrium_list.csv, DIR/summary.json and
     DIR/fig5.png (DIR/shared_bias.png for --family shared-bias).
     """
-    config = games_selection.SelectionConfig(
+    config = sized_config(
+        games_selection.SelectionConfig,
+        quick,
+        seed,
+        {"samples": samples, "starts": starts, "chunk": chunk},
         family=family,
         ks=tuple(dict.fromkeys(ks)),
-        samples=samples,
-        starts=starts,
-        seed=seed,
         n_contexts=contexts,
         n_states=states,
         n_actions=actions,
         tie_rule=tie_rule,
         tol=tol,
     )
-    result = games_selection.run(config, quiet=quiet)
+    result = games_selection.run(config, quiet=quiet, execution=execution)
     paths = games_selection.write(result, config, out)
-    _report(result.summary, paths, as_json)
+    _report(result.summary, paths, as_json, execution)
     raise_if_violated(result.summary, out)
 
 
 @game_group.command("conversation", cls=ListOptionCommand)
 @_common_options
 @_shape_options
-@click.option("--games", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option(
+    "--games",
+    type=click.IntRange(min=1),
+    help=f"Random games [default: {_CONVERSATION.games}; --quick: {_CONVERSATION_QUICK.games}].",
+)
+@click.option(
+    "--games-per-task",
+    "chunk",
+    type=click.IntRange(min=1),
+    help=f"Games in one task of the sweep [default: {games_conversation.CHUNK}, fewer for small runs].",
+)
 @click.option(
     "--method",
     type=click.Choice(METHODS),
@@ -219,7 +270,10 @@ def conversation_command(
     seed: int,
     quiet: bool,
     as_json: bool,
-    games: int,
+    quick: bool,
+    execution: ExecutionConfig,
+    games: int | None,
+    chunk: int | None,
     method: str,
     starts: int,
     tol: float,
@@ -230,19 +284,36 @@ def conversation_command(
     Writes DIR/equilibria.csv (one row per game), DIR/slack_histogram.csv, DIR/summary.json and
     DIR/conversation.png.
     """
-    config = games_conversation.ConversationConfig(
-        games=games, seed=seed, shape=ConversationShape(**shape), method=method, starts=starts, tol=tol
+    config = sized_config(
+        games_conversation.ConversationConfig,
+        quick,
+        seed,
+        {"games": games, "chunk": chunk},
+        shape=ConversationShape(**shape),
+        method=method,
+        starts=starts,
+        tol=tol,
     )
-    result = games_conversation.run(config, quiet=quiet)
+    result = games_conversation.run(config, quiet=quiet, execution=execution)
     paths = games_conversation.write(result, out)
-    _report(result.summary, paths, as_json)
+    _report(result.summary, paths, as_json, execution)
     raise_if_violated(result.summary, out)
 
 
 @game_group.command("quantal", cls=ListOptionCommand)
 @_common_options
 @_shape_options
-@click.option("--games", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--games",
+    type=click.IntRange(min=1),
+    help=f"Random games [default: {_QUANTAL.games}; --quick: {_QUANTAL_QUICK.games}].",
+)
+@click.option(
+    "--games-per-task",
+    "chunk",
+    type=click.IntRange(min=1),
+    help=f"Games in one task of the sweep [default: {games_quantal.CHUNK}, fewer for small runs].",
+)
 @click.option(
     "--beta",
     "betas",
@@ -258,7 +329,10 @@ def quantal_command(
     seed: int,
     quiet: bool,
     as_json: bool,
-    games: int,
+    quick: bool,
+    execution: ExecutionConfig,
+    games: int | None,
+    chunk: int | None,
     betas: tuple[float, ...],
     tol: float,
     **shape: int,
@@ -268,10 +342,16 @@ def quantal_command(
     Writes DIR/quantal.csv (one row per (game, β)), DIR/slack_histogram.csv, DIR/summary.json and
     DIR/quantal.png.
     """
-    config = games_quantal.QuantalConfig(
-        games=games, betas=tuple(sorted(set(betas))), seed=seed, shape=ConversationShape(**shape), tol=tol
+    config = sized_config(
+        games_quantal.QuantalConfig,
+        quick,
+        seed,
+        {"games": games, "chunk": chunk},
+        betas=tuple(sorted(set(betas))),
+        shape=ConversationShape(**shape),
+        tol=tol,
     )
-    result = games_quantal.run(config, quiet=quiet)
+    result = games_quantal.run(config, quiet=quiet, execution=execution)
     paths = games_quantal.write(result, out)
-    _report(result.summary, paths, as_json)
+    _report(result.summary, paths, as_json, execution)
     raise_if_violated(result.summary, out)

@@ -2,6 +2,8 @@
 
 Each writes DIR/results.csv, DIR/summary.json (config, seed, checks) and DIR/<name>.png, and prints a short
 summary. A violated bound or fixture exits with code 1 after the files are written; bad input exits with 2.
+The experiments run in chunks through :mod:`marketalign.parallel` (``--workers``, ``--scheduler``,
+``--checkpoint``); ``--quick`` gives the size options the experiment's quick values.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from pathlib import Path
 
 import click
 
+from marketalign.cli.execution import execution_options
+from marketalign.cli.games import quick_option, sized_config
 from marketalign.errors import BoundViolation, InputError
 from marketalign.experiments import (
     network_cyclic,
@@ -22,16 +26,21 @@ from marketalign.experiments import (
     network_train,
 )
 from marketalign.experiments.network_common import ExperimentResult, write_result
+from marketalign.parallel import ExecutionConfig
 
 
-def _ints(text: str) -> tuple[int, ...]:
+def _ints(text: str | None) -> tuple[int, ...] | None:
+    if text is None:
+        return None
     try:
         return tuple(int(v) for v in text.split(",") if v.strip())
     except ValueError as err:
         raise InputError(f"Expected comma-separated integers, e.g. 1,2,5; got {text!r}.") from err
 
 
-def _floats(text: str) -> tuple[float, ...]:
+def _floats(text: str | None) -> tuple[float, ...] | None:
+    if text is None:
+        return None
     try:
         return tuple(float(v) for v in text.split(",") if v.strip())
     except ValueError as err:
@@ -40,6 +49,15 @@ def _floats(text: str) -> tuple[float, ...]:
 
 def _names(text: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in text.split(",") if v.strip())
+
+
+def _sizes(full, quick, field: str) -> str:
+    """``[default: X; --quick: Y]`` for a size option's help, read from the experiment's two configs."""
+
+    def shown(value) -> str:
+        return ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
+
+    return f"[default: {shown(getattr(full, field))}; --quick: {shown(getattr(quick, field))}]"
 
 
 def _common(func: Callable) -> Callable:
@@ -51,9 +69,10 @@ def _common(func: Callable) -> Callable:
             help="Folder for results.csv, summary.json and the plot.",
         ),
         click.option("--seed", default=0, show_default=True, type=int, help="Seed of every random draw."),
-        click.option("--quick", is_flag=True, help="A small version of the experiment (seconds)."),
+        quick_option,
         click.option("--quiet", is_flag=True, help="No progress bar."),
         click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON."),
+        execution_options,
     ]
     for option in reversed(options):
         func = option(func)
@@ -82,22 +101,28 @@ def network_group() -> None:
     """Networked information aggregation on DAGs: one command per experiment (a)-(e)."""
 
 
+_PATH, _PATH_QUICK = network_path.PathConfig(), network_path.PathConfig.quick()
+_LOW, _LOW_QUICK = network_lowerbound.LowerBoundConfig(), network_lowerbound.LowerBoundConfig.quick()
+_CYCLIC, _CYCLIC_QUICK = network_cyclic.CyclicConfig(), network_cyclic.CyclicConfig.quick()
+_REAL, _REAL_QUICK = network_real.RealConfig(), network_real.RealConfig.quick()
+_GENERAL, _GENERAL_QUICK = network_general.GeneralConfig(), network_general.GeneralConfig.quick()
+
+
 @network_group.command("path")
 @_common
-@click.option("--features", default=20, show_default=True, help="Number of features d.")
-@click.option("--windows", default="1,2,5,10,20", show_default=True, help="Coverage windows M (comma list).")
-@click.option("--max-depth", default=400, show_default=True, help="Longest path (agents).")
-@click.option("--instances", default=10, show_default=True, help="Random draws per (distribution, M).")
-def path_command(out, seed, quick, quiet, as_json, features, windows, max_depth, instances) -> None:
+@click.option("--features", type=int, help="Number of features d. " + _sizes(_PATH, _PATH_QUICK, "n_features"))
+@click.option("--windows", help="Coverage windows M (comma list). " + _sizes(_PATH, _PATH_QUICK, "windows"))
+@click.option("--max-depth", type=int, help="Longest path (agents). " + _sizes(_PATH, _PATH_QUICK, "max_depth"))
+@click.option(
+    "--instances", type=int, help="Random draws per (distribution, M). " + _sizes(_PATH, _PATH_QUICK, "instances")
+)
+def path_command(
+    out, seed, quick, quiet, as_json, execution: ExecutionConfig, features, windows, max_depth, instances
+) -> None:
     """(a) Excess error vs depth on M-covered paths, with the O(M/sqrt(D)) bound."""
-    config = network_path.PathConfig(
-        n_features=features, windows=_ints(windows), max_depth=max_depth, instances=instances, seed=seed
-    )
-    if quick:
-        config = network_path.PathConfig(
-            n_features=6, windows=(1, 2, 6), max_depth=40, instances=2, seed=seed
-        )
-    result = network_path.run(config, quiet=quiet)
+    sizes = {"n_features": features, "windows": _ints(windows), "max_depth": max_depth, "instances": instances}
+    config = sized_config(network_path.PathConfig, quick, seed, sizes)
+    result = network_path.run(config, quiet=quiet, execution=execution)
     checks = result.summary["checks"]
     _finish(
         result,
@@ -118,33 +143,27 @@ def path_command(out, seed, quick, quiet, as_json, features, windows, max_depth,
 
 @network_group.command("lowerbound")
 @_common
-@click.option("--features", default=10, show_default=True, help="d for the random DAGs.")
-@click.option("--dag-sizes", default="10,30,100", show_default=True, help="Agents per random DAG.")
-@click.option("--edge-probs", default="0.05,0.2,0.5", show_default=True, help="Edge probabilities.")
-@click.option("--dags", default=20, show_default=True, help="Random DAGs per (size, probability).")
+@click.option("--features", type=int, help="d for the random DAGs. " + _sizes(_LOW, _LOW_QUICK, "n_features"))
+@click.option("--dag-sizes", help="Agents per random DAG. " + _sizes(_LOW, _LOW_QUICK, "dag_sizes"))
+@click.option("--edge-probs", help="Edge probabilities. " + _sizes(_LOW, _LOW_QUICK, "edge_probs"))
+@click.option("--dags", type=int, help="Random DAGs per (size, probability). " + _sizes(_LOW, _LOW_QUICK, "dags"))
 @click.option(
     "--hub-features",
-    default="3,10,50,100",
-    show_default=True,
-    help="d values for the attaining ordering and hub-and-spokes.",
+    help="d values for the attaining ordering and hub-and-spokes. " + _sizes(_LOW, _LOW_QUICK, "hub_features"),
 )
 def lowerbound_command(
-    out, seed, quick, quiet, as_json, features, dag_sizes, edge_probs, dags, hub_features
+    out, seed, quick, quiet, as_json, execution: ExecutionConfig, features, dag_sizes, edge_probs, dags, hub_features
 ) -> None:
     """(b) Error >= 1/(D+1) on random DAGs, attained by an ordering; hub-and-spokes stuck at 1/2."""
-    config = network_lowerbound.LowerBoundConfig(
-        n_features=features,
-        dag_sizes=_ints(dag_sizes),
-        edge_probs=_floats(edge_probs),
-        dags=dags,
-        hub_features=_ints(hub_features),
-        seed=seed,
-    )
-    if quick:
-        config = network_lowerbound.LowerBoundConfig(
-            n_features=5, dag_sizes=(10, 20), edge_probs=(0.2, 0.5), dags=3, hub_features=(3, 10), seed=seed
-        )
-    result = network_lowerbound.run(config, quiet=quiet)
+    sizes = {
+        "n_features": features,
+        "dag_sizes": _ints(dag_sizes),
+        "edge_probs": _floats(edge_probs),
+        "dags": dags,
+        "hub_features": _ints(hub_features),
+    }
+    config = sized_config(network_lowerbound.LowerBoundConfig, quick, seed, sizes)
+    result = network_lowerbound.run(config, quiet=quiet, execution=execution)
     checks = result.summary["checks"]
     _finish(
         result,
@@ -167,14 +186,15 @@ def lowerbound_command(
 
 @network_group.command("cyclic")
 @_common
-@click.option("--features", default="5,10,20", show_default=True, help="d values (comma list).")
-@click.option("--passes", default=60, show_default=True, help="Passes over the features along the path.")
-def cyclic_command(out, seed, quick, quiet, as_json, features, passes) -> None:
+@click.option("--features", help="d values (comma list). " + _sizes(_CYCLIC, _CYCLIC_QUICK, "n_features"))
+@click.option(
+    "--passes", type=int, help="Passes over the features along the path. " + _sizes(_CYCLIC, _CYCLIC_QUICK, "passes")
+)
+def cyclic_command(out, seed, quick, quiet, as_json, execution: ExecutionConfig, features, passes) -> None:
     """(c) The cyclic-coverage path on the chain-difference distribution, with the d = 10 fixtures."""
-    config = network_cyclic.CyclicConfig(n_features=_ints(features), passes=passes, seed=seed)
-    if quick:
-        config = network_cyclic.CyclicConfig(n_features=(10,), passes=20, seed=seed)
-    result = network_cyclic.run(config, quiet=quiet)
+    sizes = {"n_features": _ints(features), "passes": passes}
+    config = sized_config(network_cyclic.CyclicConfig, quick, seed, sizes)
+    result = network_cyclic.run(config, quiet=quiet, execution=execution)
     checks = result.summary["checks"]
     _finish(
         result,
@@ -203,36 +223,19 @@ def cyclic_command(out, seed, quick, quiet, as_json, features, passes) -> None:
     help="Your own CSV/Parquet table of numeric columns (instead of --dataset).",
 )
 @click.option("--target", default=None, help="Label column of --table.")
-@click.option("--splits", default=20, show_default=True, help="Random train/test splits.")
-@click.option("--widths", default="1,2,4,8", show_default=True, help="Layer widths.")
-@click.option("--depths", default="1,2,3,4,6,8,12,16", show_default=True, help="Numbers of layers.")
+@click.option("--splits", type=int, help="Random train/test splits. " + _sizes(_REAL, _REAL_QUICK, "splits"))
+@click.option("--widths", help="Layer widths. " + _sizes(_REAL, _REAL_QUICK, "widths"))
+@click.option("--depths", help="Numbers of layers. " + _sizes(_REAL, _REAL_QUICK, "depths"))
 @click.option("--ridge", default=0.0, show_default=True, help="Ridge penalty on the mean squared error.")
 def real_command(
-    out, seed, quick, quiet, as_json, dataset, table, target, splits, widths, depths, ridge
+    out, seed, quick, quiet, as_json, execution: ExecutionConfig, dataset, table, target, splits, widths, depths, ridge
 ) -> None:
     """(d) Real data: layered random DAGs of varying depth and width, error vs topology."""
-    config = network_real.RealConfig(
-        dataset=dataset,
-        table=table,
-        target=target,
-        splits=splits,
-        widths=_ints(widths),
-        depths=_ints(depths),
-        ridge=ridge,
-        seed=seed,
+    sizes = {"splits": splits, "widths": _ints(widths), "depths": _ints(depths)}
+    config = sized_config(
+        network_real.RealConfig, quick, seed, sizes, dataset=dataset, table=table, target=target, ridge=ridge
     )
-    if quick:
-        config = network_real.RealConfig(
-            dataset=dataset,
-            table=table,
-            target=target,
-            splits=3,
-            widths=(1, 4),
-            depths=(1, 3, 8),
-            ridge=ridge,
-            seed=seed,
-        )
-    result = network_real.run(config, quiet=quiet)
+    result = network_real.run(config, quiet=quiet, execution=execution)
     summary = result.summary
     lines = [f"{summary['data']['rows']} rows, {len(summary['data']['features'])} features"]
     for width, curve in summary["mean_relative_excess"].items():
@@ -251,37 +254,31 @@ def real_command(
     show_default=True,
     help=f"Comma list from {', '.join(network_general.LEARNERS)}.",
 )
-@click.option("--rows", default=2000, show_default=True, help="Training rows (test rows: 2.5x).")
-@click.option("--max-depth", default=20, show_default=True, help="Path length.")
-@click.option("--instances", default=3, show_default=True, help="Independent data draws.")
+@click.option(
+    "--rows", type=int, help="Training rows (test rows: 2.5x). " + _sizes(_GENERAL, _GENERAL_QUICK, "train_rows")
+)
+@click.option("--max-depth", type=int, help="Path length. " + _sizes(_GENERAL, _GENERAL_QUICK, "max_depth"))
+@click.option("--instances", type=int, help="Independent data draws. " + _sizes(_GENERAL, _GENERAL_QUICK, "instances"))
 @click.option(
     "--crossfit",
     default=0,
     show_default=True,
     help="Folds for out-of-fold parent predictions during training (0 = off).",
 )
-def general_command(out, seed, quick, quiet, as_json, learners, rows, max_depth, instances, crossfit) -> None:
+def general_command(
+    out, seed, quick, quiet, as_json, execution: ExecutionConfig, learners, rows, max_depth, instances, crossfit
+) -> None:
     """(e) General learners vs linear on non-linear data (Friedman #1), along a path and a hub."""
-    config = network_general.GeneralConfig(
-        learners=_names(learners),
-        train_rows=rows,
-        test_rows=int(2.5 * rows),
-        max_depth=max_depth,
-        instances=instances,
-        crossfit=crossfit,
-        seed=seed,
+    sizes = {
+        "train_rows": rows,
+        "test_rows": None if rows is None else int(2.5 * rows),
+        "max_depth": max_depth,
+        "instances": instances,
+    }
+    config = sized_config(
+        network_general.GeneralConfig, quick, seed, sizes, learners=_names(learners), crossfit=crossfit
     )
-    if quick:
-        config = network_general.GeneralConfig(
-            learners=_names(learners),
-            train_rows=300,
-            test_rows=600,
-            max_depth=6,
-            instances=1,
-            crossfit=crossfit,
-            seed=seed,
-        )
-    result = network_general.run(config, quiet=quiet)
+    result = network_general.run(config, quiet=quiet, execution=execution)
     summary = result.summary
     _finish(
         result,

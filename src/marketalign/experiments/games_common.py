@@ -1,15 +1,16 @@
 """Plumbing shared by the game experiments: seeds, the one loop over independent tasks, bound summaries,
 violation dumps and outputs.
 
-Every experiment is: a frozen config -> a list of independent, picklable tasks (chunks of game indices) -> a
-pure task function giving a :class:`TaskOutput` -> results tables -> a plot. :func:`run_tasks` is the single
-place where tasks are mapped; pass ``mapper`` (e.g. a process pool's ``map``) to run them elsewhere. Game
-``i`` is drawn from ``numpy.random.default_rng([seed, i])``, so results do not depend on the chunking.
+Every experiment is: a frozen config -> chunks of game indices (:func:`game_chunks`) -> a pure task function of
+(config, chunk) giving a :class:`TaskOutput` -> results tables -> a plot. :func:`run_tasks` runs the chunks
+through :mod:`marketalign.parallel` (local processes, a Dask cluster, a checkpoint folder). Game ``i`` is drawn
+from ``numpy.random.default_rng([seed, i])``, so results do not depend on the chunking or on where chunks run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,14 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from marketalign.errors import InputError
 from marketalign.games.bounds import slack_summary, write_violation
 from marketalign.games.checks import GameCheck
 from marketalign.games.model import Game
-from marketalign.progress import progress
+from marketalign.parallel import ExecutionConfig, iter_chunks, split_range
 from marketalign.report.outputs import versions
 
-Mapper = Callable[[Callable[[Any], "TaskOutput"], Iterable[Any]], Iterable["TaskOutput"]]
+MIN_TASKS = 16  # a small sweep of costly games still spreads over this many tasks
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,12 @@ def game_rng(seed: int, *index: int) -> np.random.Generator:
     return np.random.default_rng([seed, *index])
 
 
-def chunks(count: int, size: int) -> list[range]:
-    """Split ``range(count)`` into consecutive tasks of ``size`` indices."""
-    if count < 1 or size < 1:
-        raise InputError(f"Need at least one game and a chunk size >= 1; got {count} games, chunk {size}.")
-    return [range(lo, min(lo + size, count)) for lo in range(0, count, size)]
+def game_chunks(count: int, per_task: int | None, largest: int) -> list[range]:
+    """``range(count)`` in consecutive chunks of ``per_task`` games; by default ``largest`` (about a second of
+    the experiment's default games) or fewer, so that there are at least ``MIN_TASKS`` chunks. The chunking is a
+    function of the sweep's size only, never of the machine, so a checkpoint made on a laptop resumes on a
+    cluster."""
+    return split_range(count, per_task or max(1, min(largest, math.ceil(count / MIN_TASKS))))
 
 
 def run_tasks(
@@ -68,11 +69,12 @@ def run_tasks(
     *,
     desc: str,
     quiet: bool = False,
-    mapper: Mapper | None = None,
+    execution: ExecutionConfig | None = None,
 ) -> TaskOutput:
-    """Run every task (in order, with a progress bar) and concatenate their outputs."""
+    """Run every task where ``execution`` says (default: one local process per core), with a progress bar,
+    and concatenate their outputs in task order."""
     merged = TaskOutput()
-    for out in progress((mapper or map)(task_fn, tasks), total=len(tasks), desc=desc, quiet=quiet):
+    for out in iter_chunks(task_fn, tasks, execution, desc=desc, quiet=quiet):
         merged.rows.extend(out.rows)
         merged.slacks.extend(out.slacks)
         merged.equilibria.extend(out.equilibria)
@@ -123,12 +125,13 @@ def claimed_slacks(check: GameCheck) -> np.ndarray:
     return np.array([c.slack for c in check.checks]) if check.applies else np.zeros(0)
 
 
-def bound_summary(name: str, config: Any, merged: TaskOutput, games: int) -> dict:
-    """The summary every game experiment writes: violations, games, equilibria (held to a bound), min_slack,
-    the slack distribution, the config (with its seed) and library versions."""
+def bound_summary(name: str, config: Any, merged: TaskOutput, games: int, about: dict[str, str]) -> dict:
+    """The summary every game experiment writes: what the games and Bobs are (``about``), violations, games,
+    equilibria (held to a bound), min_slack, the slack distribution, the config (with its seed) and versions."""
     slack = slack_summary(merged.slack_values())
     return {
         "experiment": name,
+        "about": about,
         "violations": len(merged.violations),
         "games": int(games),
         "equilibria": int(slack["count"]),

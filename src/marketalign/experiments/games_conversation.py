@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -18,13 +19,12 @@ import pandas as pd
 
 from marketalign.errors import InputError
 from marketalign.experiments.games_common import (
-    Mapper,
     TaskOutput,
     bound_summary,
     check_row,
-    chunks,
     claimed_slacks,
     dump_violations,
+    game_chunks,
     game_rng,
     run_tasks,
     slack_histogram,
@@ -32,29 +32,60 @@ from marketalign.experiments.games_common import (
 )
 from marketalign.games.checks import METHODS, check_conversation_game
 from marketalign.games.generators import ConversationShape, random_conversation_game
+from marketalign.parallel import ExecutionConfig
 from marketalign.report.outputs import prepare_dir, save_figure, write_json, write_table
+
+CHUNK = 50  # games per task by default: about a second of tiny games
 
 
 @dataclass(frozen=True)
 class ConversationConfig:
-    """How many games, their sizes, the search method (exhaustive | dynamics) and tolerances."""
+    """How many games, their sizes, the search method (exhaustive | dynamics) and tolerances.
 
-    games: int = 200
+    The defaults are the full-scale check (10,000 tiny games, all pure equilibria); :meth:`quick` is a run of
+    seconds. ``chunk`` games make one task of the sweep (default: see :func:`game_chunks`).
+    """
+
+    games: int = 10_000
     seed: int = 0
     shape: ConversationShape = field(default_factory=ConversationShape)
     method: str = "exhaustive"
     starts: int = 10
     max_misalignment: float = 1.0
     tol: float = 1e-9
-    chunk: int = 50
+    chunk: int | None = None
 
     def __post_init__(self) -> None:
-        if self.games < 1:
-            raise InputError(f"games must be >= 1; got {self.games}.")
+        if self.games < 1 or (self.chunk is not None and self.chunk < 1):
+            raise InputError(f"games and chunk must be >= 1; got {self.games} and {self.chunk}.")
         if self.method not in METHODS:
             raise InputError(f"method must be one of {METHODS}; got {self.method!r}.")
         if not 0.0 <= self.max_misalignment <= 1.0:
             raise InputError(f"max_misalignment must lie in [0, 1]; got {self.max_misalignment!r}.")
+
+    @classmethod
+    def quick(cls, seed: int = 0, **choices: Any) -> ConversationConfig:
+        """A run of seconds (60 games) with the other settings as given."""
+        return cls(games=60, seed=seed, **choices)
+
+
+def about(config: ConversationConfig) -> dict[str, str]:
+    """What the games and the Bobs of this run are, for the summary."""
+    shape = config.shape
+    return {
+        "data": (
+            f"{config.games} random conversation games from our seeded family: |X_A| = {shape.n_alice_obs}, "
+            f"|X_B| = {shape.n_bob_obs}, |Y| = {shape.n_states}, |A| = {shape.n_actions}, |M| = "
+            f"{shape.n_messages}, {shape.rounds} round(s); Dirichlet(1) prior, U[0, 1] utility of Alice "
+            "(synthetic, THEORY.md 1.4 [OURS])"
+        ),
+        "bobs": (
+            f"{shape.k} Bobs per game, U_i = (1 - m) u_A + m R_i with R_i uniform random tables and "
+            f"m ~ U[0, {config.max_misalignment:g}] per game (synthetic, [OURS]); they commit to deterministic "
+            f"conversation rules, equilibria by {config.method} search"
+        ),
+        "alice": "strategic: best-response conversation and decision rules to the Bobs' committed rules",
+    }
 
 
 def run_task(config: ConversationConfig, games: range) -> TaskOutput:
@@ -93,17 +124,20 @@ class ConversationResult:
     output: TaskOutput
 
 
-def run(config: ConversationConfig, quiet: bool = False, mapper: Mapper | None = None) -> ConversationResult:
-    """Check ``config.games`` random games (tasks of ``config.chunk`` games) and summarise."""
+def run(
+    config: ConversationConfig, quiet: bool = False, execution: ExecutionConfig | None = None
+) -> ConversationResult:
+    """Check ``config.games`` random games (tasks of ``config.chunk`` games, where ``execution`` says) and
+    summarise."""
     merged = run_tasks(
         partial(run_task, config),
-        chunks(config.games, config.chunk),
+        game_chunks(config.games, config.chunk, CHUNK),
         desc="conversation games",
         quiet=quiet,
-        mapper=mapper,
+        execution=execution,
     )
     table = pd.DataFrame(merged.rows)
-    summary = bound_summary("conversation", config, merged, len(table))
+    summary = bound_summary("conversation", config, merged, len(table), about(config))
     summary.update(
         {
             "games_condition_holds": int(table["condition_holds"].sum()),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -19,13 +20,12 @@ import pandas as pd
 
 from marketalign.errors import InputError
 from marketalign.experiments.games_common import (
-    Mapper,
     TaskOutput,
     bound_summary,
     check_row,
-    chunks,
     claimed_slacks,
     dump_violations,
+    game_chunks,
     game_rng,
     run_tasks,
     slack_histogram,
@@ -34,32 +34,62 @@ from marketalign.experiments.games_common import (
 from marketalign.games.bounds import quantal_penalty
 from marketalign.games.checks import check_quantal_game
 from marketalign.games.generators import ConversationShape, random_conversation_game
+from marketalign.parallel import ExecutionConfig
 from marketalign.report.outputs import prepare_dir, save_figure, write_json, write_table
 
+CHUNK = 10  # games per task by default: about a second (each played at every beta)
 DEFAULT_BETAS = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 
 
 @dataclass(frozen=True)
 class QuantalConfig:
-    """Games, their sizes and the rationality levels β to study."""
+    """Games, their sizes and the rationality levels β to study.
 
-    games: int = 100
+    The defaults are the full-scale study (200 games x 8 values of β); :meth:`quick` is a run of seconds.
+    ``chunk`` games make one task of the sweep (default: see :func:`game_chunks`).
+    """
+
+    games: int = 200
     betas: tuple[float, ...] = DEFAULT_BETAS
     seed: int = 0
     shape: ConversationShape = field(default_factory=ConversationShape)
     max_misalignment: float = 1.0
     tol: float = 1e-9
-    chunk: int = 10
+    chunk: int | None = None
 
     def __post_init__(self) -> None:
-        if self.games < 1:
-            raise InputError(f"games must be >= 1; got {self.games}.")
+        if self.games < 1 or (self.chunk is not None and self.chunk < 1):
+            raise InputError(f"games and chunk must be >= 1; got {self.games} and {self.chunk}.")
         if not self.betas or min(self.betas) < 0 or not np.all(np.isfinite(self.betas)):
             raise InputError(f"betas must be finite numbers >= 0; got {self.betas!r}.")
         if self.shape.n_messages < self.shape.n_actions:
             raise InputError("The quantal study compares with C_B*, which needs n_messages >= n_actions.")
         if not 0.0 <= self.max_misalignment <= 1.0:
             raise InputError(f"max_misalignment must lie in [0, 1]; got {self.max_misalignment!r}.")
+
+    @classmethod
+    def quick(cls, seed: int = 0, **choices: Any) -> QuantalConfig:
+        """A run of seconds (6 games) with the other settings as given."""
+        return cls(games=6, seed=seed, **choices)
+
+
+def about(config: QuantalConfig) -> dict[str, str]:
+    """What the games and the Bobs of this run are, for the summary."""
+    shape = config.shape
+    return {
+        "data": (
+            f"{config.games} random conversation games from our seeded family: |X_A| = {shape.n_alice_obs}, "
+            f"|X_B| = {shape.n_bob_obs}, |Y| = {shape.n_states}, |A| = {shape.n_actions}, |M| = "
+            f"{shape.n_messages}, {shape.rounds} round(s); Dirichlet(1) prior, U[0, 1] utility of Alice "
+            "(synthetic, THEORY.md 1.5 [OURS])"
+        ),
+        "bobs": (
+            f"{shape.k} Bobs per game, U_i = (1 - m) u_A + m R_i with R_i uniform random tables and "
+            f"m ~ U[0, {config.max_misalignment:g}] per game (synthetic, [OURS]); they commit to deterministic "
+            "conversation rules, all pure equilibria"
+        ),
+        "alice": "non-strategic: reveals x_A and picks a with probability proportional to exp(beta E[u_A(a, y)])",
+    }
 
 
 def run_task(config: QuantalConfig, games: range) -> TaskOutput:
@@ -108,17 +138,17 @@ class QuantalResult:
     output: TaskOutput
 
 
-def run(config: QuantalConfig, quiet: bool = False, mapper: Mapper | None = None) -> QuantalResult:
-    """Run the study and summarise slack by β."""
+def run(config: QuantalConfig, quiet: bool = False, execution: ExecutionConfig | None = None) -> QuantalResult:
+    """Run the study (tasks of ``config.chunk`` games, where ``execution`` says) and summarise slack by β."""
     merged = run_tasks(
         partial(run_task, config),
-        chunks(config.games, config.chunk),
+        game_chunks(config.games, config.chunk, CHUNK),
         desc="quantal games",
         quiet=quiet,
-        mapper=mapper,
+        execution=execution,
     )
     table = pd.DataFrame(merged.rows)
-    summary = bound_summary("quantal", config, merged, config.games)
+    summary = bound_summary("quantal", config, merged, config.games, about(config))
     summary["per_beta"] = {
         f"{beta:g}": {
             "games_with_equilibrium": int((part["n_equilibria"] > 0).sum()),

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -25,13 +25,12 @@ import pandas as pd
 
 from marketalign.errors import InputError
 from marketalign.experiments.games_common import (
-    Mapper,
     TaskOutput,
     bound_summary,
     check_row,
-    chunks,
     claimed_slacks,
     dump_violations,
+    game_chunks,
     game_rng,
     run_tasks,
     violations_of,
@@ -40,8 +39,10 @@ from marketalign.games.checks import check_selection_game
 from marketalign.games.generators import misaligned_bobs, random_selection_alice, shared_bias_bobs
 from marketalign.games.model import SelectionGame
 from marketalign.games.selection import TIE_RULES
+from marketalign.parallel import ExecutionConfig
 from marketalign.report.outputs import prepare_dir, save_figure, write_json, write_table
 
+CHUNK = 10  # samples per task by default: about a second (each played with every k)
 Family = Literal["misaligned", "shared-bias"]
 FAMILIES: tuple[str, ...] = ("misaligned", "shared-bias")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -49,11 +50,15 @@ MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 @dataclass(frozen=True)
 class SelectionConfig:
-    """One selection experiment: the Bob family, committee sizes, samples, starts, the Alice game's sizes."""
+    """One selection experiment: the Bob family, committee sizes, samples, starts, the Alice game's sizes.
+
+    The defaults are the full-scale run (1,000 samples x 4 committee sizes); :meth:`quick` is a run of seconds.
+    ``chunk`` samples make one task of the sweep (default: see :func:`game_chunks`).
+    """
 
     family: Family = "misaligned"
     ks: tuple[int, ...] = (2, 3, 5, 10)
-    samples: int = 50
+    samples: int = 1000
     starts: int = 8
     seed: int = 0
     n_contexts: int = 8
@@ -64,24 +69,55 @@ class SelectionConfig:
     noise: float = 0.1
     tie_rule: str = "uniform"
     tol: float = 1e-9
-    chunk: int = 10
+    chunk: int | None = None
 
     def __post_init__(self) -> None:
         if self.family not in FAMILIES:
             raise InputError(f"family must be one of {FAMILIES}; got {self.family!r}.")
         if not self.ks or min(self.ks) < 1:
             raise InputError(f"ks must list committee sizes >= 1; got {self.ks!r}.")
-        if self.samples < 1 or self.starts < 0:
-            raise InputError(f"Need samples >= 1 and starts >= 0; got {self.samples}, {self.starts}.")
+        if self.samples < 1 or self.starts < 0 or (self.chunk is not None and self.chunk < 1):
+            raise InputError(
+                f"Need samples >= 1, starts >= 0 and chunk >= 1; got {self.samples}, {self.starts}, {self.chunk}."
+            )
         if self.tie_rule not in TIE_RULES:
             raise InputError(f"tie_rule must be one of {TIE_RULES}; got {self.tie_rule!r}.")
         for name in ("max_misalignment", "max_bias", "noise"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise InputError(f"{name} must lie in [0, 1]; got {getattr(self, name)!r}.")
 
+    @classmethod
+    def quick(cls, seed: int = 0, **choices: Any) -> SelectionConfig:
+        """A run of seconds (8 samples, 4 starts) with the other settings as given."""
+        return cls(samples=8, starts=4, seed=seed, **choices)
+
     @property
     def figure_name(self) -> str:
         return "fig5" if self.family == "misaligned" else "shared_bias"
+
+
+def about(config: SelectionConfig) -> dict[str, str]:
+    """What the games and the Bobs of this run are, for the summary."""
+    if config.family == "misaligned":
+        bobs = (
+            "k Bob utility tables U_i = (1 - m) u_A + m (s B + (1 - s) R_i), B and R_i uniform random tables, "
+            f"m ~ U[0, {config.max_misalignment:g}] and s ~ U[0, 1] drawn per sample (synthetic, [OURS])"
+        )
+    else:
+        bobs = (
+            "k Bobs that all over-value Alice's least-valued action: U_i = (1 - b) V_i + b 1[a = that action], "
+            f"V_i independent distortions of size {config.noise:g}, b on a grid over [0, {config.max_bias:g}] "
+            "(synthetic counter-example family, [OURS])"
+        )
+    return {
+        "data": (
+            f"one random Alice game from our seeded family: Dirichlet(1) prior over {config.n_contexts} contexts "
+            f"x {config.n_states} states, U[0, 1] utility over {config.n_actions} actions (synthetic, THEORY.md "
+            "1.6 [OURS])"
+        ),
+        "bobs": bobs + "; each Bob commits to a policy, equilibria from best-response dynamics",
+        "alice": f"evaluates every Bob's policy exactly and follows the best one (ties: {config.tie_rule})",
+    }
 
 
 def alice_game(config: SelectionConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -143,17 +179,19 @@ class SelectionResult:
     output: TaskOutput
 
 
-def run(config: SelectionConfig, quiet: bool = False, mapper: Mapper | None = None) -> SelectionResult:
-    """Run all samples (tasks of ``config.chunk`` samples) and summarise."""
-    tasks = chunks(config.samples, config.chunk)
+def run(
+    config: SelectionConfig, quiet: bool = False, execution: ExecutionConfig | None = None
+) -> SelectionResult:
+    """Run all samples (tasks of ``config.chunk`` samples, where ``execution`` says) and summarise."""
+    tasks = game_chunks(config.samples, config.chunk, CHUNK)
     merged = run_tasks(
-        partial(run_task, config), tasks, desc=f"selection {config.family}", quiet=quiet, mapper=mapper
+        partial(run_task, config), tasks, desc=f"selection {config.family}", quiet=quiet, execution=execution
     )
     table = pd.DataFrame(merged.rows)
     equilibria = pd.DataFrame(
         merged.equilibria, columns=["sample", "k", "alice_utility", "slack", "max_regret"]
     )
-    summary = bound_summary(f"selection-{config.family}", config, merged, len(table))
+    summary = bound_summary(f"selection-{config.family}", config, merged, len(table), about(config))
     summary["opt"] = float(table["opt"].iloc[0])
     summary["per_k"] = {
         str(k): {

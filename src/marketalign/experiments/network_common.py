@@ -1,14 +1,16 @@
 """Plumbing shared by the network experiments: seeds, the one loop over independent tasks, and the outputs.
 
-Every experiment is: a frozen config -> a list of independent, picklable tasks -> a pure task function giving
-rows -> a results table -> a plot. :func:`run_tasks` is the single place where tasks are mapped, so a process
-pool or a Dask cluster can be swapped in through its ``mapper`` argument.
+Every experiment is: a frozen config -> a list of independent, picklable tasks (each with its own seed) -> a
+pure task function giving rows -> a results table -> a plot. :func:`run_tasks` is the single place where tasks
+run: consecutive tasks are grouped into chunks of a size fixed by the experiment (never by the machine), and
+the chunks go through :mod:`marketalign.parallel` (local processes, a Dask cluster, a checkpoint folder).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,11 +18,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from marketalign.progress import progress
+from marketalign.parallel import ExecutionConfig, iter_chunks, split_range
 from marketalign.report.outputs import prepare_dir, save_figure, versions, write_json, write_table
 
 Task = TypeVar("Task")
-Mapper = Callable[[Callable[[Any], list[dict]], Iterable[Any]], Iterable[list[dict]]]
 
 
 @dataclass(frozen=True)
@@ -41,21 +42,35 @@ def run_tasks(
     task_fn: Callable[[Task], list[dict]],
     tasks: Sequence[Task],
     *,
+    per_chunk: int,
     desc: str,
     quiet: bool = False,
-    mapper: Mapper | None = None,
+    execution: ExecutionConfig | None = None,
 ) -> pd.DataFrame:
-    """Run every task (in order, with a progress bar) and stack their rows into one table."""
-    mapped = (mapper or map)(task_fn, tasks)
+    """Run every task in chunks of ``per_chunk`` consecutive tasks, where ``execution`` says (default: one
+    local process per core), with a progress bar; stack their rows, in task order, into one table."""
+    chunks = [tuple(tasks[part.start : part.stop]) for part in split_range(len(tasks), per_chunk)]
     rows = []
-    for task_rows in progress(mapped, total=len(tasks), desc=desc, quiet=quiet):
-        rows.extend(task_rows)
+    for chunk_rows in iter_chunks(partial(run_chunk, task_fn), chunks, execution, desc=desc, quiet=quiet):
+        rows.extend(chunk_rows)
     return pd.DataFrame(rows)
 
 
-def base_summary(name: str, config: Any) -> dict:
-    """The part every summary shares: experiment name, full config (with its seed) and library versions."""
-    return {"experiment": name, "config": asdict(config), "seed": config.seed, "versions": versions()}
+def run_chunk(task_fn: Callable[[Task], list[dict]], tasks: Sequence[Task]) -> list[dict]:
+    """The rows of consecutive tasks, in order: the unit of work the execution layer sends to a worker."""
+    return [row for task in tasks for row in task_fn(task)]
+
+
+def base_summary(name: str, config: Any, about: dict[str, str]) -> dict:
+    """The part every summary shares: experiment name, what the data and agents are (``about``), the full
+    config (with its seed) and library versions."""
+    return {
+        "experiment": name,
+        "about": about,
+        "config": asdict(config),
+        "seed": config.seed,
+        "versions": versions(),
+    }
 
 
 def write_result(result: ExperimentResult, figure: plt.Figure, out: str | Path) -> dict[str, Path]:

@@ -7,6 +7,7 @@ is exact in population mode. For d = 10 THEORY.md lists our population numbers, 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -16,14 +17,19 @@ from marketalign.experiments.network_common import ExperimentResult, annotate, b
 from marketalign.network.distributions import chain_difference
 from marketalign.network.instances import cyclic_coverage_path
 from marketalign.network.modes import aggregate_population
+from marketalign.parallel import ExecutionConfig
 
 FIXTURES_D10 = {1: 0.5, 2: 0.3333, 3: 0.2549, 5: 0.1837, 10: 0.1213, 20: 0.0581, 40: 0.00275, 60: 2.8e-5}
 FIXTURE_TOLERANCE = 1e-4
+TASKS_PER_CHUNK = 1  # one path per chunk: d x passes agents, up to a second each at the default sizes
 
 
 @dataclass(frozen=True)
 class CyclicConfig:
-    """Numbers of features d to run, and the number of passes over the features along the path."""
+    """Numbers of features d to run, and the number of passes over the features along the path.
+
+    The defaults are the full-scale experiment; :meth:`quick` is a run of seconds.
+    """
 
     n_features: tuple[int, ...] = (5, 10, 20)
     passes: int = 60
@@ -32,6 +38,20 @@ class CyclicConfig:
     def __post_init__(self) -> None:
         if not self.n_features or any(d < 1 for d in self.n_features) or self.passes < 1:
             raise InputError("n_features must be positive integers and passes at least 1.")
+
+    @classmethod
+    def quick(cls, seed: int = 0, **choices: Any) -> CyclicConfig:
+        """A run of seconds: d = 10 for 20 passes (the fixtures up to p = 20)."""
+        return cls(n_features=(10,), passes=20, seed=seed, **choices)
+
+
+def about(config: CyclicConfig) -> dict[str, str]:
+    """What the data and the agents of this run are, for the summary."""
+    return {
+        "data": "the chain-difference distribution (THEORY.md Part 2 [OURS]), population mode (exact)",
+        "agents": f"linear (OLS) agents on a path observing x_1..x_d, x_1, ... in turn, one feature each, for "
+        f"{config.passes} passes; d in {list(config.n_features)}",
+    }
 
 
 @dataclass(frozen=True)
@@ -72,9 +92,12 @@ def fixture_comparison(table) -> list[dict]:
     ]
 
 
-def run(config: CyclicConfig, *, quiet: bool = False, mapper=None) -> ExperimentResult:
-    table = run_tasks(run_task, tasks(config), desc="cyclic paths", quiet=quiet, mapper=mapper)
-    summary = base_summary("cyclic", config)
+def run(config: CyclicConfig, *, quiet: bool = False, execution: ExecutionConfig | None = None) -> ExperimentResult:
+    """One cyclic path per d, in chunks where ``execution`` says; the table and the fixture checks."""
+    table = run_tasks(
+        run_task, tasks(config), per_chunk=TASKS_PER_CHUNK, desc="cyclic paths", quiet=quiet, execution=execution
+    )
+    summary = base_summary("cyclic", config, about(config))
     fixtures = fixture_comparison(table)
     ends = table[table["end_of_pass"]]
     summary["excess_after_pass"] = {

@@ -7,6 +7,7 @@ same rows (paired). Benchmarks: each learner given all features, and the Bayes e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -26,8 +27,10 @@ from marketalign.network.greedy import GreedyResidualRegressor
 from marketalign.network.linear import LinearLearner
 from marketalign.network.modes import aggregate_sample
 from marketalign.network.network import build_network
+from marketalign.parallel import ExecutionConfig
 
 LEARNERS = ("linear", "greedy", "gbm", "forest")
+TASKS_PER_CHUNK = 1  # one (draw, learner, topology) per chunk: seconds each at the default sizes
 
 
 def make_learner(name: str):
@@ -46,7 +49,10 @@ def make_learner(name: str):
 
 @dataclass(frozen=True)
 class GeneralConfig:
-    """Data size and noise, the learners, the path length and features per agent, and repetitions."""
+    """Data size and noise, the learners, the path length and features per agent, and repetitions.
+
+    The defaults are the full-scale experiment; :meth:`quick` is a run of seconds.
+    """
 
     n_features: int = 10
     train_rows: int = 2000
@@ -67,6 +73,23 @@ class GeneralConfig:
             raise InputError("Friedman #1 needs n_features >= 5, and per_agent must lie in 1..n_features.")
         if self.max_depth < 1 or self.instances < 1 or self.train_rows < 10 or self.test_rows < 1:
             raise InputError("max_depth and instances must be >= 1, train_rows >= 10 and test_rows >= 1.")
+
+    @classmethod
+    def quick(cls, seed: int = 0, **choices: Any) -> GeneralConfig:
+        """A run of seconds: 300 training rows, 600 test rows, paths of 6 agents, one draw."""
+        return cls(train_rows=300, test_rows=600, max_depth=6, instances=1, seed=seed, **choices)
+
+
+def about(config: GeneralConfig) -> dict[str, str]:
+    """What the data and the agents of this run are, for the summary."""
+    return {
+        "data": f"Friedman #1 (scikit-learn's make_friedman1: non-linear, generated, not downloaded), "
+        f"d = {config.n_features}, noise {config.noise:g}; {config.train_rows} training and {config.test_rows} "
+        f"test rows per draw, {config.instances} draw(s), sample mode",
+        "agents": f"learners {list(config.learners)} on a path of {config.max_depth} agents seeing "
+        f"{config.per_agent} features each (cycling) and on hub-and-spokes; each agent also sees its parents' "
+        "predictions",
+    }
 
 
 @dataclass(frozen=True)
@@ -122,9 +145,12 @@ def run_task(task: GeneralTask) -> list[dict]:
     ]
 
 
-def run(config: GeneralConfig, *, quiet: bool = False, mapper=None) -> ExperimentResult:
-    table = run_tasks(run_task, tasks(config), desc="general learners", quiet=quiet, mapper=mapper)
-    summary = base_summary("general", config)
+def run(config: GeneralConfig, *, quiet: bool = False, execution: ExecutionConfig | None = None) -> ExperimentResult:
+    """Every (draw, learner, topology), in chunks where ``execution`` says; the table and the summary."""
+    table = run_tasks(
+        run_task, tasks(config), per_chunk=TASKS_PER_CHUNK, desc="general learners", quiet=quiet, execution=execution
+    )
+    summary = base_summary("general", config, about(config))
     path = table[table["topology"] == "path"]
     deepest = path[path["depth"] == path["depth"].max()]
     summary["last_agent_test_mse"] = deepest.groupby("learner")["test_mse"].mean().to_dict()

@@ -8,6 +8,8 @@ train/test rows across topologies (paired comparisons). The reported agent is th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -25,11 +27,17 @@ from marketalign.network.datasets import load_regression, load_table
 from marketalign.network.linear import LinearLearner
 from marketalign.network.modes import aggregate_sample
 from marketalign.network.network import build_network
+from marketalign.parallel import ExecutionConfig
+
+TASKS_PER_CHUNK = 32  # DAGs per chunk: ~0.2 s (each is one pass over the rows and small solves)
 
 
 @dataclass(frozen=True)
 class RealConfig:
-    """Data (a bundled set, or ``table`` + ``target``), the split protocol, and the topology grid."""
+    """Data (a bundled set, or ``table`` + ``target``), the split protocol, and the topology grid.
+
+    The defaults are the full-scale experiment; :meth:`quick` is a run of seconds on the same data.
+    """
 
     dataset: str = "diabetes"
     table: str | None = None
@@ -50,6 +58,28 @@ class RealConfig:
             raise InputError("splits must be >= 1 and widths/depths non-empty.")
         if (self.table is None) != (self.target is None):
             raise InputError("Give both a data table and its target column, or neither (bundled data).")
+
+    @classmethod
+    def quick(cls, seed: int = 0, **choices: Any) -> RealConfig:
+        """A run of seconds: 3 splits, widths 1 and 4, depths 1, 3 and 8."""
+        return cls(splits=3, widths=(1, 4), depths=(1, 3, 8), seed=seed, **choices)
+
+
+def about(config: RealConfig, n_rows: int, n_features: int) -> dict[str, str]:
+    """What the data and the agents of this run are, for the summary."""
+    data = (
+        f"the user's table {config.table} (label column {config.target!r})"
+        if config.table is not None
+        else "scikit-learn's bundled diabetes data (Efron et al. 2004; nothing downloaded)"
+    )
+    return {
+        "data": f"{data}: {n_rows} rows, {n_features} features; {config.splits} random "
+        f"{1 - config.test_fraction:.0%}/{config.test_fraction:.0%} train/test splits, sample mode",
+        "agents": f"linear agents (OLS{f', ridge {config.ridge:g}' if config.ridge else ''}) seeing "
+        f"{config.features_per_agent} random feature(s) each and their parents' predictions, on layered random "
+        f"DAGs (widths {list(config.widths)}, depths {list(config.depths)}, edge probability {config.edge_prob:g}) "
+        "and hub-and-spokes",
+    }
 
 
 def load(config: RealConfig) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
@@ -86,12 +116,11 @@ def _split(n_rows: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndar
     return order[n_test:], order[:n_test]
 
 
-def run_task(task: RealTask) -> list[dict]:
+def run_task(data: tuple[np.ndarray, np.ndarray], task: RealTask) -> list[dict]:
+    """Train one DAG on its split of the rows ``data`` = (X, y); one row of errors."""
     config = task.config
-    X, y, _ = load(config)
+    X, y = data
     d = X.shape[1]
-    if config.features_per_agent > d:
-        raise InputError(f"features_per_agent={config.features_per_agent} exceeds the {d} features.")
     train, test = _split(len(y), config.test_fraction, task.split_seed)
     rng = np.random.default_rng(task.seed)
     if task.topology == "hub":
@@ -125,10 +154,21 @@ def run_task(task: RealTask) -> list[dict]:
     ]
 
 
-def run(config: RealConfig, *, quiet: bool = False, mapper=None) -> ExperimentResult:
+def run(config: RealConfig, *, quiet: bool = False, execution: ExecutionConfig | None = None) -> ExperimentResult:
+    """Every (split, DAG) of the config, in chunks where ``execution`` says (each chunk carries the rows, so
+    workers need no access to the data file); the table and the summary."""
     X, y, names = load(config)
-    table = run_tasks(run_task, tasks(config), desc="real-data DAGs", quiet=quiet, mapper=mapper)
-    summary = base_summary("real", config)
+    if config.features_per_agent > X.shape[1]:
+        raise InputError(f"features_per_agent={config.features_per_agent} exceeds the {X.shape[1]} features.")
+    table = run_tasks(
+        partial(run_task, (X, y)),
+        tasks(config),
+        per_chunk=TASKS_PER_CHUNK,
+        desc="real-data DAGs",
+        quiet=quiet,
+        execution=execution,
+    )
+    summary = base_summary("real", config, about(config, len(y), X.shape[1]))
     summary["data"] = {"rows": int(len(y)), "features": list(names), "label_variance": float(np.var(y))}
     layered = table[table["topology"] == "layered"]
     summary["mean_relative_excess"] = {

@@ -54,7 +54,17 @@ def run(config: TrainConfig, *, quiet: bool = False) -> ExperimentResult:
         seed=config.seed,
     )
     table = result.to_frame()
-    summary = base_summary("train", config)
+    data = (
+        f"the user's table {config.table} (label column {config.target!r})"
+        if config.table
+        else f"scikit-learn's bundled {config.dataset} data (nothing downloaded)"
+    )
+    about = {
+        "data": f"{data}: {len(y)} rows, {X.shape[1]} features, {config.test_fraction:.0%} held out, sample mode",
+        "agents": f"the user's network {config.network} ({network.n_agents} agents), every agent a "
+        f"{config.learner} learner on its features and its parents' predictions",
+    }
+    summary = base_summary("train", config, about)
     summary.update(
         {
             "features": list(names),
