@@ -99,7 +99,7 @@ def bench_figure5(quick: bool) -> BenchRow:
     base_s, serial = timed(1)
     same = pool.table.equals(serial.table) and pool.equilibria.equals(serial.equilibria)
     return BenchRow(
-        f"Figure 5 {'quick' if quick else 'default (full-scale)'} run ({pool.summary['games']} games), 2 workers",
+        f"Figure 5 {'quick' if quick else 'default'} run ({pool.summary['games']} games), 2 workers",
         ours_s,
         base_s,
         "the same run in one process",

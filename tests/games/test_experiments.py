@@ -1,6 +1,6 @@
 """The game experiments and the ``marketalign game`` commands: tables, summaries, figures, reproducibility,
 violation dumps and exit codes. Full-count runs (10,000 conversation games, 1,000 selection samples x 4
-committee sizes: the configs' defaults) are marked slow."""
+committee sizes) are marked slow."""
 
 import filecmp
 import json
@@ -229,7 +229,7 @@ def test_ten_thousand_conversation_games_have_no_violation():
 @pytest.mark.slow
 def test_thousand_selection_samples_times_four_committee_sizes_have_no_violation():
     for family in games_selection.FAMILIES:
-        config = games_selection.SelectionConfig(family=family)
+        config = games_selection.SelectionConfig(family=family, samples=1000)
         result = games_selection.run(config, quiet=True)
         assert result.summary["games"] == 4_000
         assert result.summary["violations"] == 0

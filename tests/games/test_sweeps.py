@@ -60,10 +60,10 @@ def test_a_rerun_reads_finished_chunks_and_computes_only_the_missing_ones(tmp_pa
     assert (checkpoint / "chunk-000002.pkl").exists()
 
 
-def test_defaults_are_the_full_scale_runs_and_quick_is_small():
+def test_defaults_are_the_full_runs_and_quick_is_small():
     assert games_conversation.ConversationConfig().games == 10_000
-    selection = games_selection.SelectionConfig()
-    assert selection.samples * len(selection.ks) == 4_000
+    selection = games_selection.SelectionConfig()  # Figure 5; the bound check at scale passes samples=1000
+    assert selection.samples * len(selection.ks) == 1_000
     for config_class in (games_selection.SelectionConfig, games_conversation.ConversationConfig,
                          games_quantal.QuantalConfig):
         full, quick = config_class(), config_class.quick(seed=3)
