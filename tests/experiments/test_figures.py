@@ -148,22 +148,6 @@ def test_data_root_rules(tmp_path, monkeypatch):
     assert data_root(None) is None
 
 
-def test_bob_agreement_against_direct_formulas():
-    from sklearn.metrics import roc_auc_score
-
-    from marketalign.experiments.figures import bob_agreement
-
-    rng = np.random.default_rng(5)
-    target = (rng.random(80) < 0.4).astype(float)
-    scores = target[:, None] * rng.random(3) + rng.normal(size=(80, 3))
-    table = bob_agreement(scores, target, ["a", "b", "c"])
-    between = np.corrcoef(scores.T)
-    for j in range(3):
-        assert table["pearson"][j] == pytest.approx(np.corrcoef(scores[:, j], target)[0, 1])
-        assert table["auc"][j] == pytest.approx(roc_auc_score(target, scores[:, j]))
-        assert table["corr_with_other_bobs"][j] == pytest.approx((between[j].sum() - 1) / 2)
-
-
 def test_across_humans_is_the_mean_and_standard_error_of_their_curves():
     from marketalign.hull.curves import market_curves
     from marketalign.report.curves import across_targets, stacked_tables
