@@ -12,16 +12,16 @@ from marketalign.bobs.communities import CommunityBobs
 from marketalign.data.embedded import load_embedded_ethics
 from marketalign.data.ethics import Ethics
 from marketalign.errors import InputError
-from marketalign.experiments import fig1, fig2, fig3, fig4, many_humans
+from marketalign.experiments import fig1, fig2, fig3, fig4
 from marketalign.experiments.figures import (
     DATA_ENV,
     Loaded,
     data_root,
     effect_at_kmax,
-    min_ratings,
     paper_comparison,
 )
 from marketalign.hull.curves import CurveConfig
+from marketalign.parallel import ExecutionConfig
 
 SHARED = Path(__file__).parents[2] / ".." / "shared" / "data"
 
@@ -96,7 +96,7 @@ def test_fig4_without_opinionqa_says_unavailable(tmp_path):
 
 def test_fig4_substitute_is_labelled_and_runs_the_protocol(movies, tmp_path):
     config = fig4.Fig4Config(humans=5, models=3, substitute_min_ratings=8)
-    summary = fig4.run(tmp_path, None, config, substitute=movies)
+    summary = fig4.run(tmp_path, None, config, substitute=movies, execution=ExecutionConfig(workers=1))
     assert summary["available"] is False and summary["substitute"] is True
     assert "SUBSTITUTE" in summary["humans_and_models"]
     assert list(summary["panels"]) == list(fig4.SUBSTITUTE_GENRES)
@@ -104,6 +104,11 @@ def test_fig4_substitute_is_labelled_and_runs_the_protocol(movies, tmp_path):
     assert (humans.groupby("panel").size() == 5).all() and (humans["questions"] >= 8).all()
     frame = pd.read_csv(tmp_path / "curve_over_humans.csv")
     assert set(frame["K"]) == {1, 2, 3} and (frame["n_targets"] == 5).all()
+    pool = ExecutionConfig(workers=2, checkpoint=tmp_path / "ckpt")
+    fig4.run(tmp_path / "pool", None, config, substitute=movies, execution=pool, humans_per_task=2)
+    for name in ("curve.csv", "curve_over_humans.csv", "humans.csv", "summary.json", "fig4.png"):
+        assert (tmp_path / name).read_bytes() == (tmp_path / "pool" / name).read_bytes(), name
+    assert sorted(p.name for p in (tmp_path / "ckpt").iterdir()) == sorted(fig4.SUBSTITUTE_GENRES)
 
 
 def test_fig4_on_one_real_panel(tmp_path):
@@ -121,21 +126,6 @@ def test_fig4_on_one_real_panel(tmp_path):
     assert "group" in summary["humans_and_models"]
     comparison = summary["comparison_with_paper"]
     assert set(comparison["ours"]) == {"W27"} and (comparison["why"] is None) == comparison["reproduced_50_70_pct"]
-
-
-def test_many_humans_covers_every_user_who_can_be_fitted(movies, tmp_path):
-    config = many_humans.ManyHumansConfig(family=CommunityBobs(n_bobs=10, neighbours=5, seed=2),
-                                          k_values=(3, 10), orderings=2)
-    summary = many_humans.run(tmp_path, movies, config)
-    table = pd.read_csv(tmp_path / "improvements.csv")
-    counts = movies.data.rating_counts()
-    for k in (3, 10):
-        need = min_ratings(k, 5)
-        rows = table[table["K"] == k]
-        assert set(rows["user"]) == set(counts.index[counts >= need])
-        assert summary["runs"][str(k)]["users"] == len(rows)
-        np.testing.assert_allclose(rows["nnls_vs_single_pct"], 100 * (rows["nnls"] / rows["single"] - 1))
-    assert (tmp_path / "improvements.png").is_file() and len(pd.read_csv(tmp_path / "quantiles.csv")) == 10
 
 
 def test_data_root_rules(tmp_path, monkeypatch):
