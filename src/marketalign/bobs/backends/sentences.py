@@ -28,7 +28,9 @@ def sentence_encoder(model_path: str | None = None, *, batch_size: int = 64) -> 
     for module in _NEEDS:
         require(module)
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # loading a model is not a task worth a bar
     model = SentenceTransformer(model_path or str(minilm_dir()), device="cpu", local_files_only=True)
 
     def encode(texts: Sequence[str]) -> np.ndarray:
