@@ -7,12 +7,12 @@
 - Curves for many humans: one batched ``market_curves`` call against a loop of ``market_curve`` calls
   (timed on a sample of users and scaled up).
 - The curves of ``reproduce many-humans`` (every user at K_max = 12, the users with enough ratings at K_max =
-  100): through the execution layer in chunks of ``HUMANS_PER_TASK`` users, on 1 and 2 worker processes and in
-  chunks of 4 users (the layer's own default for 610 humans), against the former route, one ``market_curves``
-  call per K_max in this process with the default thread pools. The layer pins every worker to one BLAS and
-  numba thread; the former route pinned the same way is timed too, to show how much of the gain is pinning
-  alone (many tiny Gram products lose to thread start-up). Routes are timed in interleaved rounds (medians),
-  so that a change in the machine's load hits every route alike.
+  100): through the execution layer in chunks of ``HUMANS_PER_TASK`` users on 1 and 2 worker processes, and in
+  chunks of 4 (the layer's own default for 610 humans) and of 100 users, against the former route, one
+  ``market_curves`` call per K_max in this process with the default thread pools. The layer pins every worker
+  to one BLAS and numba thread; the former route pinned the same way is timed too, to show how much of the
+  gain is pinning alone (many tiny Gram products lose to thread start-up). Routes are timed in interleaved
+  rounds (medians), so that a change in the machine's load hits every route alike.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import time
 from benchmarks import BenchRow, best_time
 from marketalign.bobs.communities import CommunityBobs, community_scores
 from marketalign.data.embedded import load_embedded_movielens
-from marketalign.experiments.figures import HUMANS_PER_TASK, min_ratings
-from marketalign.experiments.many_humans import ManyHumansConfig
+from marketalign.experiments.figures import min_ratings
+from marketalign.experiments.many_humans import HUMANS_PER_TASK, ManyHumansConfig
 from marketalign.hull.by_human import curves_by_human
 from marketalign.hull.curves import CurveConfig, market_curve, market_curves
 from marketalign.parallel import ExecutionConfig
@@ -87,6 +87,7 @@ def _many_humans_rows(data, quick: bool) -> list[BenchRow]:
         f"1 worker, chunks of {HUMANS_PER_TASK}": layer(1, HUMANS_PER_TASK),
         f"2 workers, chunks of {HUMANS_PER_TASK}": layer(2, HUMANS_PER_TASK),
         "2 workers, chunks of 4": layer(2, 4),
+        "2 workers, chunks of 100": layer(2, 100),
     }
     warm_up = (sweeps[0][0][:4], CurveConfig(k_max=3, orderings=1))  # compile the kernels, start the pool
     market_curves(*warm_up)

@@ -10,15 +10,7 @@ import click
 from marketalign.cli.execution import execution_options
 from marketalign.errors import InputError
 from marketalign.experiments import families, fig1, fig2, fig3, fig4, many_humans
-from marketalign.experiments.figures import (
-    DATA_ENV,
-    HUMANS_PER_TASK,
-    Loaded,
-    data_root,
-    ethics_data,
-    movielens_data,
-    opinionqa_folder,
-)
+from marketalign.experiments.figures import DATA_ENV, Loaded, data_root, ethics_data, movielens_data, opinionqa_folder
 from marketalign.hull.curves import CurveConfig
 from marketalign.parallel import ExecutionConfig
 from marketalign.report.curves import headline
@@ -31,9 +23,6 @@ _DATA = click.option("--data", "data", type=click.Path(file_okay=False, path_typ
 _SEED = click.option("--seed", default=0, show_default=True, help="seed for Bobs, folds and orderings")
 _ORDERINGS = click.option("--orderings", default=100, show_default=True, help="random orderings of the Bobs")
 _QUIET = click.option("--quiet", is_flag=True, help="no progress bars")
-_HUMANS_PER_TASK = click.option("--humans-per-task", default=HUMANS_PER_TASK, show_default=True,
-                                type=click.IntRange(min=1), help="humans in one chunk of work (a checkpoint "
-                                "resumes only with the chunking it was made with)")
 
 
 @click.group("reproduce")
@@ -116,19 +105,16 @@ def fig3_command(out: Path, data: Path | None, orderings: int, seed: int, user: 
 @click.option("--models", default=8, show_default=True, help="models (other groups) per human")
 @click.option("--substitute", is_flag=True,
               help="without OpinionQA, run the protocol on MovieLens genre panels instead (labelled SUBSTITUTE)")
-@_HUMANS_PER_TASK
-@execution_options
 @_QUIET
 def fig4_command(out: Path, data: Path | None, seed: int, panels: str, humans: int, models: int,
-                 substitute: bool, humans_per_task: int, execution: ExecutionConfig, quiet: bool) -> None:
+                 substitute: bool, quiet: bool) -> None:
     """Figure 4: four survey panels, MSE vs number of models (all combinations, ±1 s.e. over humans)."""
     config = fig4.Fig4Config(panels=tuple(p.strip() for p in panels.split(",") if p.strip()), humans=humans,
                              models=models, seed=seed)
     root = data_root(data)
     folder = opinionqa_folder(root)
     stand_in = movielens_data(root) if substitute and folder is None else None
-    summary = fig4.run(out, folder, config, quiet=quiet, substitute=stand_in, execution=execution,
-                       humans_per_task=humans_per_task)
+    summary = fig4.run(out, folder, config, quiet=quiet, substitute=stand_in)
     if not summary["available"]:
         click.echo(f"Figure 4 unavailable: {summary['reason']}")
     if "panels" in summary:
@@ -150,7 +136,9 @@ def fig4_command(out: Path, data: Path | None, seed: int, panels: str, humans: i
 @click.option("--k", "k_values", default="12,100", show_default=True, help="comma-separated K_max values")
 @click.option("--min-ratings", default=1, show_default=True, type=click.IntRange(min=1),
               help="leave out users with fewer ratings (for quick runs)")
-@_HUMANS_PER_TASK
+@click.option("--humans-per-task", default=many_humans.HUMANS_PER_TASK, show_default=True,
+              type=click.IntRange(min=1),
+              help="users in one chunk of work (a checkpoint resumes only with the chunking it was made with)")
 @execution_options
 @_QUIET
 def many_humans_command(out: Path, data: Path | None, seed: int, orderings: int, k_values: str, min_ratings: int,

@@ -22,10 +22,8 @@ from marketalign.bobs.communities import CommunityBobs, bob_names, community_sco
 from marketalign.bobs.groups import GroupMarket, check_markets, group_markets, slot_names
 from marketalign.data.surveys import load_panel
 from marketalign.errors import InputError
-from marketalign.experiments.figures import HUMANS_PER_TASK, PAPER_EFFECT, Loaded, checkpoint_for, effect_at_kmax
-from marketalign.hull.by_human import curves_by_human
-from marketalign.hull.curves import CurveConfig
-from marketalign.parallel import ExecutionConfig
+from marketalign.experiments.figures import PAPER_EFFECT, Loaded, effect_at_kmax
+from marketalign.hull.curves import CurveConfig, market_curves
 from marketalign.report.curves import across_targets, stacked_tables
 from marketalign.report.outputs import prepare_dir, save_figure, versions, write_json, write_table
 from marketalign.report.plots import PAPER_METHODS, plot_curves
@@ -77,14 +75,11 @@ class Panel:
 
 
 def run(out: str | Path, folder: Path | None, config: Fig4Config = Fig4Config(), quiet: bool = True,
-        substitute: Loaded | None = None, *, execution: ExecutionConfig | None = None,
-        humans_per_task: int = HUMANS_PER_TASK) -> dict:
+        substitute: Loaded | None = None) -> dict:
     """Run the survey panels from ``folder`` and write the outputs into ``out``.
 
     Without OpinionQA (``folder=None``) the figure is reported unavailable; with ``substitute`` (a MovieLens
     release) the Figure-4 protocol then runs on MovieLens genre panels instead, labelled as a substitute.
-    Each panel's humans are one sweep of the execution layer (``execution``, default one local process per
-    core; a checkpoint folder gets one subfolder per panel), as in :mod:`marketalign.experiments.many_humans`.
     """
     out = prepare_dir(out)
     base = {"figure": "4", "paper": PAPER_EFFECT, "config": asdict(config), "versions": versions()}
@@ -102,7 +97,7 @@ def run(out: str | Path, folder: Path | None, config: Fig4Config = Fig4Config(),
         summary = {**base, "available": False, "reason": UNAVAILABLE, "files": ["summary.json"]}
         write_json(summary, out / "summary.json")
         return summary
-    found = _draw(out, panels, config, title, quiet, execution=execution, humans_per_task=humans_per_task)
+    found = _draw(out, panels, config, title, quiet)
     summary = {**base, **what, "panels": found, "comparison_with_paper": _comparison(found, config.models),
                "files": ["curve.csv", "curve_over_humans.csv", "fig4.png", "humans.csv", "summary.json"]}
     write_json(summary, out / "summary.json")
@@ -161,17 +156,15 @@ def _movie_panels(loaded: Loaded, config: Fig4Config) -> list[Panel]:
     return panels
 
 
-def _draw(out: Path, panels: list[Panel], config: Fig4Config, title: str, quiet: bool, *,
-          execution: ExecutionConfig | None, humans_per_task: int) -> dict:
-    """Curves for every panel (one sweep each), the table files, the figure; per-panel summary."""
+def _draw(out: Path, panels: list[Panel], config: Fig4Config, title: str, quiet: bool) -> dict:
+    """Curves for every panel (one batched call each), the table files, the figure; per-panel summary."""
     curve = CurveConfig(k_max=config.models, folds=config.folds, seed=config.seed, subsets="all")
     tables, frames, humans, found = [], [], [], {}
     fig, axes = plt.subplots(2, (len(panels) + 1) // 2, figsize=(11, 8), squeeze=False)
     for ax, panel in zip(axes.ravel(), panels, strict=False):
         markets = panel.markets
-        results = curves_by_human([(m.scores, m.target) for m in markets], curve,
-                                  humans_per_task=humans_per_task, execution=checkpoint_for(execution, panel.name),
-                                  bob_names=slot_names(config.models), target_names=["alice"], quiet=quiet)
+        results = market_curves([(m.scores, m.target) for m in markets], curve,
+                                bob_names=slot_names(config.models), target_names=["alice"], quiet=quiet)
         table = stacked_tables(results, [m.alice for m in markets]).assign(panel=panel.name)
         frame = across_targets(table).assign(panel=panel.name, topic=panel.topic)
         tables.append(table)

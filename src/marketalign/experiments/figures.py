@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +22,6 @@ from marketalign.data.ethics import load_ethics
 from marketalign.data.movielens import load_movielens
 from marketalign.errors import InputError
 from marketalign.hull.curves import CurveResult
-from marketalign.parallel import ExecutionConfig
 from marketalign.report.curves import write_curve_outputs
 from marketalign.report.outputs import write_table
 
@@ -32,8 +31,6 @@ PAPER_EFFECT = (
     "paper [SEED]: weighted combinations (NNLS, simplex) beat the best single Bob and the average, error "
     "dropping by 50-70% at K = 100, on the paper's synthetically generated LLM Bobs"
 )
-HUMANS_PER_TASK = 25  # humans per chunk of the figures' many-humans sweeps: enough for the curve engine to batch
-# across humans, few enough that a lost worker or a kill costs little (measured in benchmarks/bench_figures.py)
 MOVIELENS_RELEASES = ("ml-latest-small", "ml-latest", "ml-25m", "ml-20m", "ml-1m", "ml-100k")
 
 
@@ -80,14 +77,6 @@ def opinionqa_folder(root: Path | None) -> Path | None:
         return None
     folder = root / "opinionqa" / "human_resp"
     return folder if folder.is_dir() else None
-
-
-def checkpoint_for(execution: ExecutionConfig | None, sweep: str) -> ExecutionConfig | None:
-    """``execution`` with its checkpoint moved to the subfolder ``sweep``: one folder per sweep of a run that
-    has several (a checkpoint folder holds one sweep)."""
-    if execution is None or execution.checkpoint is None:
-        return execution
-    return replace(execution, checkpoint=Path(execution.checkpoint) / sweep)
 
 
 def min_ratings(k_max: int, folds: int) -> int:

@@ -12,7 +12,7 @@ have more rows than Bobs (n·(F−1)/F > K_max + 1); the summary says how many w
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -21,12 +21,14 @@ import pandas as pd
 
 from marketalign.bobs.communities import CommunityBobs, bob_names, community_scores
 from marketalign.errors import InputError
-from marketalign.experiments.figures import HUMANS_PER_TASK, Loaded, checkpoint_for, min_ratings, movielens_data
+from marketalign.experiments.figures import Loaded, min_ratings, movielens_data
 from marketalign.hull.by_human import curves_by_human
 from marketalign.hull.curves import CurveConfig
 from marketalign.parallel import ExecutionConfig
 from marketalign.report.outputs import prepare_dir, save_figure, versions, write_json, write_table
 
+HUMANS_PER_TASK = 25  # users per chunk: enough for the curve engine to batch across them, few enough that a lost
+# worker or a kill costs little and two workers share the load evenly (benchmarks/bench_figures.py)
 COMPARISONS = (("nnls", "single"), ("nnls", "average"), ("simplex", "single"), ("simplex", "average"))
 _STYLE = {"nnls": "tab:green", "simplex": "tab:red"}
 
@@ -72,7 +74,7 @@ def run(out: str | Path, loaded: Loaded | None = None, config: ManyHumansConfig 
             raise InputError(f"no user has the {need} ratings that K_max = {k_max} needs; lower the K values.")
         curve = CurveConfig(k_max=k_max, orderings=config.orderings, folds=config.folds, seed=config.seed)
         results = curves_by_human([(a.scores, a.ratings) for a in chosen], curve, humans_per_task=humans_per_task,
-                                  execution=checkpoint_for(execution, f"K{k_max}"), bob_names=names,
+                                  execution=_checkpoint_for(execution, f"K{k_max}"), bob_names=names,
                                   target_names=["alice"], quiet=quiet)
         frame = _improvements(chosen, results, k_max)
         rows.append(frame)
@@ -94,6 +96,14 @@ def run(out: str | Path, loaded: Loaded | None = None, config: ManyHumansConfig 
     }
     write_json(summary, out / "summary.json")
     return summary
+
+
+def _checkpoint_for(execution: ExecutionConfig | None, sweep: str) -> ExecutionConfig | None:
+    """``execution`` with its checkpoint moved to the subfolder ``sweep``: one folder per sweep of a run that
+    has several (a checkpoint folder holds one sweep)."""
+    if execution is None or execution.checkpoint is None:
+        return execution
+    return replace(execution, checkpoint=Path(execution.checkpoint) / sweep)
 
 
 def _improvements(alices, results, k_max: int) -> pd.DataFrame:
