@@ -41,3 +41,16 @@ def synthetic_movielens(users: int = 70, movies: int = 60, seed: int = 0) -> Mov
 @pytest.fixture(scope="session")
 def movielens() -> MovieLens:
     return synthetic_movielens()
+
+
+@pytest.fixture(scope="session")
+def movielens_release(tmp_path_factory):
+    """A data folder holding a synthetic ``movielens/ml-latest-small`` release on disk, as ``--data`` takes it
+    (200 users: enough for the commands' default 100 community Bobs)."""
+    data = synthetic_movielens(users=200, movies=150, seed=3)
+    root = tmp_path_factory.mktemp("shared")
+    folder = root / "movielens" / "ml-latest-small"
+    folder.mkdir(parents=True)
+    data.ratings.rename(columns={"user": "userId", "movie": "movieId"}).to_csv(folder / "ratings.csv", index=False)
+    data.movies.rename(columns={"movie": "movieId"}).to_csv(folder / "movies.csv", index=False)
+    return root

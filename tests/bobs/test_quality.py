@@ -1,4 +1,5 @@
-"""Per-Bob quality: AUC against brute-force pair counting, Platt calibration against a direct log-loss fit."""
+"""Per-Bob quality: AUC against brute-force pair counting, correlations against numpy, Platt calibration against
+Newton's method on the same likelihood."""
 
 import numpy as np
 import pandas as pd
@@ -6,10 +7,10 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-from scipy.optimize import minimize
 
 from marketalign import InputError
-from marketalign.bobs.quality import bob_quality, platt_calibrate, split_population
+from marketalign.bobs.calibration import platt_calibrate
+from marketalign.bobs.quality import AGREEMENT_COLUMNS, bob_agreement, bob_quality, split_population
 from marketalign.cli import main
 
 
@@ -34,17 +35,48 @@ def test_auc_and_correlations_match_direct_computations(seed):
     assert row["n"] == 39 and row["missing"] == 1
 
 
-def test_platt_calibration_is_the_log_loss_minimiser():
-    rng = np.random.default_rng(1)
-    y = rng.integers(0, 2, 300)
-    s = 3 * y + rng.normal(0, 2, 300)
+def test_platt_calibration_matches_a_newton_solve_of_the_same_likelihood():
+    """Platt scaling = 1-D logistic regression: compare with Newton's method on its log-likelihood."""
+    rng = np.random.default_rng(0)
+    score = rng.normal(size=400)
+    labels = (rng.random(400) < 1 / (1 + np.exp(-(0.8 * score - 0.3)))).astype(int)
+    ab = np.zeros(2)
+    x = np.column_stack([score, np.ones_like(score)])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-x @ ab))
+        ab += np.linalg.solve(x.T @ (x * (p * (1 - p))[:, None]), x.T @ (labels - p))
+    new = np.array([-1.0, 0.0, 2.0])
+    expected = 1 / (1 + np.exp(-(ab[0] * new + ab[1])))
+    np.testing.assert_allclose(platt_calibrate(score, labels, new), expected, atol=1e-7)
 
-    def loss(params):
-        z = params[0] * s + params[1]
-        return np.sum(np.logaddexp(0, z) - y * z)
 
-    a, b = minimize(loss, [0.0, 0.0], method="BFGS", options={"gtol": 1e-10}).x
-    np.testing.assert_allclose(platt_calibrate(s, y, s), 1 / (1 + np.exp(-(a * s + b))), atol=1e-5)
+def test_bob_agreement_against_direct_formulas():
+    rng = np.random.default_rng(5)
+    target = (rng.random(80) < 0.4).astype(float)
+    scores = target[:, None] * rng.random(4) + rng.normal(size=(80, 4))
+    scores[:, 3] = 0.5  # a constant Bob: no correlations, and left out of the others' means
+    table = bob_agreement(scores, target, ["a", "b", "c", "d"])
+    between = np.corrcoef(scores[:, :3].T)
+    for j in range(3):
+        assert table["pearson"][j] == pytest.approx(np.corrcoef(scores[:, j], target)[0, 1], abs=1e-12)
+        assert table["auc"][j] == pytest.approx(brute_force_auc(scores[:, j], target), abs=1e-12)
+        assert table["corr_with_other_bobs"][j] == pytest.approx((between[j].sum() - 1) / 2, abs=1e-12)
+        assert table["std"][j] == pytest.approx(scores[:, j].std())
+    assert np.isnan(table.loc[3, ["pearson", "spearman", "corr_with_other_bobs"]].astype(float)).all()
+    assert table["auc"][3] == 0.5 and list(table.columns) == list(AGREEMENT_COLUMNS)
+
+
+def test_bob_agreement_leaves_out_missing_scores_pairwise():
+    rng = np.random.default_rng(6)
+    target = rng.normal(size=60)
+    scores = target[:, None] + rng.normal(size=(60, 2))
+    scores[:10, 0] = np.nan
+    row = bob_agreement(scores, target, ["a", "b"]).iloc[0]
+    assert row["n"] == 50 and row["missing"] == 10 and np.isnan(row["auc"])
+    assert row["pearson"] == pytest.approx(np.corrcoef(scores[10:, 0], target[10:])[0, 1], abs=1e-12)
+    assert row["corr_with_other_bobs"] == pytest.approx(np.corrcoef(scores[10:, 0], scores[10:, 1])[0, 1])
+    with pytest.raises(InputError, match="K names"):
+        bob_agreement(scores, target, ["a"])
 
 
 def test_the_scale_check_exposes_a_bob_that_ranks_well_on_the_wrong_scale():

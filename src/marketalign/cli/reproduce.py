@@ -7,10 +7,12 @@ from pathlib import Path
 
 import click
 
+from marketalign.cli.execution import execution_options
 from marketalign.errors import InputError
 from marketalign.experiments import families, fig1, fig2, fig3, fig4, many_humans
-from marketalign.experiments.figures import DATA_ENV, data_root, ethics_data, movielens_data, opinionqa_folder
+from marketalign.experiments.figures import DATA_ENV, Loaded, data_root, ethics_data, movielens_data, opinionqa_folder
 from marketalign.hull.curves import CurveConfig
+from marketalign.parallel import ExecutionConfig
 from marketalign.report.curves import headline
 
 _OUT = click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
@@ -39,6 +41,13 @@ def _report(lines: list[str], comparison: dict | None, out: Path) -> None:
     click.echo(f"results: {out.resolve()}")
 
 
+def _curve_figure(label: str, run, loaded: Loaded, config, out: Path, quiet: bool) -> None:
+    """Run a one-Alice curve figure (1 or 3) and print its headline and the comparison with the paper."""
+    click.echo(f"{label} on the {loaded.source} ...")
+    computed, comparison = run(out, loaded, config, quiet=quiet)
+    _report(headline(computed.result), comparison, out)
+
+
 @reproduce_group.command("fig1")
 @_OUT
 @_DATA
@@ -48,10 +57,7 @@ def _report(lines: list[str], comparison: dict | None, out: Path) -> None:
 def fig1_command(out: Path, data: Path | None, orderings: int, seed: int, quiet: bool) -> None:
     """Figure 1: ETHICS labels vs 100 trained classifier Bobs, MSE vs K (±1 std)."""
     config = fig1.Fig1Config(family=replace(fig1.Fig1Config().family, seed=seed), curve=_curve(orderings, seed))
-    loaded = ethics_data(data_root(data))
-    click.echo(f"Figure 1 on the {loaded.source} ...")
-    computed, comparison = fig1.run(out, loaded, config, quiet=quiet)
-    _report(headline(computed.result), comparison, out)
+    _curve_figure("Figure 1", fig1.run, ethics_data(data_root(data)), config, out, quiet)
 
 
 @reproduce_group.command("fig2")
@@ -86,10 +92,7 @@ def fig3_command(out: Path, data: Path | None, orderings: int, seed: int, user: 
     """Figure 3: one MovieLens user vs 100 taste-community Bobs, MSE vs K (±1 std)."""
     family = replace(fig3.Fig3Config().family, seed=seed)
     config = fig3.Fig3Config(user=user, family=family, curve=_curve(orderings, seed))
-    loaded = movielens_data(data_root(data))
-    click.echo(f"Figure 3 on the {loaded.source} ...")
-    computed, comparison = fig3.run(out, loaded, config, quiet=quiet)
-    _report(headline(computed.result), comparison, out)
+    _curve_figure("Figure 3", fig3.run, movielens_data(data_root(data)), config, out, quiet)
 
 
 @reproduce_group.command("fig4")
@@ -131,9 +134,15 @@ def fig4_command(out: Path, data: Path | None, seed: int, panels: str, humans: i
 @_SEED
 @click.option("--orderings", default=20, show_default=True, help="random orderings of the Bobs")
 @click.option("--k", "k_values", default="12,100", show_default=True, help="comma-separated K_max values")
+@click.option("--min-ratings", default=1, show_default=True, type=click.IntRange(min=1),
+              help="leave out users with fewer ratings (for quick runs)")
+@click.option("--humans-per-task", default=many_humans.HUMANS_PER_TASK, show_default=True,
+              type=click.IntRange(min=1),
+              help="users in one chunk of work (a checkpoint resumes only with the chunking it was made with)")
+@execution_options
 @_QUIET
-def many_humans_command(out: Path, data: Path | None, seed: int, orderings: int, k_values: str,
-                        quiet: bool) -> None:
+def many_humans_command(out: Path, data: Path | None, seed: int, orderings: int, k_values: str, min_ratings: int,
+                        humans_per_task: int, execution: ExecutionConfig, quiet: bool) -> None:
     """Every MovieLens user as Alice: the distribution of the gains of NNLS / simplex."""
     try:
         ks = tuple(int(k) for k in k_values.split(",") if k.strip())
@@ -141,10 +150,11 @@ def many_humans_command(out: Path, data: Path | None, seed: int, orderings: int,
         raise InputError(f"--k must be comma-separated integers such as 15,100; got {k_values!r}.") from err
     base = many_humans.ManyHumansConfig()
     config = many_humans.ManyHumansConfig(family=replace(base.family, seed=seed), k_values=ks,
-                                          orderings=orderings, seed=seed)
+                                          min_user_ratings=min_ratings, orderings=orderings, seed=seed)
     loaded = movielens_data(data_root(data))
-    click.echo(f"every user of the {loaded.source} ...")
-    summary = many_humans.run(out, loaded, config, quiet=quiet)
+    click.echo(f"every user of the {loaded.source}; curves on {execution.describe()} ...")
+    summary = many_humans.run(out, loaded, config, quiet=quiet, execution=execution,
+                              humans_per_task=humans_per_task)
     for k, entry in summary["runs"].items():
         medians = ", ".join(f"{name} {value:+.1f}%" for name, value in entry["median_pct"].items())
         click.echo(f"  K = {k}: {entry['users']} users (median change) {medians}")

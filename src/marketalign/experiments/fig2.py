@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from marketalign.experiments import fig1, fig3
-from marketalign.experiments.figures import Loaded, ethics_data, movielens_data
+from marketalign.experiments.figures import Computed, Loaded, ethics_data, movielens_data
 from marketalign.report.outputs import prepare_dir, save_figure, versions, write_json, write_table
 from marketalign.report.plots import plot_sparsity_vs_k
 
@@ -36,7 +36,7 @@ def run(out: str | Path, ethics: Loaded | None = None, movies: Loaded | None = N
     return draw(out, runs)
 
 
-def draw(out: str | Path, runs: dict[str, fig1.Computed]) -> pd.DataFrame:
+def draw(out: str | Path, runs: dict[str, Computed]) -> pd.DataFrame:
     """Draw one sparsity panel per run; write ``sparsity.csv``, ``summary.json`` and ``fig2.png``."""
     out = prepare_dir(out)
     frames = []

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 
 from marketalign.bobs.communities import CommunityBobs, bob_names, community_scores
+from marketalign.bobs.quality import bob_agreement
 from marketalign.errors import InputError
-from marketalign.experiments.fig1 import Computed
-from marketalign.experiments.figures import Loaded, bob_agreement, min_ratings, movielens_data, write_figure
+from marketalign.experiments.figures import Computed, Loaded, min_ratings, movielens_data, write_figure
 from marketalign.hull.curves import CurveConfig, market_curve
 
 TITLE = "Figure 3 (movie ratings): one MovieLens user vs taste-community Bobs"
@@ -64,6 +64,4 @@ def run(out: str | Path, loaded: Loaded | None = None, config: Fig3Config = Fig3
         quiet: bool = True) -> tuple[Computed, dict]:
     """Compute Figure 3 and write its outputs into ``out``; return them and the paper comparison."""
     computed = compute(loaded or movielens_data(None), config, quiet)
-    comparison = write_figure(computed.result, Path(out), title=TITLE, about=computed.about,
-                              quality=computed.quality)
-    return computed, comparison
+    return computed, write_figure(computed, out, title=TITLE)

@@ -1,4 +1,4 @@
-"""What the paper's data figures share: where the data come from, per-Bob quality, the honest comparison.
+"""What the paper's data figures share: where the data come from, writing a curve figure, the honest comparison.
 
 Data: ``--data PATH`` (or ``$MARKETALIGN_SHARED_DATA``, else ``../shared/data`` from the working directory)
 holding ``ethics/``, ``movielens/ml-latest-small/`` and ``opinionqa/human_resp/`` as in the project's data
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import roc_auc_score
 
+from marketalign.bobs.quality import summarise_quality
 from marketalign.data.embedded import load_embedded_ethics, load_embedded_movielens
 from marketalign.data.ethics import load_ethics
 from marketalign.data.movielens import load_movielens
@@ -84,42 +84,6 @@ def min_ratings(k_max: int, folds: int) -> int:
     return math.ceil((k_max + 2) * folds / (folds - 1)) + 1
 
 
-def bob_agreement(scores: np.ndarray, target: np.ndarray, names: list[str]) -> pd.DataFrame:
-    """Per-Bob quality on Alice's rows: Pearson correlation, AUC when the target is 0/1, and the Bob's mean
-    correlation with the other Bobs (how alike the market is)."""
-    binary = set(np.unique(target)) <= {0.0, 1.0} and len(np.unique(target)) == 2
-    varied_bobs = scores.std(axis=0) > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        between = np.corrcoef(scores[:, varied_bobs].T) if varied_bobs.sum() > 1 else np.ones((1, 1))
-    alike = np.full(len(names), np.nan)
-    if varied_bobs.sum() > 1:
-        alike[varied_bobs] = (np.nansum(between, axis=1) - 1.0) / (varied_bobs.sum() - 1)
-    rows = []
-    for j, name in enumerate(names):
-        column = scores[:, j]
-        varied = column.std() > 0 and target.std() > 0
-        rows.append({
-            "bob": name,
-            "pearson": float(np.corrcoef(column, target)[0, 1]) if varied else np.nan,
-            "auc": float(roc_auc_score(target, column)) if binary else np.nan,
-            "corr_with_other_bobs": float(alike[j]),
-            "mean": float(column.mean()),
-            "std": float(column.std()),
-        })
-    return pd.DataFrame(rows)
-
-
-def quality_summary(quality: pd.DataFrame) -> dict:
-    """Median / max / min of the per-Bob quality columns that have values."""
-    found = {}
-    for column in ("pearson", "auc", "corr_with_other_bobs"):
-        values = quality[column].dropna()
-        if len(values):
-            found[column] = {"median": float(values.median()), "max": float(values.max()),
-                             "min": float(values.min())}
-    return found
-
-
 def effect_at_kmax(table: pd.DataFrame, k: int) -> dict:
     """MSE per method at K and the relative change (%) of NNLS / simplex vs each baseline."""
     rows = table[table["K"] == k]
@@ -159,12 +123,21 @@ def paper_comparison(effect: dict, quality: dict) -> dict:
             "ours": {k: v for k, v in effect.items() if k != "mse"}, "why": None if reproduced else why}
 
 
-def write_figure(result: CurveResult, out: Path, *, title: str, about: dict, quality: pd.DataFrame,
-                 extra: dict | None = None) -> dict:
-    """Curve outputs (table, summary.json, plots) plus the per-Bob quality table and the paper comparison."""
-    effect = effect_at_kmax(result.table, result.config.k_max)
-    comparison = paper_comparison(effect, quality_summary(quality))
-    about = {**about, "bob_quality": quality_summary(quality), "comparison_with_paper": comparison, **(extra or {})}
-    paths = write_curve_outputs(result, out, title=title, about=about)
-    paths["bob_quality"] = write_table(quality, Path(out) / "bob_quality.csv")
+@dataclass(frozen=True)
+class Computed:
+    """A curve figure's result before it is written: the curves, what the outputs say about them (``about``)
+    and the per-Bob quality table (:func:`marketalign.bobs.quality.bob_agreement`)."""
+
+    result: CurveResult
+    about: dict
+    quality: pd.DataFrame
+
+
+def write_figure(computed: Computed, out: str | Path, *, title: str) -> dict:
+    """Curve outputs (table, summary.json, plots) plus ``bob_quality.csv`` and the paper comparison (returned)."""
+    result, quality = computed.result, summarise_quality(computed.quality)
+    comparison = paper_comparison(effect_at_kmax(result.table, result.config.k_max), quality)
+    about = {**computed.about, "bob_quality": quality, "comparison_with_paper": comparison}
+    write_curve_outputs(result, out, title=title, about=about)
+    write_table(computed.quality, Path(out) / "bob_quality.csv")
     return comparison

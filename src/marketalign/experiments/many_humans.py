@@ -1,8 +1,10 @@
-"""Many humans: every MovieLens user as Alice, in one batched curve computation per K_max.
+"""Many humans: every MovieLens user as Alice, one sweep over the users per K_max.
 
 Each user gets the taste-community Bobs of :mod:`marketalign.bobs.communities` recomputed without her data
 (same communities for everyone except where she was a member or an anchor), and her own rows and seeded
-folds; the orderings are shared (:func:`marketalign.hull.curves.market_curves`). For each K_max the result is
+folds; the orderings are shared. The curves run in chunks of users through the execution layer
+(:func:`marketalign.hull.by_human.curves_by_human`): on local processes or a Dask cluster, resumable from a
+checkpoint folder, with the same numbers wherever they run. For each K_max the result is
 the distribution over users of the change in held-out MSE of NNLS and simplex against the best single Bob and
 the average (negative = the combination is better). A user enters a K_max run only when her training folds
 have more rows than Bobs (n·(F−1)/F > K_max + 1); the summary says how many were left out.
@@ -10,7 +12,7 @@ have more rows than Bobs (n·(F−1)/F > K_max + 1); the summary says how many w
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -20,9 +22,13 @@ import pandas as pd
 from marketalign.bobs.communities import CommunityBobs, bob_names, community_scores
 from marketalign.errors import InputError
 from marketalign.experiments.figures import Loaded, min_ratings, movielens_data
-from marketalign.hull.curves import CurveConfig, market_curves
+from marketalign.hull.by_human import curves_by_human
+from marketalign.hull.curves import CurveConfig
+from marketalign.parallel import ExecutionConfig
 from marketalign.report.outputs import prepare_dir, save_figure, versions, write_json, write_table
 
+HUMANS_PER_TASK = 25  # users per chunk: enough for the curve engine to batch across them, few enough that a lost
+# worker or a kill costs little and two workers share the load evenly (benchmarks/bench_figures.py)
 COMPARISONS = (("nnls", "single"), ("nnls", "average"), ("simplex", "single"), ("simplex", "average"))
 _STYLE = {"nnls": "tab:green", "simplex": "tab:red"}
 
@@ -46,8 +52,14 @@ class ManyHumansConfig:
 
 
 def run(out: str | Path, loaded: Loaded | None = None, config: ManyHumansConfig = ManyHumansConfig(),
-        quiet: bool = True) -> dict:
-    """Score every user, run the curves per K_max, write ``improvements.csv``, ``quantiles.csv``, the plot."""
+        quiet: bool = True, *, execution: ExecutionConfig | None = None,
+        humans_per_task: int = HUMANS_PER_TASK) -> dict:
+    """Score every user, run the curves per K_max, write ``improvements.csv``, ``quantiles.csv``, the plot.
+
+    ``execution`` says where the curves run (default: one local process per core); with a checkpoint folder,
+    each K_max's sweep is saved in its subfolder ``K<k>`` and a rerun resumes it. The files are the same bytes
+    wherever the chunks run; another ``humans_per_task`` (chunk size) can move numbers in their last bits.
+    """
     out = prepare_dir(out)
     loaded = loaded or movielens_data(None)
     counts = loaded.data.rating_counts()
@@ -58,9 +70,12 @@ def run(out: str | Path, loaded: Loaded | None = None, config: ManyHumansConfig 
     for ax, k_max in zip(axes[0], config.k_values, strict=True):
         need = min_ratings(k_max, config.folds)
         chosen = [a for a in alices if len(a.ratings) >= need]
+        if not chosen:
+            raise InputError(f"no user has the {need} ratings that K_max = {k_max} needs; lower the K values.")
         curve = CurveConfig(k_max=k_max, orderings=config.orderings, folds=config.folds, seed=config.seed)
-        results = market_curves([(a.scores, a.ratings) for a in chosen], curve, bob_names=names,
-                                target_names=["alice"], quiet=quiet)
+        results = curves_by_human([(a.scores, a.ratings) for a in chosen], curve, humans_per_task=humans_per_task,
+                                  execution=_checkpoint_for(execution, f"K{k_max}"), bob_names=names,
+                                  target_names=["alice"], quiet=quiet)
         frame = _improvements(chosen, results, k_max)
         rows.append(frame)
         quantiles.append(_quantiles(frame, k_max))
@@ -81,6 +96,14 @@ def run(out: str | Path, loaded: Loaded | None = None, config: ManyHumansConfig 
     }
     write_json(summary, out / "summary.json")
     return summary
+
+
+def _checkpoint_for(execution: ExecutionConfig | None, sweep: str) -> ExecutionConfig | None:
+    """``execution`` with its checkpoint moved to the subfolder ``sweep``: one folder per sweep of a run that
+    has several (a checkpoint folder holds one sweep)."""
+    if execution is None or execution.checkpoint is None:
+        return execution
+    return replace(execution, checkpoint=Path(execution.checkpoint) / sweep)
 
 
 def _improvements(alices, results, k_max: int) -> pd.DataFrame:

