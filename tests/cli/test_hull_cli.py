@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from marketalign.bobs.synthetic import SyntheticBobs, synthetic_bobs
 from marketalign.cli import main
+from marketalign.cli.catalogue import STEPS
 
 
 @pytest.fixture
@@ -103,3 +104,6 @@ def test_demo_quick_runs_on_embedded_data(tmp_path):
     assert "SYNTHETIC" in result.output
     summary = json.loads((tmp_path / "synthetic_ethics" / "summary.json").read_text())
     assert "SYNTHETIC" in summary["about"]["bobs"]
+    steps = (tmp_path / "steps.csv").read_text()
+    assert steps.count(",done,") == len(STEPS) and "--data embedded" in steps
+    assert (tmp_path / "report.html").exists() and "report:" in result.output

@@ -7,6 +7,15 @@ from __future__ import annotations
 
 import click
 
+from marketalign.cli.bobs import bobs_group
+from marketalign.cli.by_human import curve_by_human_command
+from marketalign.cli.data import data_group
+from marketalign.cli.demo import demo_command
+from marketalign.cli.games import game_group
+from marketalign.cli.hull import curve_command, epsilon_command, fit_command
+from marketalign.cli.network import network_group
+from marketalign.cli.report import report_command
+from marketalign.cli.reproduce import reproduce_group
 from marketalign.errors import BoundViolation, InputError
 
 
@@ -34,36 +43,17 @@ def main() -> None:
     """Market alignment of AI models with a human: fits, curves over K, games, and DAG aggregation."""
 
 
-from marketalign.cli.hull import curve_command, epsilon_command, fit_command  # noqa: E402
-
-main.add_command(epsilon_command)
-main.add_command(fit_command)
-main.add_command(curve_command)
-
-from marketalign.cli.demo import demo_command  # noqa: E402
-
-main.add_command(demo_command)
-
-from marketalign.cli.data import data_group  # noqa: E402
-
-main.add_command(data_group)
-
-from marketalign.cli.network import network_group  # noqa: E402
-
-main.add_command(network_group)
-from marketalign.cli.report import report_command  # noqa: E402
-
-main.add_command(report_command)
-
-from marketalign.cli.games import game_group  # noqa: E402
-
-main.add_command(game_group)
-from marketalign.cli.by_human import curve_by_human_command  # noqa: E402
-
-main.add_command(curve_by_human_command)
-from marketalign.cli.bobs import bobs_group  # noqa: E402
-
-main.add_command(bobs_group)
-from marketalign.cli.reproduce import reproduce_group  # noqa: E402
-
-main.add_command(reproduce_group)
+for command in (
+    demo_command,
+    fit_command,
+    curve_command,
+    curve_by_human_command,
+    epsilon_command,
+    data_group,
+    bobs_group,
+    reproduce_group,
+    game_group,
+    network_group,
+    report_command,
+):
+    main.add_command(command)

@@ -1,4 +1,5 @@
-"""``marketalign reproduce``: the paper's data figures (1-4) and the many-humans run, one command each."""
+"""``marketalign reproduce``: the paper's data figures (1-4), the many-humans run and the synthetic-Bob curve,
+one command each; ``reproduce all`` runs every figure and experiment of both papers (:mod:`.catalogue`)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,19 @@ from pathlib import Path
 
 import click
 
+from marketalign.cli.catalogue import STEP_NAMES, run_steps, select_steps
 from marketalign.cli.execution import execution_options
 from marketalign.errors import InputError
-from marketalign.experiments import families, fig1, fig2, fig3, fig4, many_humans
-from marketalign.experiments.figures import DATA_ENV, Loaded, data_root, ethics_data, movielens_data, opinionqa_folder
+from marketalign.experiments import families, fig1, fig2, fig3, fig4, many_humans, synthetic_curve
+from marketalign.experiments.figures import (
+    DATA_ENV,
+    EMBEDDED,
+    Loaded,
+    data_root,
+    ethics_data,
+    movielens_data,
+    opinionqa_folder,
+)
 from marketalign.hull.curves import CurveConfig
 from marketalign.parallel import ExecutionConfig
 from marketalign.report.curves import headline
@@ -19,7 +29,7 @@ _OUT = click.option("--out", type=click.Path(file_okay=False, path_type=Path), r
                     help="folder for the results table, summary.json and the figure")
 _DATA = click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path), default=None,
                      help=f"folder with ethics/, movielens/, opinionqa/ (default: ${DATA_ENV}, else ../shared/data; "
-                     "embedded subsets when absent)")
+                     f"embedded subsets when absent, or always with --data {EMBEDDED})")
 _SEED = click.option("--seed", default=0, show_default=True, help="seed for Bobs, folds and orderings")
 _ORDERINGS = click.option("--orderings", default=100, show_default=True, help="random orderings of the Bobs")
 _QUIET = click.option("--quiet", is_flag=True, help="no progress bars")
@@ -27,7 +37,8 @@ _QUIET = click.option("--quiet", is_flag=True, help="no progress bars")
 
 @click.group("reproduce")
 def reproduce_group() -> None:
-    """Reproduce the paper's data figures on real data (honest offline Bobs; see docs/figures.md)."""
+    """The papers' figures: the data figures one command each (honest offline Bobs; docs/figures.md), and
+    ``all``, every figure and experiment of both papers at full scale with one report."""
 
 
 def _curve(orderings: int, seed: int) -> CurveConfig:
@@ -177,3 +188,39 @@ def families_command(out: Path, data: Path | None, seed: int, orderings: int, qu
                    f" | NNLS {row.nnls_vs_single_pct:+.1f}% vs single, {row.nnls_vs_average_pct:+.1f}% vs average, "
                    f"{row.nnls_vs_constant_pct:+.1f}% vs constant")
     _report([], None, out)
+
+
+@reproduce_group.command("synthetic")
+@_OUT
+@_ORDERINGS
+@_SEED
+@_QUIET
+def synthetic_command(out: Path, orderings: int, seed: int, quiet: bool) -> None:
+    """The embedded ETHICS labels vs 100 SYNTHETIC Bobs (controlled misalignment, not language models)."""
+    base = synthetic_curve.SyntheticCurveConfig()
+    config = synthetic_curve.SyntheticCurveConfig(family=replace(base.family, seed=seed),
+                                                  curve=_curve(orderings, seed))
+    click.echo("embedded ETHICS labels vs 100 SYNTHETIC Bobs (Alice's label plus a controlled misalignment) ...")
+    _report(headline(synthetic_curve.run(out, config, quiet=quiet)), None, out)
+
+
+@reproduce_group.command("all")
+@_OUT
+@_DATA
+@click.option("--only", metavar="STEP,...", help=f"run these steps only, of: {', '.join(STEP_NAMES)}")
+@click.option("--quick", is_flag=True, help="every step at its smoke-run size (seconds each), for a check")
+@click.option("--fresh", is_flag=True, help="run every step again, even those finished in an earlier run")
+@execution_options
+def all_command(out: Path, data: Path | None, only: str | None, quick: bool, fresh: bool,
+                execution: ExecutionConfig) -> None:
+    """Every figure and experiment of both papers at full scale, then one HTML report (OUT/report.html).
+
+    Uses the full data sets (--data, else $MARKETALIGN_SHARED_DATA, else ../shared/data) where present and the
+    embedded subsets otherwise. Prints each step's command and time; OUT/steps.csv keeps them. Killed and run
+    again with the same --out, it skips the finished steps and resumes the sweeps from their checkpoints.
+    Exits 1 if a bound was violated, 2 if a step had bad input, after running the others.
+    """
+    code = run_steps(select_steps(only), "quick" if quick else "full", out,
+                     data=None if data is None else str(data), execution=execution, resume=not fresh)
+    if code:
+        click.get_current_context().exit(code)

@@ -27,6 +27,7 @@ from marketalign.report.outputs import write_table
 
 DATA_ENV = "MARKETALIGN_SHARED_DATA"
 DEFAULT_DATA = Path("..") / "shared" / "data"
+EMBEDDED = "embedded"
 PAPER_EFFECT = (
     "paper [SEED]: weighted combinations (NNLS, simplex) beat the best single Bob and the average, error "
     "dropping by 50-70% at K = 100, on the paper's synthetically generated LLM Bobs"
@@ -35,7 +36,12 @@ MOVIELENS_RELEASES = ("ml-latest-small", "ml-latest", "ml-25m", "ml-20m", "ml-1m
 
 
 def data_root(path: str | Path | None) -> Path | None:
-    """The folder of the full data sets: ``path``, else $MARKETALIGN_SHARED_DATA, else ../shared/data if any."""
+    """The folder of the full data sets: ``path``, else $MARKETALIGN_SHARED_DATA, else ../shared/data if any.
+
+    ``path == "embedded"`` means the package's embedded subsets, whatever is on disk (None).
+    """
+    if path is not None and str(path) == EMBEDDED:
+        return None
     if path is not None:
         root = Path(path)
         if not root.is_dir():

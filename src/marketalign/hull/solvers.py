@@ -29,10 +29,11 @@ KKT_TOLERANCE = 1e-9  # relative; see kkt_violation
 
 
 def column_scales(grams: np.ndarray) -> np.ndarray:
-    """d_i = 1/√G_ii per Gram matrix (1 for a constant Bob), so that D G D has a unit diagonal."""
+    """d_i = 1/√G_ii per Gram matrix (1 for a constant Bob, whose centred G_ii may round to a tiny negative),
+    so that D G D has a unit diagonal."""
     diag = np.diagonal(np.asarray(grams, dtype=float), axis1=-2, axis2=-1)
-    with np.errstate(divide="ignore"):
-        return np.where(diag > 0, 1.0 / np.sqrt(diag), 1.0)
+    positive = diag > 0
+    return np.where(positive, 1.0 / np.sqrt(np.where(positive, diag, 1.0)), 1.0)
 
 
 def kkt_violation(gram: np.ndarray, rhs: np.ndarray, w: np.ndarray, constraint: Constraint) -> float:
