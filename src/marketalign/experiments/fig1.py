@@ -16,7 +16,7 @@ from marketalign.bobs.backends.sentences import Encoder
 from marketalign.bobs.classifiers import ClassifierBobs, classifier_scores
 from marketalign.bobs.quality import bob_agreement
 from marketalign.data.tables import TARGET
-from marketalign.experiments.figures import Computed, Loaded, ethics_data, write_figure
+from marketalign.experiments.figures import Computed, Loaded, ethics_data, scores_table, write_figure
 from marketalign.hull.curves import CurveConfig, market_curve
 
 TITLE = "Figure 1 (ethics): ETHICS commonsense labels vs trained classifier Bobs"
@@ -50,7 +50,7 @@ def compute(loaded: Loaded, config: Fig1Config = Fig1Config(), quiet: bool = Tru
         "that population; not language models",
         "family": asdict(config.family),
     }
-    return Computed(result, about, bob_agreement(scores, target, names))
+    return Computed(result, about, bob_agreement(scores, target, names), scores_table(target, scores, names))
 
 
 def run(out: str | Path, loaded: Loaded | None = None, config: Fig1Config = Fig1Config(),

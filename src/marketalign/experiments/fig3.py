@@ -15,7 +15,14 @@ import numpy as np
 from marketalign.bobs.communities import CommunityBobs, bob_names, community_scores
 from marketalign.bobs.quality import bob_agreement
 from marketalign.errors import InputError
-from marketalign.experiments.figures import Computed, Loaded, min_ratings, movielens_data, write_figure
+from marketalign.experiments.figures import (
+    Computed,
+    Loaded,
+    min_ratings,
+    movielens_data,
+    scores_table,
+    write_figure,
+)
 from marketalign.hull.curves import CurveConfig, market_curve
 
 TITLE = "Figure 3 (movie ratings): one MovieLens user vs taste-community Bobs"
@@ -57,7 +64,8 @@ def compute(loaded: Loaded, config: Fig3Config = Fig3Config(), quiet: bool = Tru
         "out of every community, anchor and prior; not language models",
         "family": asdict(config.family),
     }
-    return Computed(result, about, bob_agreement(alice.scores, alice.ratings, names))
+    return Computed(result, about, bob_agreement(alice.scores, alice.ratings, names),
+                    scores_table(alice.ratings, alice.scores, names))
 
 
 def run(out: str | Path, loaded: Loaded | None = None, config: Fig3Config = Fig3Config(),

@@ -8,6 +8,7 @@ used. OpinionQA is never embedded.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from marketalign.report.outputs import write_table
 DATA_ENV = "MARKETALIGN_SHARED_DATA"
 DEFAULT_DATA = Path("..") / "shared" / "data"
 EMBEDDED = "embedded"
+SCORES_FILE = "scores.parquet"
+SCORES_TARGET = "alice"
 PAPER_EFFECT = (
     "paper [SEED]: weighted combinations (NNLS, simplex) beat the best single Bob and the average, error "
     "dropping by 50-70% at K = 100, on the paper's synthetically generated LLM Bobs"
@@ -131,19 +134,38 @@ def paper_comparison(effect: dict, quality: dict) -> dict:
 
 @dataclass(frozen=True)
 class Computed:
-    """A curve figure's result before it is written: the curves, what the outputs say about them (``about``)
-    and the per-Bob quality table (:func:`marketalign.bobs.quality.bob_agreement`)."""
+    """A curve figure's result before it is written: the curves, what the outputs say about them (``about``),
+    the per-Bob quality table (:func:`marketalign.bobs.quality.bob_agreement`) and the scores behind the curves
+    (one row per instance: ``alice``, then one column per Bob, the ``marketalign curve`` input layout)."""
 
     result: CurveResult
     about: dict
     quality: pd.DataFrame
+    scores: pd.DataFrame
+
+
+def scores_table(alice: np.ndarray, scores: np.ndarray, names: list[str]) -> pd.DataFrame:
+    """Alice's utility and the Bobs' scores as one table in the ``marketalign curve`` input layout."""
+    return pd.concat([pd.DataFrame({SCORES_TARGET: alice}), pd.DataFrame(scores, columns=names)], axis=1)
 
 
 def write_figure(computed: Computed, out: str | Path, *, title: str) -> dict:
-    """Curve outputs (table, summary.json, plots) plus ``bob_quality.csv`` and the paper comparison (returned)."""
+    """Curve outputs (table, summary.json, plots) plus ``bob_quality.csv``, the scores behind the curves
+    (``scores.parquet``, its SHA-256 in the summary) and the paper comparison (returned)."""
     result, quality = computed.result, summarise_quality(computed.quality)
     comparison = paper_comparison(effect_at_kmax(result.table, result.config.k_max), quality)
-    about = {**computed.about, "bob_quality": quality, "comparison_with_paper": comparison}
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    computed.scores.to_parquet(out / SCORES_FILE, index=False)
+    config = result.config
+    scores = {
+        "file": SCORES_FILE,
+        "sha256": hashlib.sha256((out / SCORES_FILE).read_bytes()).hexdigest(),
+        "rows": len(computed.scores),
+        "same_curves": f"marketalign curve {SCORES_FILE} --target {SCORES_TARGET} --out DIR --kmax {config.k_max} "
+        f"--orderings {config.orderings} --folds {config.folds} --seed {config.seed}",
+    }
+    about = {**computed.about, "bob_quality": quality, "comparison_with_paper": comparison, "scores": scores}
     write_curve_outputs(result, out, title=title, about=about)
-    write_table(computed.quality, Path(out) / "bob_quality.csv")
+    write_table(computed.quality, out / "bob_quality.csv")
     return comparison
