@@ -1,5 +1,7 @@
 """``marketalign reproduce all`` and the catalogue behind it and the demo: steps, resume, failures, report."""
 
+import shutil
+
 import click
 import pandas as pd
 import pytest
@@ -54,6 +56,10 @@ def test_reproduce_all_resumes_without_running_finished_steps_again(tmp_path):
     assert second.exit_code == 0, second.output
     assert second.output.count("done in an earlier run") == 2
     assert (tmp_path / "fig3" / "summary.json").stat().st_mtime_ns == written
+
+    shutil.rmtree(tmp_path / "network_cyclic")
+    third = _run(*args)
+    assert third.output.count("done in an earlier run") == 1 and (tmp_path / "network_cyclic").is_dir()
 
     fresh = _run(*args, "--fresh")
     assert "earlier run" not in fresh.output

@@ -5,7 +5,6 @@ import json
 
 import numpy as np
 import pandas as pd
-
 from click.testing import CliRunner
 
 from marketalign.cli import main

@@ -116,10 +116,11 @@ def select_steps(only: str | None) -> tuple[Step, ...]:
     return tuple(step for step in STEPS if step.name in wanted)
 
 
-def _finished_earlier(out: Path, command: str) -> float | None:
-    """Seconds of an earlier run of exactly this command into ``out`` that finished, else None."""
+def _finished_earlier(out: Path, step: Step, command: str) -> float | None:
+    """Seconds of an earlier run of exactly this command into ``out`` that finished and whose folder is still
+    there, else None."""
     path = out / STEPS_FILE
-    if not path.exists():
+    if not path.exists() or not (out / step.name).is_dir():
         return None
     done = pd.read_csv(path)
     match = done[(done["command"] == command) & (done["status"] == "done")]
@@ -146,7 +147,7 @@ def run_steps(steps: Sequence[Step], scale: str, out: Path, *, data: str | None 
         command = shlex.join(["marketalign", *argv])
         click.secho(f"\n[{number}/{len(steps)}] {step.title}", bold=True)
         click.echo(f"$ {command}")
-        earlier = _finished_earlier(out, command) if resume else None
+        earlier = _finished_earlier(out, step, command) if resume else None
         if earlier is not None:
             click.echo(f"      done in an earlier run ({earlier:.1f} s); delete {out / step.name} to run it again")
             rows.append({"step": step.name, "command": command, "status": "done", "exit_code": 0,
