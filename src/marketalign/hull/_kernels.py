@@ -59,19 +59,21 @@ def _solve_system(gram, a, c, rhs, inverse, m, slots, off, refine, x):
     previous = np.inf
     for _ in range(REFINEMENT_STEPS):
         worst = 0.0  # each residual relative to its own row's size: the constraint row has size c
-        for i in range(n):
-            acc = target[i]
-            for j in range(n):
-                var_j = slots[j - off] if j >= off else -1
-                if i < off:  # constraint row: a'z
-                    if var_j >= 0:
-                        acc -= a[var_j] * x[j]
-                elif var_j < 0:  # Gram row, constraint column: a_i ν
-                    acc -= a[slots[i - off]] * x[j]
-                else:
-                    acc -= gram[slots[i - off], var_j] * x[j]
-            residual[i] = acc
-            worst = max(worst, abs(acc) / (c if i < off else size))
+        if off:  # constraint row: a'z
+            acc = target[0]
+            for j in range(m):
+                acc -= a[slots[j]] * x[off + j]
+            residual[0] = acc
+            worst = abs(acc) / c
+        for i in range(m):  # Gram rows: a_i ν (constraint column) + G_iP z
+            row = slots[i]
+            acc = target[off + i]
+            if off:
+                acc -= a[row] * x[0]
+            for j in range(m):
+                acc -= gram[row, slots[j]] * x[off + j]
+            residual[off + i] = acc
+            worst = max(worst, abs(acc) / size)
         if worst <= 1e-15 or worst >= 0.5 * previous:
             break
         previous = worst
