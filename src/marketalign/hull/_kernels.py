@@ -262,6 +262,7 @@ def solve_one_path(gram, rhs, scale, order, simplex, ev_gram, ev_rhs, ev_const, 
     inverse = np.zeros((n_vars + 2, n_vars + 2))
     x = np.empty(n_vars + 1)
     grad = np.zeros(n_vars)
+    unscaled = np.empty(n_vars)  # the passive weights in the original variables, for the evaluation
     base = np.abs(gram).max() + np.abs(rhs).max()
     base = base if base > 0 else 1.0
     m = 0
@@ -329,14 +330,16 @@ def solve_one_path(gram, rhs, scale, order, simplex, ev_gram, ev_rhs, ev_const, 
                 else:
                     worst = max(worst, violation)
         if evaluate and changed:
+            for i in range(m):
+                unscaled[i] = scale[slots[i]] * ws[slots[i]]
             value = ev_const
             for i in range(m):
                 p = slots[i]
-                wp = scale[p] * ws[p]
-                value -= 2.0 * ev_rhs[p] * wp
+                wp = unscaled[i]
+                inner = 0.0
                 for j in range(m):
-                    q = slots[j]
-                    value += wp * ev_gram[p, q] * scale[q] * ws[q]
+                    inner += ev_gram[p, slots[j]] * unscaled[j]
+                value += wp * (inner - 2.0 * ev_rhs[p])
         count = 0
         total = 0.0
         for i in range(m):
