@@ -29,22 +29,22 @@ from marketalign.experiments.network_common import ExperimentResult, write_resul
 from marketalign.parallel import ExecutionConfig
 
 
-def _ints(text: str | None) -> tuple[int, ...] | None:
+def _numbers(text: str | None, kind: type, example: str) -> tuple | None:
+    """A comma-separated option value as a tuple of ``kind`` (None when the option was not given)."""
     if text is None:
         return None
     try:
-        return tuple(int(v) for v in text.split(",") if v.strip())
+        return tuple(kind(v) for v in text.split(",") if v.strip())
     except ValueError as err:
-        raise InputError(f"Expected comma-separated integers, e.g. 1,2,5; got {text!r}.") from err
+        raise InputError(f"Expected comma-separated {example}; got {text!r}.") from err
+
+
+def _ints(text: str | None) -> tuple[int, ...] | None:
+    return _numbers(text, int, "integers, e.g. 1,2,5")
 
 
 def _floats(text: str | None) -> tuple[float, ...] | None:
-    if text is None:
-        return None
-    try:
-        return tuple(float(v) for v in text.split(",") if v.strip())
-    except ValueError as err:
-        raise InputError(f"Expected comma-separated numbers, e.g. 0.1,0.5; got {text!r}.") from err
+    return _numbers(text, float, "numbers, e.g. 0.1,0.5")
 
 
 def _names(text: str) -> tuple[str, ...]:

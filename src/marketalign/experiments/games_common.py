@@ -20,11 +20,31 @@ import pandas as pd
 
 from marketalign.games.bounds import slack_summary, write_violation
 from marketalign.games.checks import GameCheck
+from marketalign.games.generators import ConversationShape
 from marketalign.games.model import Game
 from marketalign.parallel import ExecutionConfig, iter_chunks, split_range
 from marketalign.report.outputs import versions
 
 MIN_TASKS = 16  # a small sweep of costly games still spreads over this many tasks
+
+
+def conversation_family_about(games: int, shape: ConversationShape, max_misalignment: float,
+                              section: str, equilibria: str) -> dict[str, str]:
+    """The summary's ``data`` and ``bobs`` texts for a run of random conversation games (THEORY.md ``section``);
+    ``equilibria`` says how the Bobs' equilibria were searched."""
+    return {
+        "data": (
+            f"{games} random conversation games from our seeded family: |X_A| = {shape.n_alice_obs}, "
+            f"|X_B| = {shape.n_bob_obs}, |Y| = {shape.n_states}, |A| = {shape.n_actions}, |M| = "
+            f"{shape.n_messages}, {shape.rounds} round(s); Dirichlet(1) prior, U[0, 1] utility of Alice "
+            f"(synthetic, THEORY.md {section} [OURS])"
+        ),
+        "bobs": (
+            f"{shape.k} Bobs per game, U_i = (1 - m) u_A + m R_i with R_i uniform random tables and "
+            f"m ~ U[0, {max_misalignment:g}] per game (synthetic, [OURS]); they commit to deterministic "
+            f"conversation rules, {equilibria}"
+        ),
+    }
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from marketalign.experiments.games_common import (
     bound_summary,
     check_row,
     claimed_slacks,
+    conversation_family_about,
     dump_violations,
     game_chunks,
     game_rng,
@@ -71,19 +72,9 @@ class ConversationConfig:
 
 def about(config: ConversationConfig) -> dict[str, str]:
     """What the games and the Bobs of this run are, for the summary."""
-    shape = config.shape
     return {
-        "data": (
-            f"{config.games} random conversation games from our seeded family: |X_A| = {shape.n_alice_obs}, "
-            f"|X_B| = {shape.n_bob_obs}, |Y| = {shape.n_states}, |A| = {shape.n_actions}, |M| = "
-            f"{shape.n_messages}, {shape.rounds} round(s); Dirichlet(1) prior, U[0, 1] utility of Alice "
-            "(synthetic, THEORY.md 1.4 [OURS])"
-        ),
-        "bobs": (
-            f"{shape.k} Bobs per game, U_i = (1 - m) u_A + m R_i with R_i uniform random tables and "
-            f"m ~ U[0, {config.max_misalignment:g}] per game (synthetic, [OURS]); they commit to deterministic "
-            f"conversation rules, equilibria by {config.method} search"
-        ),
+        **conversation_family_about(config.games, config.shape, config.max_misalignment, "1.4",
+                                    f"equilibria by {config.method} search"),
         "alice": "strategic: best-response conversation and decision rules to the Bobs' committed rules",
     }
 
