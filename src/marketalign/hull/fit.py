@@ -10,7 +10,7 @@ import numpy as np
 from marketalign.errors import InputError
 from marketalign.hull.curves import validate_arrays
 from marketalign.hull.estimators import FIT_CONSTRAINTS, WEIGHT_THRESHOLD, constrained_weights
-from marketalign.hull.suffstats import accumulate, assign_folds
+from marketalign.hull.suffstats import accumulate, assign_folds, assign_group_folds
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class FitReport:
     n_rows: int
     folds: int
     seed: int
+    n_groups: int | None = None  # set when folds never split a group (docs/theory.md, Definition G1)
 
     @property
     def used(self) -> list[str]:
@@ -47,6 +48,7 @@ class FitReport:
             "n_rows": self.n_rows,
             "folds": self.folds,
             "seed": self.seed,
+            **({} if self.n_groups is None else {"folds_by": "group", "n_groups": self.n_groups}),
         }
 
 
@@ -58,8 +60,12 @@ def fit_with_cv(
     folds: int = 5,
     seed: int = 0,
     bob_names: Sequence[str] | None = None,
+    groups: np.ndarray | Sequence | None = None,
 ) -> FitReport:
-    """Fit h ≈ Σ w_i U_i + c on all rows, and report the held-out MSE of the same fit on ``folds`` folds."""
+    """Fit h ≈ Σ w_i U_i + c on all rows, and report the held-out MSE of the same fit on ``folds`` folds.
+
+    ``groups`` (one label per row) makes folds that never split a group (docs/theory.md, Definition G1).
+    """
     if constraint not in FIT_CONSTRAINTS:
         raise InputError(f"constraint must be one of {FIT_CONSTRAINTS}; got {constraint!r}.")
     scores, target = validate_arrays(scores, target)
@@ -69,7 +75,13 @@ def fit_with_cv(
     names = list(bob_names) if bob_names is not None else [f"bob_{i}" for i in range(n_bobs)]
     if len(names) != n_bobs:
         raise InputError(f"{len(names)} Bob names for {n_bobs} score columns.")
-    labels = assign_folds(n_rows, folds, seed)
+    if groups is None:
+        labels, n_groups = assign_folds(n_rows, folds, seed), None
+    else:
+        groups = np.asarray(groups, dtype=object)
+        if groups.ndim != 1 or len(groups) != n_rows:
+            raise InputError(f"groups have shape {groups.shape} but scores have {n_rows} rows; give one label per row.")
+        labels, n_groups = assign_group_folds(groups, folds, seed)
     stats = accumulate(scores, target, labels, folds)
     total = stats.total()
     gram, cross, sq = total.centred()
@@ -96,4 +108,5 @@ def fit_with_cv(
         n_rows=n_rows,
         folds=folds,
         seed=seed,
+        n_groups=n_groups,
     )
