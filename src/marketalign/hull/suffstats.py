@@ -63,12 +63,12 @@ def assign_group_folds(groups, folds: int, seed: int | np.random.Generator) -> t
         raise InputError(f"cross-validation needs at least 2 folds; got folds={folds}.")
     import pandas as pd
 
-    labels = pd.Series(np.asarray(groups, dtype=object))
-    missing = labels.isna()
+    labels = np.asarray(groups)
+    missing = pd.isna(labels)
     if missing.any():
         raise InputError(
             f"group labels are missing in {int(missing.sum())} of {len(labels)} rows (first at row "
-            f"{int(np.flatnonzero(missing.to_numpy())[0])}); give every row a group."
+            f"{int(np.flatnonzero(missing)[0])}); give every row a group."
         )
     codes, uniques = pd.factorize(labels, sort=False)
     n_groups = len(uniques)
