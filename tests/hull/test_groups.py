@@ -139,3 +139,17 @@ def test_fit_rejects_a_groups_length_mismatch():
     scores, target, groups = _grouped_data()
     with pytest.raises(InputError, match="one label per row"):
         fit_with_cv(scores, target, groups=groups[:-1])
+
+
+def test_fit_judges_carrying_weight_by_contribution_not_units():
+    scores, target, _ = _grouped_data(seed=7)
+    plain = fit_with_cv(scores, target, "nonneg")
+    micro = fit_with_cv(scores * 1e6, target, "nonneg")  # the same Bobs scored in micro-units
+    assert plain.used and micro.used == plain.used
+    np.testing.assert_allclose(list(micro.contributions.values()), list(plain.contributions.values()), rtol=1e-6)
+    weights = np.array(list(plain.weights.values()))
+    expected = weights * scores.std(0) / target.std()
+    np.testing.assert_allclose(list(plain.contributions.values()), expected, rtol=1e-9)
+    assert plain.effective_bobs == pytest.approx(weights.sum() ** 2 / (weights**2).sum(), rel=1e-12)
+    assert plain.to_dict()["weight_sum"] == pytest.approx(weights.sum(), rel=1e-12)
+    assert fit_with_cv(scores, target, "simplex").weight_sum == pytest.approx(1.0, abs=1e-9)

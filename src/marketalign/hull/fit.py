@@ -9,8 +9,10 @@ import numpy as np
 
 from marketalign.errors import InputError
 from marketalign.hull.curves import validate_arrays
-from marketalign.hull.estimators import FIT_CONSTRAINTS, WEIGHT_THRESHOLD, constrained_weights
+from marketalign.hull.estimators import FIT_CONSTRAINTS, constrained_weights
 from marketalign.hull.suffstats import accumulate, assign_folds, assign_group_folds
+
+CONTRIBUTION_THRESHOLD = 1e-3  # a Bob carries weight when w_i sd(U_i) / sd(h) exceeds this (docs/theory.md, G2)
 
 
 @dataclass(frozen=True)
@@ -28,10 +30,23 @@ class FitReport:
     folds: int
     seed: int
     n_groups: int | None = None  # set when folds never split a group (docs/theory.md, Definition G1)
+    contributions: dict[str, float] | None = None  # w_i sd(U_i) / sd(h) per Bob (docs/theory.md, Definition G2)
 
     @property
     def used(self) -> list[str]:
-        return [name for name, w in self.weights.items() if w > WEIGHT_THRESHOLD]
+        """The Bobs that carry weight: contribution above ``CONTRIBUTION_THRESHOLD`` (unit-free)."""
+        return [name for name, c in (self.contributions or {}).items() if c > CONTRIBUTION_THRESHOLD]
+
+    @property
+    def weight_sum(self) -> float:
+        """Σw, the coefficient budget (1 for simplex weights)."""
+        return float(sum(self.weights.values()))
+
+    @property
+    def effective_bobs(self) -> float:
+        """(Σw)² / Σw², the effective number of Bobs (0 when every weight is 0)."""
+        square = sum(w * w for w in self.weights.values())
+        return float(self.weight_sum**2 / square) if square > 0 else 0.0
 
     def to_dict(self) -> dict:
         explained = 1.0 - self.cv_mse / self.constant_cv_mse if self.constant_cv_mse > 0 else float("nan")
@@ -40,6 +55,9 @@ class FitReport:
             "weights": self.weights,
             "offset": self.offset,
             "used": self.used,
+            "contributions": self.contributions,
+            "weight_sum": self.weight_sum,
+            "effective_bobs": self.effective_bobs,
             "training_mse": self.training_mse,
             "cv_mse": self.cv_mse,
             "cv_mse_per_fold": list(self.cv_mse_per_fold),
@@ -109,4 +127,11 @@ def fit_with_cv(
         folds=folds,
         seed=seed,
         n_groups=n_groups,
+        contributions=_contributions(names, weights, gram, float(sq[0])),
     )
+
+
+def _contributions(names: list[str], weights: np.ndarray, gram: np.ndarray, h_sq: float) -> dict[str, float]:
+    """w_i sd(U_i) / sd(h) from the centred all-rows Gram and Alice's centred sum of squares."""
+    spread = np.sqrt(np.clip(np.diag(gram), 0.0, None) / h_sq) if h_sq > 0 else np.zeros(len(names))
+    return {name: float(c) for name, c in zip(names, weights * spread, strict=True)}
