@@ -153,3 +153,18 @@ def test_fit_judges_carrying_weight_by_contribution_not_units():
     assert plain.effective_bobs == pytest.approx(weights.sum() ** 2 / (weights**2).sum(), rel=1e-12)
     assert plain.to_dict()["weight_sum"] == pytest.approx(weights.sum(), rel=1e-12)
     assert fit_with_cv(scores, target, "simplex").weight_sum == pytest.approx(1.0, abs=1e-9)
+
+
+def test_curves_by_human_with_groups_matches_market_curves():
+    from marketalign.hull.by_human import curves_by_human
+    from marketalign.parallel import ExecutionConfig
+
+    humans = [_grouped_data(seed=s, n=120, n_groups=10) for s in range(3)]
+    config = CurveConfig(orderings=2)
+    together = market_curves([h[:2] for h in humans], config, groups=[h[2] for h in humans])
+    chunked = curves_by_human([h[:2] for h in humans], config, humans_per_task=2, groups=[h[2] for h in humans],
+                              execution=ExecutionConfig(workers=1))
+    for a, b in zip(together, chunked, strict=True):
+        np.testing.assert_array_equal(a.folds, b.folds)
+        np.testing.assert_array_equal(a.mse, b.mse)
+        assert b.n_groups == 10
