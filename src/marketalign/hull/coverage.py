@@ -89,6 +89,7 @@ def item_coverage(
     table: pd.DataFrame,
     *,
     item: str,
+    answer: str | None = None,
     target: str = TARGET,
     bobs: list[str] | None = None,
     robust: tuple[int, ...] = (),
@@ -104,7 +105,9 @@ def item_coverage(
     ----------
     table : long table; ``item`` names each row's item, ``target`` holds Alice's utility, Bob columns the Bobs'.
     item, target : column names.
-    bobs : Bob columns (default: every numeric, non-boolean column except ``target``, ``item`` and ``instance``).
+    answer : optional column naming the answer; never a Bob, and each (item, answer) pair must occur once.
+    bobs : Bob columns (default: every numeric, non-boolean column except ``target``, ``item``, ``answer`` and
+        ``instance``).
     robust : the k values for k-robust coverage (each 1 ≤ k < number of Bobs).
     samples, seed : sampled removals per k when the exact search is larger than ``exact_limit`` solves.
     rtol : covered iff distance(Alice, cone) ≤ rtol·‖Alice‖ (centred, docs/theory.md 3.1).
@@ -125,9 +128,15 @@ def item_coverage(
     if table[item].isna().any():
         raise InputError(f"{where}: {int(table[item].isna().sum())} rows have an empty item '{item}'; fill them.")
     frame = table if INSTANCE in table.columns else table.assign(**{INSTANCE: np.arange(len(table)).astype(str)})
-    names = bobs if bobs else [c for c in bob_columns(frame, target) if c != item]
-    if item in names:
-        raise InputError(f"The item column '{item}' cannot be a Bob column.")
+    if answer is not None:
+        if answer not in table.columns:
+            raise InputError(f"{where} has no answer column '{answer}' (columns: {list(table.columns)}).")
+        repeated = int(table.duplicated([item, answer]).sum())
+        if repeated:
+            raise InputError(f"{where}: {repeated} rows repeat an ({item}, {answer}) pair; keep one row per pair.")
+    names = bobs if bobs else [c for c in bob_columns(frame, target) if c not in (item, answer)]
+    if item in names or (answer is not None and answer in names):
+        raise InputError(f"The item column '{item}' and the answer column cannot be Bob columns.")
     alice, scores, names = validate_table(frame, target=target, bobs=names, where=where)
     k_total = len(names)
     for k in robust:
