@@ -17,7 +17,7 @@ from marketalign.report.outputs import prepare_dir, write_json, write_table
 @click.command("coverage")
 @click.argument("table_path", metavar="TABLE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--item", required=True, help="column naming each row's item (one row per item and answer)")
-@click.option("--answer", default=None, help="column naming each row's answer (never a Bob; one row per item and answer)")
+@click.option("--answer", default=None, help="column naming the answer (never a Bob)")
 @target_option
 @bobs_option
 @click.option("--robust", default=None, help="k values for k-robust coverage, comma-separated, e.g. 1,5")
