@@ -201,7 +201,10 @@ def _decide_item(u, V, names, robust, method, draws, rtol) -> dict:
         return row | {f"robust_{k}": True for k in robust}
     cosines = V.T @ u
     best = int(np.argmax(cosines)) if V.any() else -1
-    angle = float(np.degrees(np.arccos(np.clip(cosines[best], -1.0, 1.0)))) if best >= 0 else np.nan
+    angle = np.nan
+    if best >= 0:  # atan2 of (sine, cosine): accurate near 0°, where arccos loses half the digits
+        sine = np.linalg.norm(u - cosines[best] * V[:, best])
+        angle = float(np.degrees(np.arctan2(sine, cosines[best])))
     solve = _Solver(u, V, rtol)
     gap, support = solve(np.ones(V.shape[1], dtype=bool))
     covered = support is not None
@@ -238,7 +241,7 @@ class _Solver:
         if cosines.max() <= 0.0:  # Farkas: y = u separates Alice from every available Bob
             return 1.0, None
         best = int(np.argmax(cosines))
-        single = np.sqrt(max(0.0, 1.0 - cosines[best] ** 2))
+        single = float(np.linalg.norm(self.u - cosines[best] * self.V[:, columns[best]]))  # distance to that ray
         if single <= self.rtol:
             return single, self._remember(columns[[best]])
         w, residual = nnls(self.V[:, columns], self.u)
