@@ -135,7 +135,7 @@ def test_edge_cases_constant_alice_constant_bob_single_answer():
     summary = result.summary()
     assert summary["skipped_single_answer_items"] == 1
     assert summary["alice_constant_count"] == 1
-    assert summary["constant_bob_cells"] == {"b0": 1}
+    assert summary["constant_bob_items"] == {"b0": 1}
 
 
 def test_bad_input_names_the_problem():

@@ -74,7 +74,7 @@ class CoverageResult:
             "alice_constant_count": int(t["alice_constant"].sum()),
             "alice_constant_note": "Alice's centred vector is zero: trivially covered (w = 0), counted here",
             "skipped_single_answer_items": self.skipped_single_answer,
-            "constant_bob_cells": self.constant_bobs,
+            "constant_bob_items": self.constant_bobs,
             "robust": robust,
             "median_closest_angle_deg": float(angles.median()) if len(angles) else None,
             "bobs": self.bob_names,
