@@ -28,6 +28,24 @@ def _lp_covered(u, V):
     return res.status == 0
 
 
+def _support_covered(u, V):
+    """Oracle by Carathéodory: covered iff some set of <= rank Bobs solves Ṽ_S w = ũ exactly with w >= 0."""
+    uc, Vc = u - u.mean(), V - V.mean(axis=0)
+    if not np.any(uc):
+        return True
+    rank = np.linalg.matrix_rank(Vc)
+    scale = np.linalg.norm(uc)
+    for size in range(1, rank + 1):
+        for subset in combinations(range(V.shape[1]), size):
+            A = Vc[:, subset]
+            if np.linalg.matrix_rank(A) < size:
+                continue
+            w = np.linalg.lstsq(A, uc, rcond=None)[0]
+            if w.min() >= -1e-12 * np.abs(w).max() and np.linalg.norm(A @ w - uc) <= 1e-9 * scale:
+                return True
+    return False
+
+
 def _long(items):
     """Long table from [(alice (m,), bobs (m, K)), ...]."""
     rows = []
@@ -53,6 +71,13 @@ def test_covered_matches_lp_oracle(seed):
     expected = [_lp_covered(u, V) for u, V in items]
     assert result.table["covered"].tolist() == expected
     assert 0 < sum(expected) < len(expected)  # the fixture has both kinds
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_covered_matches_caratheodory_supports(seed):
+    items = _random_items(seed, n=20, k=5)
+    result = item_coverage(_long(items), item="question")
+    assert result.table["covered"].tolist() == [_support_covered(u, V) for u, V in items]
 
 
 def test_robust_matches_brute_force_enumeration():
