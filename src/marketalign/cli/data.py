@@ -262,3 +262,94 @@ def _write_all(tables: Iterable[tuple[str, pd.DataFrame]], out: Path, file_forma
     write_layout_table(frame, out / "index.csv")
     if not quiet:
         click.echo(f"wrote {len(frame)} tables to {out} (index.csv lists them)")
+
+
+_json = click.option("--json", "as_json", is_flag=True, help="Print the loader's counts as JSON.")
+_human = click.option("--human", help="Only this human (one table without the human column).")
+
+
+def _survey_data(path: str | None, sub: str) -> Path:
+    """The release folder: PATH, else ``$MARKETALIGN_SHARED_DATA/panels/<sub>``."""
+    import os
+
+    if path:
+        return Path(path)
+    shared = os.environ.get("MARKETALIGN_SHARED_DATA")
+    if not shared:
+        raise InputError(f"pass --data PATH (the {sub} release folder) or set MARKETALIGN_SHARED_DATA.")
+    return Path(shared) / "panels" / sub
+
+
+def _write_panel(table: pd.DataFrame, human: str | None, humans, out: Path, counts: dict, as_json: bool,
+                 quiet: bool) -> None:
+    import json
+
+    if human is not None:
+        if human not in humans:
+            shown = ", ".join(list(humans)[:20])
+            raise InputError(f"unknown human '{human}'; choose one of {shown}{' ...' if len(humans) > 20 else ''}.")
+        table = table[table["human"] == human].drop(columns="human").reset_index(drop=True)
+    _write_one(table, out, quiet or as_json, f"{table['instance'].nunique()} instances, {len(counts['bobs'])} Bobs")
+    if as_json:
+        click.echo(json.dumps(counts, indent=1, sort_keys=True))
+
+
+@data_group.command("meister")
+@click.option("--data", "path", help="Meister et al. release folder (default: $MARKETALIGN_SHARED_DATA/panels/"
+              "meister2024_opinionqa).")
+@click.option("--task", type=click.Choice(["task0", "task1", "task3_easy_hard"]), default="task0",
+              show_default=True, help="Unsteered Bobs (task0) or the runs steered towards each group.")
+@_human
+@_out
+@_json
+@_quiet
+def meister_command(path, task, human, out, as_json, quiet) -> None:
+    """Meister et al. 2024: 14 groups' option shares vs 16 LLM x method Bobs; long table, group = question."""
+    from marketalign.data.panels.meister import load_meister
+
+    panel = load_meister(_survey_data(path, "meister2024_opinionqa"), task)
+    _write_panel(panel.table, human, panel.humans, out, panel.describe(), as_json, quiet)
+
+
+@data_group.command("tjuatja")
+@click.option("--data", "path", help="Tjuatja et al. folder with response_counts.csv.gz (default: "
+              "$MARKETALIGN_SHARED_DATA/panels/tjuatja2024_biasmonkey).")
+@click.option("--opinionqa", help="OpinionQA human_resp folder (default: $MARKETALIGN_SHARED_DATA/opinionqa/"
+              "human_resp).")
+@click.option("--condition", default="orig alpha", show_default=True, help="Prompt condition of the Bobs.")
+@click.option("--perturbation", default="none", show_default=True, help="Prompt perturbation of the Bobs.")
+@click.option("--attribute", "attributes", multiple=True, help="OpinionQA attribute file(s) for the groups "
+              "(repeatable; default: all but NONE).")
+@_human
+@_out
+@_json
+@_quiet
+def tjuatja_command(path, opinionqa, condition, perturbation, attributes, human, out, as_json, quiet) -> None:
+    """Tjuatja et al. 2024: 9 LLMs' answer shares joined with the OpinionQA groups; group = question."""
+    from marketalign.data.panels.tjuatja import load_tjuatja
+
+    release = _survey_data(path, "tjuatja2024_biasmonkey")
+    humans = Path(opinionqa) if opinionqa else _survey_data(None, "").parent / "opinionqa" / "human_resp"
+    panel = load_tjuatja(release, humans, condition, perturbation, list(attributes) or None)
+    _write_panel(panel.table, human, panel.humans, out, panel.describe(), as_json, quiet)
+
+
+@data_group.command("hwang")
+@click.option("--data", "path", help="Hwang et al. release folder (default: $MARKETALIGN_SHARED_DATA/panels/"
+              "hwang2023_personalized).")
+@click.option("--topic", help="Only the respondents of this topic.")
+@_human
+@_out
+@_json
+@_quiet
+def hwang_command(path, topic, human, out, as_json, quiet) -> None:
+    """Hwang et al. 2023: 525 respondents' answers vs 12 prompt variants, scaled positions; group = question."""
+    from marketalign.data.panels.hwang import load_hwang
+
+    panel = load_hwang(_survey_data(path, "hwang2023_personalized"))
+    table = panel.table
+    if topic is not None:
+        if topic not in panel.topics():
+            raise InputError(f"unknown topic '{topic}'; choose one of {', '.join(panel.topics())}.")
+        table = table[table["topic"] == topic]
+    _write_panel(table, human, panel.humans, out, panel.describe(), as_json, quiet)
