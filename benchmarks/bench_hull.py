@@ -7,6 +7,9 @@
   curve (10 orderings, 5 folds) reported separately.
 - W3, many humans: 1,000 targets, N = 10^4, K = 100, 5 folds, one ordering: one batched call against looping
   the single-target call (timed on a sample of targets and scaled up).
+- W4, grouped folds: N = 20,000 rows in 500 groups, K = 50, 5 grouped folds, one NNLS fit with its
+  cross-validated error (``fit_with_cv(..., groups=)``) against scikit-learn ``GroupKFold`` +
+  ``LinearRegression(positive=True)`` refitted on the raw rows of every training set and all rows.
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ import time
 import numpy as np
 from scipy.optimize import minimize
 from sklearn.linear_model import LinearRegression
+from sklearn.model_selection import GroupKFold
 
 from benchmarks import BenchRow, best_time
 from marketalign.bobs.synthetic import SyntheticBobs, synthetic_bobs
 from marketalign.hull.curves import CurveConfig, market_curve
+from marketalign.hull.fit import fit_with_cv
 from marketalign.hull.solvers import solve_paths
 from marketalign.hull.suffstats import accumulate, assign_folds
 
@@ -134,5 +139,25 @@ def w3(quick: bool) -> list[BenchRow]:
                      f"best of {repeat} each; loop timed on {sample} targets, scaled up")]
 
 
+def w4(quick: bool) -> list[BenchRow]:
+    n_rows, n_bobs, n_groups = (5000, 20, 200) if quick else (20_000, 50, 500)
+    scores, target = _market(n_rows, n_bobs, seed=4)
+    groups = np.random.default_rng(4).integers(0, n_groups, n_rows)
+    repeat = 1 if quick else 3
+    ours = best_time(lambda: fit_with_cv(scores, target, "nonneg", groups=groups), repeat)
+
+    def sklearn_route() -> None:
+        model = LinearRegression(positive=True)
+        for train, test in GroupKFold(n_splits=5).split(scores, target, groups):
+            model.fit(scores[train], target[train])
+            np.mean((model.predict(scores[test]) - target[test]) ** 2)
+        model.fit(scores, target)
+
+    baseline = best_time(sklearn_route, repeat)
+    return [BenchRow(f"W4 grouped 5-fold NNLS fit N={n_rows} K={n_bobs}, {n_groups} groups", ours, baseline,
+                     "GroupKFold + LinearRegression(positive=True) on raw rows", ">= 50x",
+                     f"best of {repeat} each; 6 fits per side (5 training sets and all rows)")]
+
+
 def run(quick: bool) -> list[BenchRow]:
-    return [*w1(quick), *w2(quick), *w3(quick)]
+    return [*w1(quick), *w2(quick), *w3(quick), *w4(quick)]

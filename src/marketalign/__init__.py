@@ -27,6 +27,7 @@ from marketalign.errors import BoundViolation, InputError, MarketAlignError
 from marketalign.games.checks import check_conversation_game, check_quantal_game, check_selection_game
 from marketalign.games.model import ConversationGame, SelectionGame, load_game, save_game
 from marketalign.hull.by_human import curves_by_human
+from marketalign.hull.coverage import CoverageResult, item_coverage
 from marketalign.hull.curves import CurveConfig, CurveResult, market_curve, market_curves
 from marketalign.hull.epsilon import EpsilonResult, epsilon_sup
 from marketalign.hull.estimators import MarketAlignmentRegressor
@@ -52,6 +53,7 @@ __all__ = [
     "ClassifierBobs",
     "CommunityBobs",
     "ConversationGame",
+    "CoverageResult",
     "CurveConfig",
     "CurveResult",
     "EpsilonResult",
@@ -86,6 +88,7 @@ __all__ = [
     "epsilon_sup",
     "fit_with_cv",
     "generate_bobs",
+    "item_coverage",
     "group_markets",
     "iter_chunks",
     "kkt_violation",

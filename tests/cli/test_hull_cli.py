@@ -107,3 +107,40 @@ def test_demo_quick_runs_on_embedded_data(tmp_path):
     steps = (tmp_path / "steps.csv").read_text()
     assert steps.count(",done,") == len(STEPS) and "--data embedded" in steps
     assert (tmp_path / "report.html").exists() and "report:" in result.output
+
+
+@pytest.fixture
+def grouped_table_path(table_path, tmp_path):
+    table = pd.read_csv(table_path)
+    table["user"] = np.arange(len(table)) % 12  # numeric: it would be a Bob without --groups
+    path = tmp_path / "grouped.csv"
+    table.to_csv(path, index=False)
+    return path
+
+
+def test_fit_and_curve_with_groups_never_use_the_group_column_as_a_bob(grouped_table_path, tmp_path):
+    result = CliRunner().invoke(main, ["fit", str(grouped_table_path), "--target", "rating", "--groups", "user",
+                                       "--out", str(tmp_path / "fit.json")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "column 'user' is used as groups" in result.stderr
+    report = json.loads((tmp_path / "fit.json").read_text())
+    assert "user" not in report["weights"] and report["n_groups"] == 12 and report["folds_by"] == "group"
+    result = _run("curve", grouped_table_path, "--target", "rating", "--groups", "user", "--orderings", 2,
+                  "--out", tmp_path / "c", "--quiet")
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "c" / "summary.json").read_text())
+    assert summary["folds_by"] == "group" and summary["n_groups"] == 12
+    assert "user" not in summary["about"]["bobs"] and summary["about"]["groups"] == "user"
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [(["--groups", "nobody"], "no group column 'nobody'"),
+     (["--groups", "user", "--folds", "13"], "12 groups cannot be split into 13 folds"),
+     (["--groups", "user", "--bobs", "user,model_0"], "also the target, the id or a Bob")],
+)
+def test_bad_groups_exit_2_with_one_line(grouped_table_path, args, fragment):
+    result = CliRunner().invoke(main, ["fit", str(grouped_table_path), "--target", "rating", *args])
+    assert result.exit_code == 2
+    assert fragment in result.output
+    assert len(result.stderr.strip().splitlines()) <= 2

@@ -1,6 +1,7 @@
-"""Survey panels of real LLMs (Meister et al., Tjuatja et al., Hwang et al.), read from the shared data."""
+"""The survey panels of real LLMs (Meister et al. 2024, Tjuatja et al. 2024, Hwang et al. 2023) on their releases.
 
-from __future__ import annotations
+They cannot be embedded (licences), so these tests read the full data sets and skip when they are absent.
+"""
 
 import json
 
@@ -9,7 +10,45 @@ import pytest
 
 from marketalign.data.panels.hwang import load_hwang
 from marketalign.data.panels.meister import load_meister
+from marketalign.data.panels.tjuatja import load_tjuatja
 from marketalign.errors import InputError
+
+
+def test_meister_has_14_groups_16_unsteered_bobs_and_shares_that_sum_to_one(shared_data):
+    panel = load_meister(shared_data / "panels" / "meister2024_opinionqa", "task0")
+    about = panel.describe()
+    assert about["humans"] == 14 and len(about["bobs"]) == 16 and about["questions"] == 100
+    table = panel.table
+    sums = table.groupby(["human", "group"])["alice"].sum()
+    assert np.allclose(sums, 1.0, atol=1e-6)
+    assert about["rows"] == len(table) and sum(about["dropped_by_reason"].values()) == about["dropped_pairs"]
+
+
+def test_tjuatja_joins_the_models_with_opinionqa_groups_and_counts_the_unmatched(shared_data):
+    panel = load_tjuatja(shared_data / "panels" / "tjuatja2024_biasmonkey", shared_data / "opinionqa" / "human_resp",
+                         "orig alpha", "none", None)
+    about = panel.describe()
+    assert about["questions_matched"] + sum(about["unmatched_by_reason"].values()) == about["questions_in_release"]
+    bobs = [c for c in panel.table.columns if c not in ("human", "instance", "group", "text", "alice", "wave")]
+    assert len(bobs) == 9
+    shares = panel.table.groupby(["human", "group"])[bobs].sum()
+    assert np.allclose(shares, 1.0, atol=1e-6)
+
+
+def test_hwang_has_35_respondents_per_topic_and_positions_in_the_unit_interval(shared_data):
+    panel = load_hwang(shared_data / "panels" / "hwang2023_personalized")
+    about = panel.describe()
+    assert len(about["topics"]) == 15 and set(about["topics"].values()) == {35}
+    table = panel.table
+    values = table["alice"].to_numpy(dtype=float)
+    assert np.nanmin(values) >= 0.0 and np.nanmax(values) <= 1.0
+
+
+def test_a_missing_release_folder_is_an_input_error(tmp_path):
+    with pytest.raises(InputError):
+        load_meister(tmp_path / "nowhere")
+    with pytest.raises(InputError):
+        load_hwang(tmp_path / "nowhere")
 
 
 @pytest.fixture
@@ -38,17 +77,3 @@ def test_meister_group_shares_are_the_counts_by_option_name(panels):
 def test_meister_unknown_group_lists_the_choices(panels):
     with pytest.raises(InputError, match="SEX=Female"):
         load_meister(panels / "meister2024_opinionqa", humans=["SEX=Nobody"])
-
-
-def test_hwang_scales_choices_to_unit_interval(panels):
-    panel = load_hwang(panels / "hwang2023_personalized")
-    assert len(panel.humans) == 525 and len(panel.bobs) == 12
-    values = panel.table[["alice", *panel.bobs]].to_numpy()
-    finite = values[np.isfinite(values)]
-    assert finite.min() == 0.0 and finite.max() == 1.0
-    assert sum(panel.unanswered.values()) == int(np.isnan(panel.table[panel.bobs].to_numpy()).sum())
-
-
-def test_missing_folder_says_what_is_expected(tmp_path):
-    with pytest.raises(InputError, match="Meister et al. release"):
-        load_meister(tmp_path / "absent")

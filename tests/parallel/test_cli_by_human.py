@@ -83,3 +83,21 @@ def test_scores_missing_an_instance_is_an_error(table, tmp_path):
 def test_the_scheduler_can_come_from_the_environment(table, tmp_path):
     result = run(table, "--out", tmp_path / "o", env={"MARKETALIGN_SCHEDULER": "nonsense"})
     assert result.exit_code == 2 and "tcp://HOST:PORT" in result.output
+
+
+def test_groups_are_never_split_and_never_a_bob(tmp_path):
+    frame = long_table(HUMANS)
+    frame["cluster"] = [f"c{i // 4}" for i in range(len(frame))]
+    path = tmp_path / "grouped.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "out"
+    result = run(path, "--out", out, "--orderings", 3, "--workers", 1, "--groups", "cluster")
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["folds_by"] == "group" and summary["about"]["groups"] == "cluster"
+    assert "cluster" not in summary["about"]["bobs"]
+
+
+def test_an_unknown_groups_column_exits_2(table, tmp_path):
+    result = run(table, "--out", tmp_path / "out", "--groups", "nope")
+    assert result.exit_code == 2 and "--groups 'nope'" in result.output

@@ -9,6 +9,7 @@ import click
 
 from marketalign.cli.bobs import bobs_group
 from marketalign.cli.by_human import curve_by_human_command
+from marketalign.cli.coverage import coverage_command
 from marketalign.cli.data import data_group
 from marketalign.cli.demo import demo_command
 from marketalign.cli.games import game_group
@@ -49,6 +50,7 @@ for command in (
     curve_command,
     curve_by_human_command,
     epsilon_command,
+    coverage_command,
     data_group,
     bobs_group,
     reproduce_group,

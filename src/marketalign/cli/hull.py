@@ -38,13 +38,31 @@ def read_utility_tables(path: Path) -> tuple[np.ndarray, np.ndarray]:
         ) from err
 
 
-def load_scores(path: Path, target: str, bobs: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Alice's utility, the Bob scores and their names from a CSV/Parquet table (row ids optional)."""
+def load_scores(
+    path: Path, target: str, bobs: tuple[str, ...], groups: str | None = None
+) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray | None]:
+    """Alice's utility, the Bob scores, their names and the labels of the ``groups`` column (None without it)
+    from a CSV/Parquet table (row ids optional); the group column is never a Bob (docs/theory.md, Definition G1)."""
     table = read_table(path)
     if INSTANCE not in table.columns:
         table.insert(0, INSTANCE, pd.RangeIndex(len(table)).astype(str))
     names = [name for item in bobs for name in item.split(",") if name] or None
-    return validate_table(table, target=target, bobs=names, where=str(path))
+    labels = None
+    if groups is not None:
+        if groups not in table.columns:
+            raise InputError(f"{path} has no group column '{groups}' (columns: {', '.join(map(str, table.columns))}).")
+        if groups in (target, INSTANCE) or (names is not None and groups in names):
+            raise InputError(f"--groups column '{groups}' is also the target, the id or a Bob; pick another column.")
+        labels = table.pop(groups).to_numpy(dtype=object)
+        missing = pd.isna(labels)
+        if missing.any():
+            raise InputError(
+                f"{path}: group column '{groups}' is empty in {int(missing.sum())} of {len(labels)} rows; give "
+                "every row a group."
+            )
+        click.echo(f"column '{groups}' is used as groups for the folds, not as a Bob", err=True)
+    h, scores, names = validate_table(table, target=target, bobs=names, where=str(path))
+    return h, scores, names, labels
 
 
 def file_sha256(path: Path) -> str:
@@ -57,6 +75,9 @@ bobs_option = click.option(
 )
 folds_option = click.option("--folds", default=5, show_default=True, help="cross-validation folds")
 seed_option = click.option("--seed", default=0, show_default=True, help="seed for folds and orderings")
+groups_option = click.option(
+    "--groups", "groups_column", help="column of group labels: folds never split a group (not a Bob)"
+)
 
 
 def curve_options(command):
@@ -97,12 +118,15 @@ def epsilon_command(table: Path, weights: str) -> None:
 @click.option("--constraint", type=click.Choice(FIT_CONSTRAINTS), default="simplex", show_default=True)
 @folds_option
 @seed_option
+@groups_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="write the report as JSON here")
-def fit_command(input_path, target, bobs, constraint, folds, seed, out) -> None:
+def fit_command(input_path, target, bobs, constraint, folds, seed, groups_column, out) -> None:
     """Fit Alice's utility as a constrained combination of the Bobs: weights, offset, training and CV MSE."""
-    h, scores, names = load_scores(input_path, target, bobs)
-    report = fit_with_cv(scores, h, constraint, folds=folds, seed=seed, bob_names=names).to_dict()
+    h, scores, names, groups = load_scores(input_path, target, bobs, groups_column)
+    report = fit_with_cv(scores, h, constraint, folds=folds, seed=seed, bob_names=names, groups=groups).to_dict()
     report["input"] = {"path": str(input_path), "sha256": file_sha256(input_path), "target": target}
+    if groups_column is not None:
+        report["input"]["groups"] = groups_column
     if out is not None:
         write_json(report, out)
     click.echo(json.dumps(report, indent=2, sort_keys=True))
@@ -113,14 +137,19 @@ def fit_command(input_path, target, bobs, constraint, folds, seed, out) -> None:
 @target_option
 @bobs_option
 @curve_options
+@groups_option
 @click.option("--title", default="", help="figure title (default: the input file name)")
 @click.option("--quiet", is_flag=True, help="no progress bar or summary lines")
-def curve_command(input_path, target, bobs, out, kmax, orderings, all_subsets, folds, seed, title, quiet) -> None:
+def curve_command(
+    input_path, target, bobs, out, kmax, orderings, all_subsets, folds, seed, groups_column, title, quiet
+) -> None:
     """Held-out MSE and sparsity vs the number of Bobs K for every method (Figures 1-4)."""
-    h, scores, names = load_scores(input_path, target, bobs)
+    h, scores, names, groups = load_scores(input_path, target, bobs, groups_column)
     config = curve_config(kmax, orderings, all_subsets, folds, seed)
-    result = market_curve(scores, h, config, bob_names=names, target_names=[target], quiet=quiet)
+    result = market_curve(scores, h, config, groups=groups, bob_names=names, target_names=[target], quiet=quiet)
     about = {"input": str(input_path), "input_sha256": file_sha256(input_path), "target": target, "bobs": names}
+    if groups_column is not None:
+        about["groups"] = groups_column
     paths = write_curve_outputs(result, out, title=title or input_path.name, about=about)
     if not quiet:
         click.echo("\n".join(headline(result)))

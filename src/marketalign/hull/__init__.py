@@ -1,1 +1,1 @@
-"""Market alignment measured on data (least-squares fits, curves over K) and on utility tables (sup-norm ε)."""
+"""Market alignment on data (fits, curves over K), on utility tables (sup-norm ε), and coverage per item."""

@@ -29,6 +29,7 @@ class HumanChunk:
 
     first: int
     datasets: tuple[tuple[np.ndarray, np.ndarray], ...]
+    groups: tuple[np.ndarray, ...] | None = None  # one row-label array per human (docs/theory.md, Definition G1)
 
 
 def default_humans_per_task(n_humans: int) -> int:
@@ -46,12 +47,14 @@ def curves_by_human(
     bob_names: Sequence[str] | None = None,
     target_names: Sequence[str] | None = None,
     quiet: bool = True,
+    groups: Sequence[np.ndarray | Sequence] | None = None,
 ) -> list[CurveResult]:
     """One :class:`CurveResult` per human, computed in chunks of ``humans_per_task`` humans via ``execution``.
 
     Same numbers as ``market_curves(datasets, config)`` (for two or more humans) whatever the chunking, the
     number of workers or the cluster. ``execution`` says where (default: one local process per core);
-    its ``checkpoint`` folder makes the sweep resumable.
+    its ``checkpoint`` folder makes the sweep resumable. ``groups`` (one array of row labels per human) makes
+    each human's folds whole groups, as in ``market_curves`` (docs/theory.md, Definition G1).
     """
     if not datasets:
         raise InputError("no humans given; pass at least one (scores, targets) pair.")
@@ -63,7 +66,13 @@ def curves_by_human(
     per_task = default_humans_per_task(len(arrays)) if humans_per_task is None else humans_per_task
     if per_task < 1:
         raise InputError(f"humans_per_task must be at least 1; got {humans_per_task}.")
-    chunks = [HumanChunk(part.start, arrays[part.start : part.stop]) for part in split_range(len(arrays), per_task)]
+    if groups is not None and len(groups) != len(arrays):
+        raise InputError(f"groups must hold one array per human: {len(arrays)} humans, {len(groups)} arrays.")
+    chunks = [
+        HumanChunk(part.start, arrays[part.start : part.stop],
+                   None if groups is None else tuple(groups[part.start : part.stop]))
+        for part in split_range(len(arrays), per_task)
+    ]
     task = functools.partial(
         chunk_curves,
         config,
@@ -79,7 +88,7 @@ def chunk_curves(
     """The task of one chunk: ``market_curves`` on its humans, their folds seeded by their global positions."""
     ids = range(chunk.first, chunk.first + len(chunk.datasets))
     return market_curves(list(chunk.datasets), config, bob_names=bob_names, target_names=target_names,
-                         dataset_ids=ids)
+                         dataset_ids=ids, groups=chunk.groups)
 
 
 def merge_humans(results: Sequence[CurveResult], human_names: Sequence[str]) -> CurveResult:
@@ -110,4 +119,5 @@ def merge_humans(results: Sequence[CurveResult], human_names: Sequence[str]) -> 
         config=first.config,
         n_rows=sum(r.n_rows for r in results),
         folds=np.concatenate([r.folds for r in results]),
+        n_groups=None if any(r.n_groups is None for r in results) else sum(r.n_groups for r in results),
     )

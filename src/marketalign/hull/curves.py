@@ -31,7 +31,7 @@ import pandas as pd
 
 from marketalign.errors import InputError
 from marketalign.hull.solvers import solve_paths
-from marketalign.hull.suffstats import FoldStatistics, accumulate, assign_folds
+from marketalign.hull.suffstats import FoldStatistics, accumulate, assign_folds, assign_group_folds
 from marketalign.progress import progress_bar
 
 METHODS: tuple[str, ...] = ("constant", "single", "single_scaled", "average", "simplex", "nnls")
@@ -89,6 +89,7 @@ class CurveResult:
     config: CurveConfig
     n_rows: int
     folds: np.ndarray = field(repr=False)
+    n_groups: int | None = None  # number of groups when folds never split a group (docs/theory.md, Definition G1)
 
     def summary(self) -> dict:
         """Headline numbers at K_max per target, plus the configuration: JSON-ready."""
@@ -106,8 +107,10 @@ class CurveResult:
                         key = f"{method}_vs_{baseline}_pct"
                         entry[key] = 100.0 * (mse[method] - mse[baseline]) / mse[baseline]
             targets[str(target)] = entry
+        folds_by = {} if self.n_groups is None else {"folds_by": "group", "n_groups": self.n_groups}
         return {
             "config": asdict(self.config),
+            **folds_by,
             "n_rows": self.n_rows,
             "n_bobs": len(self.bobs),
             "n_targets": len(self.targets),
@@ -121,13 +124,17 @@ def market_curve(
     targets: np.ndarray,
     config: CurveConfig = CurveConfig(),
     *,
+    groups: np.ndarray | Sequence | None = None,
     bob_names: Sequence[str] | None = None,
     target_names: Sequence[str] | None = None,
     quiet: bool = True,
 ) -> CurveResult:
-    """Curves over K for Bob scores (N, K) against one target (N,) or many (N, T) sharing the same Bobs."""
+    """Curves over K for Bob scores (N, K) against one target (N,) or many (N, T) sharing the same Bobs.
+
+    ``groups`` (one label per row) makes folds that never split a group (docs/theory.md, Definition G1).
+    """
     return market_curves([(scores, targets)], config, bob_names=bob_names, target_names=target_names,
-                         quiet=quiet)[0]
+                         quiet=quiet, groups=None if groups is None else [groups])[0]
 
 
 def market_curves(
@@ -138,6 +145,7 @@ def market_curves(
     target_names: Sequence[str] | None = None,
     quiet: bool = True,
     dataset_ids: Sequence[int] | None = None,
+    groups: Sequence[np.ndarray | Sequence] | None = None,
 ) -> list[CurveResult]:
     """Curves for several data sets at once, e.g. every user of a ratings site with her own items.
 
@@ -146,6 +154,8 @@ def market_curves(
     orderings of the Bobs; all their small solves run in one batch. ``dataset_ids`` (default: the positions
     0, 1, ...) seed each data set's folds, so a slice of a larger list, given its positions in that list, gets
     the folds the whole list would (how :mod:`marketalign.hull.by_human` splits humans into chunks).
+    ``groups`` (one array of N_i row labels per data set) makes every data set's folds whole groups, drawn
+    with the same seeds (docs/theory.md, Definition G1).
     """
     if not datasets:
         raise InputError("no data sets given; pass at least one (scores, targets) pair.")
@@ -162,18 +172,42 @@ def market_curves(
         raise InputError("bob_names and target_names must have one name per column of scores and targets.")
     fold_seed, order_seed = np.random.SeedSequence(config.seed).spawn(2)
     fold_seeds = _fold_seeds(fold_seed, len(arrays), dataset_ids)
-    folds = [
-        assign_folds(len(s), config.folds, np.random.default_rng(seed))
-        for (s, _), seed in zip(arrays, fold_seeds, strict=True)
-    ]
+    if groups is None:
+        folds = [
+            assign_folds(len(s), config.folds, np.random.default_rng(seed))
+            for (s, _), seed in zip(arrays, fold_seeds, strict=True)
+        ]
+        n_groups: list[int | None] = [None] * len(arrays)
+    else:
+        folds, n_groups = _group_folds(groups, arrays, config.folds, fold_seeds)
     stacked = _stack([accumulate(s, h, f, config.folds) for (s, h), f in zip(arrays, folds, strict=True)])
     curves = _curve_orders(n_bobs, config, np.random.default_rng(order_seed))
     mse, nonzero, weight_sum = _evaluate(stacked, curves, config, quiet)
     return [
         CurveResult(_tabulate(mse[i], nonzero[i], weight_sum[i], config, target_names), mse[i], nonzero[i],
-                    config.methods, target_names, bob_names, config, len(arrays[i][0]), folds[i])
+                    config.methods, target_names, bob_names, config, len(arrays[i][0]), folds[i], n_groups[i])
         for i in range(len(arrays))
     ]
+
+
+def _group_folds(
+    groups: Sequence, arrays: list, folds: int, fold_seeds: list[np.random.SeedSequence]
+) -> tuple[list[np.ndarray], list[int | None]]:
+    """Each data set's fold labels made of whole groups, and its number of groups."""
+    if len(groups) != len(arrays):
+        raise InputError(f"groups must hold one array per data set: {len(arrays)} data sets, {len(groups)} arrays.")
+    labels, counts = [], []
+    for i, ((s, _), g, seed) in enumerate(zip(arrays, groups, fold_seeds, strict=True)):
+        g = np.asarray(g, dtype=object)
+        if g.ndim != 1 or len(g) != len(s):
+            raise InputError(
+                f"groups of data set {i} have shape {g.shape} but its scores have {len(s)} rows; give one "
+                "group label per row."
+            )
+        fold_of_row, n_groups = assign_group_folds(g, folds, np.random.default_rng(seed))
+        labels.append(fold_of_row)
+        counts.append(n_groups)
+    return labels, counts
 
 
 def _fold_seeds(

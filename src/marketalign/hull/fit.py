@@ -9,8 +9,10 @@ import numpy as np
 
 from marketalign.errors import InputError
 from marketalign.hull.curves import validate_arrays
-from marketalign.hull.estimators import FIT_CONSTRAINTS, WEIGHT_THRESHOLD, constrained_weights
-from marketalign.hull.suffstats import accumulate, assign_folds
+from marketalign.hull.estimators import FIT_CONSTRAINTS, constrained_weights
+from marketalign.hull.suffstats import accumulate, assign_folds, assign_group_folds
+
+CONTRIBUTION_THRESHOLD = 1e-3  # a Bob carries weight when w_i sd(U_i) / sd(h) exceeds this (docs/theory.md, G2)
 
 
 @dataclass(frozen=True)
@@ -27,10 +29,24 @@ class FitReport:
     n_rows: int
     folds: int
     seed: int
+    n_groups: int | None = None  # set when folds never split a group (docs/theory.md, Definition G1)
+    contributions: dict[str, float] | None = None  # w_i sd(U_i) / sd(h) per Bob (docs/theory.md, Definition G2)
 
     @property
     def used(self) -> list[str]:
-        return [name for name, w in self.weights.items() if w > WEIGHT_THRESHOLD]
+        """The Bobs that carry weight: contribution above ``CONTRIBUTION_THRESHOLD`` (unit-free)."""
+        return [name for name, c in (self.contributions or {}).items() if c > CONTRIBUTION_THRESHOLD]
+
+    @property
+    def weight_sum(self) -> float:
+        """Σw, the coefficient budget (1 for simplex weights)."""
+        return float(sum(self.weights.values()))
+
+    @property
+    def effective_bobs(self) -> float:
+        """(Σw)² / Σw², the effective number of Bobs (0 when every weight is 0)."""
+        square = sum(w * w for w in self.weights.values())
+        return float(self.weight_sum**2 / square) if square > 0 else 0.0
 
     def to_dict(self) -> dict:
         explained = 1.0 - self.cv_mse / self.constant_cv_mse if self.constant_cv_mse > 0 else float("nan")
@@ -39,6 +55,9 @@ class FitReport:
             "weights": self.weights,
             "offset": self.offset,
             "used": self.used,
+            "contributions": self.contributions,
+            "weight_sum": self.weight_sum,
+            "effective_bobs": self.effective_bobs,
             "training_mse": self.training_mse,
             "cv_mse": self.cv_mse,
             "cv_mse_per_fold": list(self.cv_mse_per_fold),
@@ -47,6 +66,7 @@ class FitReport:
             "n_rows": self.n_rows,
             "folds": self.folds,
             "seed": self.seed,
+            **({} if self.n_groups is None else {"folds_by": "group", "n_groups": self.n_groups}),
         }
 
 
@@ -58,8 +78,12 @@ def fit_with_cv(
     folds: int = 5,
     seed: int = 0,
     bob_names: Sequence[str] | None = None,
+    groups: np.ndarray | Sequence | None = None,
 ) -> FitReport:
-    """Fit h ≈ Σ w_i U_i + c on all rows, and report the held-out MSE of the same fit on ``folds`` folds."""
+    """Fit h ≈ Σ w_i U_i + c on all rows, and report the held-out MSE of the same fit on ``folds`` folds.
+
+    ``groups`` (one label per row) makes folds that never split a group (docs/theory.md, Definition G1).
+    """
     if constraint not in FIT_CONSTRAINTS:
         raise InputError(f"constraint must be one of {FIT_CONSTRAINTS}; got {constraint!r}.")
     scores, target = validate_arrays(scores, target)
@@ -69,7 +93,13 @@ def fit_with_cv(
     names = list(bob_names) if bob_names is not None else [f"bob_{i}" for i in range(n_bobs)]
     if len(names) != n_bobs:
         raise InputError(f"{len(names)} Bob names for {n_bobs} score columns.")
-    labels = assign_folds(n_rows, folds, seed)
+    if groups is None:
+        labels, n_groups = assign_folds(n_rows, folds, seed), None
+    else:
+        groups = np.asarray(groups, dtype=object)
+        if groups.ndim != 1 or len(groups) != n_rows:
+            raise InputError(f"groups have shape {groups.shape} but scores have {n_rows} rows; give one label per row.")
+        labels, n_groups = assign_group_folds(groups, folds, seed)
     stats = accumulate(scores, target, labels, folds)
     total = stats.total()
     gram, cross, sq = total.centred()
@@ -96,4 +126,12 @@ def fit_with_cv(
         n_rows=n_rows,
         folds=folds,
         seed=seed,
+        n_groups=n_groups,
+        contributions=_contributions(names, weights, gram, float(sq[0])),
     )
+
+
+def _contributions(names: list[str], weights: np.ndarray, gram: np.ndarray, h_sq: float) -> dict[str, float]:
+    """w_i sd(U_i) / sd(h) from the centred all-rows Gram and Alice's centred sum of squares."""
+    spread = np.sqrt(np.clip(np.diag(gram), 0.0, None) / h_sq) if h_sq > 0 else np.zeros(len(names))
+    return {name: float(c) for name, c in zip(names, weights * spread, strict=True)}

@@ -33,6 +33,63 @@ def assign_folds(n_rows: int, folds: int, seed: int | np.random.Generator) -> np
     return labels
 
 
+def assign_group_folds(groups, folds: int, seed: int | np.random.Generator) -> tuple[np.ndarray, int]:
+    """Fold labels per row such that no group is split, and the number of groups (docs/theory.md, Definition G1).
+
+    Groups are taken in a seeded random order, then by size (largest first, ties in that order), and each
+    goes to the fold with the fewest rows so far (lowest index on ties): a seeded, size-balanced assignment.
+
+    Parameters
+    ----------
+    groups : array-like (N,)
+        One hashable label per row (str, int, ...).
+    folds : int
+        Number of folds F.
+    seed : int or Generator
+        Seeds the order in which groups of equal size are placed.
+
+    Returns
+    -------
+    labels : ndarray of int64 (N,)
+        Fold of each row, 0..F−1.
+    n_groups : int
+
+    Raises
+    ------
+    InputError
+        Missing group labels, or fewer groups than folds.
+    """
+    if folds < 2:
+        raise InputError(f"cross-validation needs at least 2 folds; got folds={folds}.")
+    import pandas as pd
+
+    labels = np.asarray(groups)
+    missing = pd.isna(labels)
+    if missing.any():
+        raise InputError(
+            f"group labels are missing in {int(missing.sum())} of {len(labels)} rows (first at row "
+            f"{int(np.flatnonzero(missing)[0])}); give every row a group."
+        )
+    codes, uniques = pd.factorize(labels, sort=False)
+    n_groups = len(uniques)
+    if n_groups < folds:
+        raise InputError(
+            f"{n_groups} groups cannot be split into {folds} folds without splitting a group; use at most "
+            f"{n_groups} folds or a column with more groups."
+        )
+    sizes = np.bincount(codes, minlength=n_groups)
+    rng = np.random.default_rng(seed)
+    shuffled = rng.permutation(n_groups)
+    placing = shuffled[np.argsort(-sizes[shuffled], kind="stable")]
+    fold_of_group = np.empty(n_groups, dtype=np.int64)
+    rows_in_fold = np.zeros(folds, dtype=np.int64)
+    for g in placing:
+        f = int(np.argmin(rows_in_fold))
+        fold_of_group[g] = f
+        rows_in_fold[f] += sizes[g]
+    return fold_of_group[codes], n_groups
+
+
 @dataclass(frozen=True)
 class Moments:
     """Sums over a set of rows (after the shift): count, Σs, Σh, S'S, S'H, Σh²."""
