@@ -3,6 +3,8 @@
 They cannot be embedded (licences), so these tests read the full data sets and skip when they are absent.
 """
 
+import json
+
 import numpy as np
 import pytest
 
@@ -47,3 +49,31 @@ def test_a_missing_release_folder_is_an_input_error(tmp_path):
         load_meister(tmp_path / "nowhere")
     with pytest.raises(InputError):
         load_hwang(tmp_path / "nowhere")
+
+
+@pytest.fixture
+def panels(shared_data):
+    root = shared_data / "panels"
+    if not (root / "meister2024_opinionqa").is_dir():
+        pytest.skip(f"survey panels not found under {root}")
+    return root
+
+
+def test_meister_group_shares_are_the_counts_by_option_name(panels):
+    panel = load_meister(panels / "meister2024_opinionqa", humans=["SEX=Female"])
+    counts = json.loads((panels / "meister2024_opinionqa/opinions_qa/data/human_resp/"
+                         "Pew_American_Trends_Panel_disagreement_100/SEX_data.json").read_text())
+    table = panel.human_table("SEX=Female")
+    for key, rows in list(table.groupby("group"))[:20]:
+        female = counts[key]["Female"]
+        total = sum(female.values())
+        for instance, share in zip(rows["instance"], rows["alice"], strict=True):
+            option = instance.split(":", 2)[2]
+            assert share == pytest.approx(female.get(option, 0.0) / total)
+    assert len(panel.bobs) == 16
+    assert (table[panel.bobs].to_numpy() >= 0).all()
+
+
+def test_meister_unknown_group_lists_the_choices(panels):
+    with pytest.raises(InputError, match="SEX=Female"):
+        load_meister(panels / "meister2024_opinionqa", humans=["SEX=Nobody"])
