@@ -42,6 +42,9 @@ def _one_line(err: Exception) -> str:
 @click.version_option(package_name="marketalign")
 def main() -> None:
     """Market alignment of AI models with a human: fits, curves over K, games, and DAG aggregation."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # the command line draws into files; the library leaves the backend to its user
 
 
 for command in (

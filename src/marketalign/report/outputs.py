@@ -14,12 +14,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
 _VERSIONED = ("marketalign", "numpy", "scipy", "pandas", "scikit-learn", "matplotlib", "networkx")
 
