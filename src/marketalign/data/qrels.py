@@ -9,6 +9,7 @@ judge.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -39,13 +40,17 @@ def read_qrels(path: str | Path) -> pd.Series:
     except pd.errors.EmptyDataError as err:
         raise InputError(f"{path}: empty qrels file; expected lines 'qid 0 docid grade'.") from err
     except pd.errors.ParserError as err:
-        raise InputError(f"{path}: not a qrels file ({err}); each line must be 'qid 0 docid grade'.") from err
+        found = re.search(r"line (\d+), saw (\d+)", str(err))
+        where = f"line {found[1]}: expected 4 fields, found {found[2]}" if found else f"{err}".strip()
+        raise InputError(f"{path}, {where}; each line must be 'qid 0 docid grade'.") from err
     except OSError as err:
         raise InputError(f"{path}: cannot be read ({err}).") from err
     if raw.shape[1] != 4 or raw.isna().any().any():
-        bad = int(np.flatnonzero(raw.isna().any(axis=1).to_numpy())[0]) if raw.shape[1] >= 4 else 0
-        raise InputError(f"{path}, line {_line(path, bad)}: expected 4 fields 'qid 0 docid grade' "
-                         f"(found {raw.shape[1]} columns); fix that line.")
+        wrong = raw[4].notna() if raw.shape[1] > 4 else raw.isna().any(axis=1)
+        row = int(np.flatnonzero(wrong.to_numpy())[0])
+        fields = int(raw.iloc[row].notna().sum())
+        raise InputError(f"{path}, line {_line(path, row)}: expected 4 fields 'qid 0 docid grade', found "
+                         f"{fields}; fix that line.")
     grade = pd.to_numeric(raw[3], errors="coerce")
     bad = ~grade.notna() | (grade != np.floor(grade.fillna(0)))
     if bad.any():
