@@ -35,7 +35,7 @@ def read_qrels(path: str | Path) -> pd.Series:
     """
     path = Path(path)
     try:
-        raw = pd.read_csv(path, sep=r"\s+", header=None, dtype=str, engine="c", on_bad_lines="error",
+        raw = pd.read_csv(path, sep=r"\s+", header=None, dtype=object, engine="c", on_bad_lines="error",
                           skip_blank_lines=True)
     except pd.errors.EmptyDataError as err:
         raise InputError(f"{path}: empty qrels file; expected lines 'qid 0 docid grade'.") from err
