@@ -78,3 +78,12 @@ def test_a_failing_step_does_not_stop_the_others_and_sets_the_exit_code(tmp_path
 def test_unknown_step_exits_2(tmp_path):
     result = _run("reproduce", "all", "--out", tmp_path, "--only", "fig9")
     assert result.exit_code == 2 and "choose among" in result.output
+
+
+def test_a_step_whose_data_are_absent_is_skipped_not_failed(tmp_path):
+    result = _run("reproduce", "all", "--out", tmp_path, "--only", "llm_judges,network_cyclic", "--quick",
+                  "--data", "embedded")
+    assert result.exit_code == 0, result.output
+    steps = pd.read_csv(tmp_path / "steps.csv").set_index("step")
+    assert steps.loc["llm_judges", "status"] == "skipped: needs data" and not (tmp_path / "llm_judges").exists()
+    assert steps.loc["network_cyclic", "status"] == "done"

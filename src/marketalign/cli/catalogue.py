@@ -34,7 +34,8 @@ class Step:
 
     ``command`` is the ``marketalign`` subcommand without ``--out``; ``scales`` maps ``full``, ``demo`` and
     ``quick`` to the options added at that scale. ``data`` steps take ``--data``; ``sweep`` steps take the
-    execution options (``--workers``, ``--scheduler``, ``--checkpoint``).
+    execution options (``--workers``, ``--scheduler``, ``--checkpoint``). ``needs`` is a folder under the data
+    root without which the step is skipped (data that are never embedded).
     """
 
     name: str
@@ -43,6 +44,7 @@ class Step:
     scales: dict[str, tuple[str, ...]]
     data: bool = False
     sweep: bool = False
+    needs: str | None = None
 
     def argv(self, scale: str, out: Path, data: str | None, execution: ExecutionConfig | None) -> list[str]:
         """The full command line of this step at ``scale``, writing into ``out / name``."""
@@ -70,6 +72,9 @@ STEPS: tuple[Step, ...] = (
          ("reproduce", "synthetic"), {"full": (), "demo": (), "quick": ("--orderings", "10")}),
     Step("fig1", "Figure 1: ETHICS labels vs 100 trained classifier Bobs, MSE vs K",
          ("reproduce", "fig1"), {"full": (), "demo": (), "quick": ("--orderings", "10")}, data=True),
+    Step("llm_judges", "LLMJudge: NIST relevance grades vs 33 language-model judges, MSE vs K, folds by query",
+         ("reproduce", "llm-judges"), {"full": (), "demo": (), "quick": ("--orderings", "10")}, data=True,
+         needs="panels/llmjudge_dl23"),
     Step("fig3", "Figure 3: one MovieLens user vs 100 taste-community Bobs, MSE vs K",
          ("reproduce", "fig3"), {"full": (), "demo": (), "quick": ("--orderings", "10")}, data=True),
     Step("fig2", "Figure 2: sparsity of the NNLS and simplex weights vs K (the runs of Figures 1 and 3)",
@@ -127,6 +132,19 @@ def _finished_earlier(out: Path, step: Step, command: str) -> float | None:
     return float(match["seconds"].iloc[-1]) if len(match) else None
 
 
+def _has_needed_data(step: Step, data: str | None) -> bool:
+    """Whether the data root (``data``, else the environment) holds the folder ``step`` needs (True if none)."""
+    if step.needs is None:
+        return True
+    from marketalign.experiments.figures import data_root  # imported here: it loads the data modules
+
+    try:
+        root = data_root(data)
+    except InputError:
+        return True  # the step itself reports the bad --data
+    return root is not None and (root / step.needs).is_dir()
+
+
 def run_steps(steps: Sequence[Step], scale: str, out: Path, *, data: str | None = None,
               execution: ExecutionConfig | None = None, resume: bool = False) -> int:
     """Run ``steps`` at ``scale`` into subfolders of ``out``, then write ``steps.csv`` and ``report.html``.
@@ -152,6 +170,11 @@ def run_steps(steps: Sequence[Step], scale: str, out: Path, *, data: str | None 
             click.echo(f"      done in an earlier run ({earlier:.1f} s); delete {out / step.name} to run it again")
             rows.append({"step": step.name, "command": command, "status": "done", "exit_code": 0,
                          "seconds": earlier})
+            continue
+        if not _has_needed_data(step, data):
+            click.echo(f"      skipped: needs {step.needs} under --data or $MARKETALIGN_SHARED_DATA")
+            rows.append({"step": step.name, "command": command, "status": "skipped: needs data", "exit_code": 0,
+                         "seconds": 0.0})
             continue
         start = time.perf_counter()
         code = root.main(argv, prog_name="marketalign", standalone_mode=False) or 0

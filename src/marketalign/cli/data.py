@@ -6,6 +6,7 @@ PATH may be the literal ``embedded`` for the copies shipped with the package (Mo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pandas as pd
 from marketalign.data.embedded import load_embedded_ethics, load_embedded_movielens
 from marketalign.data.ethics import PREFIXES, SPLITS, Ethics, load_ethics
 from marketalign.data.movielens import MovieLens, load_movielens
+from marketalign.data.qrels import MISSING_POLICIES, OUT_OF_RANGE_POLICIES, load_qrels_panel
 from marketalign.data.surveys import SurveyPanel, list_panels, load_panel, load_responses
 from marketalign.data.tables import TARGET, read_table, validate_table, write_layout_table
 from marketalign.errors import InputError
@@ -187,6 +189,31 @@ def opinionqa_command(
             f"panel {data.wave} ({data.topic}), {who}",
             target,
         )
+
+
+@data_group.command("qrels")
+@click.argument("judges_dir", type=click.Path(path_type=Path))
+@click.option("--human", type=click.Path(path_type=Path), required=True, help="Human (NIST) qrels file: Alice.")
+@_out
+@click.option("--missing", type=click.Choice(MISSING_POLICIES), default="error", show_default=True,
+              help="Judge cells missing for human items: refuse, drop the items, drop the judges, or fill with "
+              "the judge's mean grade.")
+@click.option("--out-of-range", type=click.Choice(OUT_OF_RANGE_POLICIES), default="error", show_default=True,
+              help="Grades outside 0-3: refuse, or treat them as missing cells.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def qrels_command(judges_dir, human, out, missing, out_of_range, as_json) -> None:
+    """TREC qrels: one judge per file in JUDGES_DIR vs the human file; writes TABLE and TABLE.summary.json."""
+    from marketalign.report.outputs import write_json
+
+    table, report = load_qrels_panel(judges_dir, human, missing=missing, out_of_range=out_of_range)
+    write_layout_table(table, out)
+    write_json(report, out.with_name(out.name + ".summary.json"))
+    if as_json:
+        click.echo(json.dumps(report, indent=2, sort_keys=True))
+        return
+    click.echo(f"wrote {out}: {report['items']} items of {report['queries']} queries, {report['judges']} judges; "
+               f"out of range {sum(report['out_of_range']['cells'].values())} cells ({out_of_range}), missing "
+               f"{report['missing']['cells']} cells ({missing})")
 
 
 @data_group.command("check")

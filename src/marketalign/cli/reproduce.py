@@ -11,7 +11,7 @@ import click
 from marketalign.cli.catalogue import STEP_NAMES, run_steps, select_steps
 from marketalign.cli.execution import execution_options
 from marketalign.errors import InputError
-from marketalign.experiments import families, fig1, fig2, fig3, fig4, many_humans, synthetic_curve
+from marketalign.experiments import families, fig1, fig2, fig3, fig4, llm_judges, many_humans, synthetic_curve
 from marketalign.experiments.figures import (
     DATA_ENV,
     EMBEDDED,
@@ -69,6 +69,26 @@ def fig1_command(out: Path, data: Path | None, orderings: int, seed: int, quiet:
     """Figure 1: ETHICS labels vs 100 trained classifier Bobs, MSE vs K (±1 std)."""
     config = fig1.Fig1Config(family=replace(fig1.Fig1Config().family, seed=seed), curve=_curve(orderings, seed))
     _curve_figure("Figure 1", fig1.run, ethics_data(data_root(data)), config, out, quiet)
+
+
+@reproduce_group.command("llm-judges")
+@_OUT
+@_DATA
+@_ORDERINGS
+@_SEED
+@_QUIET
+def llm_judges_command(out: Path, data: Path | None, orderings: int, seed: int, quiet: bool) -> None:
+    """LLMJudge: NIST relevance grades vs 33 language-model judges, MSE vs K, folds by query (needs the data)."""
+    folder = llm_judges.data_folder(data_root(data))
+    click.echo(f"LLMJudge on {folder.name} ...")
+    config = llm_judges.LLMJudgesConfig(curve=_curve(orderings, seed))
+    computed, comparison = llm_judges.run(out, folder, config, quiet=quiet)
+    leak = comparison["random_row_folds"]
+    lines = headline(computed.result)
+    lines.append(f"  K = {leak['K']}, MSE folds by query vs random row folds:")
+    lines += [f"    {m:<14} {v:.4f}  vs {leak['mse_random_row_folds'][m]:.4f}"
+              for m, v in leak["mse_folds_by_query"].items()]
+    _report(lines, comparison, out)
 
 
 @reproduce_group.command("fig2")

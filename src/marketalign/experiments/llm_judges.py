@@ -1,0 +1,79 @@
+"""LLMJudge: NIST relevance grades (Alice) vs 33 language-model relevance judges (Bobs), MSE vs K (±1 std).
+
+Alice = the NIST grade (0-3) of 4,423 (query, passage) pairs of 25 TREC DL 2023 queries; Bobs = the 33 judge
+runs' grades of the same pairs. The judges' grades are real language-model outputs, so this is the paper's market
+on real Bobs. Folds are whole queries (docs/theory.md, Definition G1): passages of one query share its topic, so
+random row folds leak; the same curves with random row folds are in the summary beside them. The human qrels
+carry no licence, so the data are never embedded: ``--data`` or $MARKETALIGN_SHARED_DATA must hold
+``panels/llmjudge_dl23/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from marketalign.bobs.quality import bob_agreement
+from marketalign.data.qrels import GROUP, load_qrels_panel
+from marketalign.data.tables import INSTANCE, TARGET
+from marketalign.errors import InputError
+from marketalign.experiments.figures import Computed, effect_at_kmax, scores_table, write_figure
+from marketalign.hull.curves import CurveConfig, market_curve
+
+TITLE = "LLMJudge (TREC DL 2023): NIST grades vs 33 language-model judges, folds by query"
+FOLDER = Path("panels") / "llmjudge_dl23"
+
+
+@dataclass(frozen=True)
+class LLMJudgesConfig:
+    """The curve protocol and how the three out-of-range grades and their missing cells are treated."""
+
+    curve: CurveConfig = field(default_factory=CurveConfig)
+    out_of_range: str = "missing"
+    missing: str = "drop-items"
+
+
+def data_folder(root: Path | None) -> Path:
+    """``root/panels/llmjudge_dl23``; InputError saying how to provide it when absent."""
+    folder = None if root is None else root / FOLDER
+    if folder is None or not (folder / "judges").is_dir() or not (folder / "human_test_qrels.txt").is_file():
+        raise InputError(f"LLMJudge data not found ({FOLDER}/judges and {FOLDER}/human_test_qrels.txt); pass "
+                         "--data FOLDER or set MARKETALIGN_SHARED_DATA (never embedded: the human qrels carry "
+                         "no licence).")
+    return folder
+
+
+def run(out: str | Path, folder: Path, config: LLMJudgesConfig = LLMJudgesConfig(),
+        quiet: bool = True) -> tuple[Computed, dict]:
+    """Curves with folds by query (written as the figure) and with random row folds (in the summary)."""
+    table, report = load_qrels_panel(folder / "judges", folder / "human_test_qrels.txt",
+                                     missing=config.missing, out_of_range=config.out_of_range)
+    names = [c for c in table.columns if c not in (INSTANCE, TARGET, GROUP)]
+    target = table[TARGET].to_numpy(dtype=float)
+    scores = table[names].to_numpy(dtype=float)
+    groups = table[GROUP].to_numpy()
+    grouped = market_curve(scores, target, config.curve, groups=groups, bob_names=names,
+                           target_names=["alice"], quiet=quiet)
+    rows = market_curve(scores, target, config.curve, bob_names=names, target_names=["alice"], quiet=quiet)
+    k = grouped.config.k_max
+    by_query, by_row = effect_at_kmax(grouped.table, k), effect_at_kmax(rows.table, k)
+    leak = {
+        "K": k,
+        "mse_folds_by_query": by_query["mse"],
+        "mse_random_row_folds": by_row["mse"],
+        "random_minus_by_query": {m: by_row["mse"][m] - v for m, v in by_query["mse"].items()},
+        "note": "random row folds put passages of the same query in training and test; the difference is how "
+        "much that leak flatters each method",
+    }
+    about = {
+        "label": f"NIST relevance grades vs {len(names)} language-model judges",
+        "data": f"LLMJudge TREC DL 2023 qrels ({report['items']} pairs, {report['queries']} queries)",
+        "alice": "NIST relevance grade 0-3 of each (query, passage) pair",
+        "bobs": f"{len(names)} language-model relevance judge runs (grades 0-3)",
+        "folds": "grouped by query (docs/theory.md, Definition G1)",
+        "loading": report,
+        "random_row_folds": leak,
+    }
+    computed = Computed(grouped, about, bob_agreement(scores, target, names), scores_table(target, scores, names))
+    return computed, write_figure(computed, out, title=TITLE) | {"random_row_folds": leak}
+
