@@ -125,7 +125,7 @@ def paper_comparison(effect: dict, quality: dict) -> dict:
         f"{signal.get('median', float('nan')):.3f}, best {signal.get('max', float('nan')):.3f}; median "
         f"correlation between Bobs {alike:.2f}. The best single Bob removes {single_explains:.1f}% of the "
         f"constant predictor's error and NNLS {-pct['nnls_vs_constant_pct']:.1f}%; a 50% drop below the best "
-        f"single Bob would need NNLS to remove {needed:.1f}%. Together our offline Bobs hold too little "
+        f"single Bob would need NNLS to remove {needed:.1f}%. Together these Bobs hold too little "
         "information about Alice beyond what the best of them has, so the paper's size is out of reach here."
     )
     return {"paper": PAPER_EFFECT, "reproduced_50_70_pct": reproduced,
