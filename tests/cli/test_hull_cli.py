@@ -105,7 +105,9 @@ def test_demo_quick_runs_on_embedded_data(tmp_path):
     summary = json.loads((tmp_path / "synthetic_ethics" / "summary.json").read_text())
     assert "SYNTHETIC" in summary["about"]["bobs"]
     steps = (tmp_path / "steps.csv").read_text()
-    assert steps.count(",done,") == len(STEPS) and "--data embedded" in steps
+    needs_data = [step for step in STEPS if step.needs is not None]  # not embeddable: skipped on embedded data
+    assert steps.count(",done,") == len(STEPS) - len(needs_data) and "--data embedded" in steps
+    assert steps.count(",skipped: needs data,") == len(needs_data)
     assert (tmp_path / "report.html").exists() and "report:" in result.output
 
 
