@@ -99,8 +99,8 @@ def llmbar_panel(verdicts: pd.DataFrame, *, subsets=DEFAULT_SUBSETS, missing: st
     wide["alice"] = (labels.reindex(order).to_numpy() == 1).astype(float)
     wide, report = apply_missing(wide, bobs, missing)
     bobs = [name for name in bobs if name in wide.columns]
-    table = layout_table([f"{s}#{i}" for s, i in zip(wide["subset"], wide["item"])], wide["alice"],
-                         group=wide["subset"])
+    instances = [f"{s}#{i}" for s, i in zip(wide["subset"], wide["item"], strict=True)]
+    table = layout_table(instances, wide["alice"], group=wide["subset"])
     table = pd.concat([table, wide[bobs].reset_index(drop=True).astype(np.float64)], axis=1)
     ignored = {"sample": "the sampled run of an evaluator; it labels the run, it is not a separate evaluator"}
     return LLMBarPanel(table=table, bobs=bobs, missing=report, ignored_columns=ignored)
