@@ -66,3 +66,18 @@ def test_embedded_market_has_419_items_and_65_evaluators():
 def test_embedded_equals_the_full_verdicts(shared_data):
     full = load_llmbar(shared_data / "panels" / "llmbar", missing="drop-items")
     pd.testing.assert_frame_equal(full.table, load_embedded_llmbar(missing="drop-items").table)
+
+
+def test_cli_writes_the_embedded_market_and_rejects_a_bad_policy(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from marketalign.cli import main
+
+    monkeypatch.setenv("MARKETALIGN_SHARED_DATA", str(tmp_path / "absent"))
+    runner = CliRunner()
+    result = runner.invoke(main, ["data", "llmbar", "--missing", "fill-mean", "--out", str(tmp_path / "t.csv")])
+    assert result.exit_code == 0, result.output
+    assert "embedded copy" in result.output
+    assert pd.read_csv(tmp_path / "t.csv").shape == (419, 68)
+    bad = runner.invoke(main, ["data", "llmbar", "--missing", "zero", "--out", str(tmp_path / "u.csv")])
+    assert bad.exit_code == 2

@@ -107,8 +107,12 @@ def llmbar_panel(verdicts: pd.DataFrame, *, subsets=DEFAULT_SUBSETS, missing: st
 
 
 def load_llmbar(folder: str | Path, *, subsets=DEFAULT_SUBSETS, missing: str = "error") -> LLMBarPanel:
-    """Read ``verdicts_long.csv.gz`` (or the embedded reduction) from ``folder`` and build the market."""
-    path = Path(folder) / VERDICTS_FILE
+    """Read ``verdicts_long.csv.gz`` (or the embedded reduction) from ``folder`` and build the market.
+
+    ``folder`` may also be a data root holding ``panels/llmbar/``.
+    """
+    nested = Path(folder) / "panels" / "llmbar"
+    path = (nested if nested.is_dir() else Path(folder)) / VERDICTS_FILE
     if not path.is_file():
         raise InputError(f"LLMBar: {path} not found; pass --data FOLDER holding {VERDICTS_FILE}")
     return llmbar_panel(pd.read_csv(path), subsets=subsets, missing=missing)
