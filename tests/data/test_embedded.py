@@ -46,7 +46,7 @@ def test_embedded_movielens_is_ml_latest_small():
 def test_shipped_files_match_provenance_and_stay_small():
     provenance = embedded_provenance()
     total = 0
-    for part in ("ethics", "movielens"):
+    for part in ("ethics", "movielens", "llmbar"):
         for name, entry in provenance[part]["files"].items():
             data = (EMBEDDED_DIR / name).read_bytes()
             assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
@@ -57,7 +57,8 @@ def test_shipped_files_match_provenance_and_stay_small():
 
 
 def test_rebuild_from_the_sources_is_byte_identical(shared_data, tmp_path):
-    build(shared_data / "ethics", shared_data / "movielens" / "ml-latest-small", tmp_path)
+    movielens = shared_data / "movielens" / "ml-latest-small"
+    build(shared_data / "ethics", movielens, shared_data / "panels" / "llmbar", tmp_path)
     shipped = sorted(p.relative_to(EMBEDDED_DIR) for p in EMBEDDED_DIR.rglob("*") if p.is_file())
     rebuilt = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
     assert rebuilt == shipped

@@ -1,7 +1,7 @@
 """``marketalign data``: turn MovieLens, ETHICS or OpinionQA files into tables in the shared layout, and check
 tables of your own.
 
-PATH may be the literal ``embedded`` for the copies shipped with the package (MovieLens and ETHICS only).
+PATH may be the literal ``embedded`` for the copies shipped with the package (MovieLens, ETHICS, LLMBar).
 """
 
 from __future__ import annotations
@@ -214,6 +214,40 @@ def qrels_command(judges_dir, human, out, missing, out_of_range, as_json) -> Non
     click.echo(f"wrote {out}: {report['items']} items of {report['queries']} queries, {report['judges']} judges; "
                f"out of range {sum(report['out_of_range']['cells'].values())} cells ({out_of_range}), missing "
                f"{report['missing']['cells']} cells ({missing})")
+
+
+@data_group.command("llmbar")
+@click.option("--data", "path", help="Folder with verdicts_long.csv.gz (or a data root with panels/llmbar/), "
+              "or `embedded`; default $MARKETALIGN_SHARED_DATA, else the embedded copy.")
+@click.option("--missing", default="error", show_default=True,
+              help="Unparseable verdicts: error, drop-items, drop-judges or fill-mean (the judge's mean).")
+@_out
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def llmbar_command(path, missing, out, as_json) -> None:
+    """LLMBar Natural + Adversarial (419 items): one Bob per evaluator, Alice = 1 if output 1 is better."""
+    import json
+
+    from marketalign.data.embedded import load_embedded_llmbar
+    from marketalign.data.panels.llmbar import load_llmbar
+    from marketalign.experiments.figures import data_root
+
+    root = data_root(path)
+    if root is None:
+        panel, source = load_embedded_llmbar(missing=missing), "embedded copy"
+    else:
+        panel, source = load_llmbar(root, missing=missing), str(root)
+    write_layout_table(panel.table, out)
+    summary = {"out": str(out), "source": source, "items": len(panel.table), "bobs": len(panel.bobs),
+               "missing": panel.missing, "ignored_columns": panel.ignored_columns}
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+        return
+    report = panel.missing
+    click.echo(f"wrote {out}: {len(panel.table)} items x {len(panel.bobs)} evaluators (data: {source}); "
+               f"missing verdicts: {report['missing_cells']} cells, policy {report['policy']}, "
+               f"{report['dropped_items']} items and {len(report['dropped_judges'])} evaluators dropped")
+    for name, why in panel.ignored_columns.items():
+        click.echo(f"column {name!r} not used: {why}")
 
 
 @data_group.command("check")

@@ -91,6 +91,21 @@ def llm_judges_command(out: Path, data: Path | None, orderings: int, seed: int, 
     _report(lines, comparison, out)
 
 
+@reproduce_group.command("llm-evaluators")
+@_OUT
+@_DATA
+@_ORDERINGS
+@_SEED
+@_QUIET
+def llm_evaluators_command(out: Path, data: Path | None, orderings: int, seed: int, quiet: bool) -> None:
+    """LLMBar labels vs its 65 language-model evaluators as Bobs, MSE vs K (±1 std)."""
+    from marketalign.experiments import llm_evaluators
+
+    config = llm_evaluators.LLMEvaluatorsConfig(curve=_curve(orderings, seed))
+    loaded = llm_evaluators.llmbar_data(data_root(data))
+    _curve_figure("LLM evaluators", llm_evaluators.run, loaded, config, out, quiet)
+
+
 @reproduce_group.command("fig2")
 @_OUT
 @_DATA

@@ -1,6 +1,6 @@
 """Rebuild ``marketalign/data/embedded/`` from the source data, byte for byte.
 
-Usage: ``python -m marketalign.data.build_embedded --ethics DIR --movielens DIR [--out DIR]``. The output
+Usage: ``python -m marketalign.data.build_embedded --ethics DIR --movielens DIR --llmbar DIR [--out DIR]``. The output
 depends only on the source files and :data:`SEED`: gzip streams carry no timestamp and CSV rows keep the
 source order.
 """
@@ -17,6 +17,7 @@ import pandas as pd
 
 from marketalign.data.embedded import EMBEDDED_DIR, embedded_ethics_name
 from marketalign.data.ethics import ethics_file, load_ethics
+from marketalign.data.panels.llmbar import DEFAULT_SUBSETS, VERDICT_COLUMNS, VERDICTS_FILE
 from marketalign.errors import InputError
 
 SEED = 20250915
@@ -29,6 +30,10 @@ ETHICS_SOURCE = (
 )
 MOVIELENS_SOURCE = (
     "MovieLens ml-latest-small (GroupLens, generated 2018-09-26), grouplens.org/datasets/movielens"
+)
+LLMBAR_SOURCE = (
+    "LLMBar (Zeng et al., Evaluating Large Language Models at Evaluating Instruction Following, ICLR 2024), "
+    "github.com/princeton-nlp/LLMBar@900616b"
 )
 MIT_LICENCE = """MIT License
 
@@ -131,17 +136,50 @@ def build_movielens(source: Path, out: Path) -> dict:
     }
 
 
-def build(ethics_source: Path, movielens_source: Path, out: Path = EMBEDDED_DIR) -> dict:
+def build_llmbar(source: Path, out: Path) -> dict:
+    """Keep the verdict columns the loader needs for the Natural + Adversarial subsets; copy the LICENSE."""
+    out.mkdir(parents=True, exist_ok=True)
+    data = (source / VERDICTS_FILE).read_bytes()
+    verdicts = pd.read_csv(source / VERDICTS_FILE)
+    kept = verdicts.loc[verdicts["subset"].isin(DEFAULT_SUBSETS), VERDICT_COLUMNS]
+    licence = (source / "LICENSE").read_bytes()
+    (out / "LICENSE").write_bytes(licence)
+    (out / "README.txt").write_text(
+        f"{LLMBAR_SOURCE}, MIT licence (LICENSE beside this file).\n"
+        f"{VERDICTS_FILE}: the evaluators' verdicts on the {len(DEFAULT_SUBSETS)} subsets "
+        f"{', '.join(DEFAULT_SUBSETS)}, reduced to the columns {', '.join(VERDICT_COLUMNS)} "
+        "(the column 'sample' and the other subsets dropped); 'label' is the dataset's better output (1 or 2).\n"
+    )
+    return {
+        "source": LLMBAR_SOURCE,
+        "licence": "MIT (llmbar/LICENSE)",
+        "source_sha256": {VERDICTS_FILE: sha256(data), "LICENSE": sha256(licence)},
+        "files": {
+            f"llmbar/{VERDICTS_FILE}": {
+                **_write_gzip(out / VERDICTS_FILE, _csv_bytes(kept)),
+                "from": VERDICTS_FILE,
+                "filter": f"subsets {', '.join(DEFAULT_SUBSETS)}; columns {', '.join(VERDICT_COLUMNS)}",
+                "rows": len(kept),
+            }
+        },
+    }
+
+
+def build(ethics_source: Path, movielens_source: Path, llmbar_source: Path, out: Path = EMBEDDED_DIR) -> dict:
     """Rebuild the whole embedded folder and its PROVENANCE.json; return the provenance."""
     from marketalign.report.outputs import write_json  # imported here: it sets matplotlib's backend
 
-    for path, what in ((ethics_source, "ETHICS"), (movielens_source, "ml-latest-small")):
+    sources = ((ethics_source, "ETHICS"), (movielens_source, "ml-latest-small"), (llmbar_source, "LLMBar"))
+    for path, what in sources:
         if not Path(path).is_dir():
             raise InputError(f"{path}: not a folder; pass the {what} source folder.")
     provenance = {
         "ethics": build_ethics(Path(ethics_source), out / "ethics"),
         "movielens": build_movielens(Path(movielens_source), out / "movielens"),
-        "rebuild": "python -m marketalign.data.build_embedded --ethics ETHICS --movielens ML_LATEST_SMALL",
+        "llmbar": build_llmbar(Path(llmbar_source), out / "llmbar"),
+        "rebuild": (
+            "python -m marketalign.data.build_embedded --ethics ETHICS --movielens ML_LATEST_SMALL --llmbar LLMBAR"
+        ),
     }
     write_json(provenance, out / "PROVENANCE.json")
     return provenance
@@ -151,10 +189,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m marketalign.data.build_embedded", description=__doc__)
     parser.add_argument("--ethics", type=Path, required=True, help="the ETHICS folder (commonsense/, ...)")
     parser.add_argument("--movielens", type=Path, required=True, help="the ml-latest-small folder")
+    parser.add_argument("--llmbar", type=Path, required=True, help="the LLMBar folder (verdicts_long.csv.gz)")
     parser.add_argument("--out", type=Path, default=EMBEDDED_DIR)
     args = parser.parse_args()
-    provenance = build(args.ethics, args.movielens, args.out)
-    total = sum(f["bytes"] for part in ("ethics", "movielens") for f in provenance[part]["files"].values())
+    provenance = build(args.ethics, args.movielens, args.llmbar, args.out)
+    total = sum(f["bytes"] for part in ("ethics", "movielens", "llmbar") for f in provenance[part]["files"].values())
     print(f"wrote {args.out} ({total / 1e6:.2f} MB of data files)")
 
 

@@ -6,6 +6,8 @@
   MIT licence and citation in ``LICENSE``/``README.txt`` beside them.
 - ``embedded/movielens/``: ml-latest-small's ratings, movies and tags, gzip-compressed and otherwise
   unchanged (links.csv dropped), with its README (licence terms) beside them.
+- ``embedded/llmbar/``: LLMBar's evaluator verdicts on the Natural + Adversarial subsets, only the columns
+  :mod:`marketalign.data.panels.llmbar` reads (MIT licence, ``LICENSE``/``README.txt`` beside them).
 
 ``PROVENANCE.json`` records the source files' sha256, what was filtered and the seed; ``build_embedded``
 rebuilds the folder byte for byte from the source data.
@@ -20,6 +22,7 @@ from pathlib import Path
 from marketalign.data._files import read_csv
 from marketalign.data.ethics import COLUMNS, PREFIXES, SPLITS, Ethics, check_parsed
 from marketalign.data.movielens import MovieLens, load_movielens
+from marketalign.data.panels.llmbar import LLMBarPanel, load_llmbar
 
 EMBEDDED_DIR = Path(__file__).with_name("embedded")
 
@@ -44,6 +47,11 @@ def load_embedded_ethics(folder: Path = EMBEDDED_DIR / "ethics") -> Ethics:
 def load_embedded_movielens() -> MovieLens:
     """The embedded MovieLens latest-small as a :class:`~marketalign.data.movielens.MovieLens`."""
     return replace(load_movielens(EMBEDDED_DIR / "movielens"), source="embedded")
+
+
+def load_embedded_llmbar(missing: str = "error") -> LLMBarPanel:
+    """The embedded LLMBar market (419 items, 65 evaluators), as :func:`marketalign.data.panels.llmbar.load_llmbar`."""
+    return load_llmbar(EMBEDDED_DIR / "llmbar", missing=missing)
 
 
 def embedded_provenance() -> dict:
