@@ -14,6 +14,7 @@ from marketalign.bobs.backends.openai_http import EndpointRefused, EndpointUnava
 from marketalign.bobs.backends.ratelimit import RateLimiter
 from marketalign.bobs.loopback import (
     FAULTS,
+    TOO_LONG,
     UNANSWERABLE,
     FakeOpenAI,
     conversation,
@@ -149,6 +150,17 @@ def test_persistent_failures_are_reported_as_nan_and_asked_again_on_the_next_run
     assert second.complete and second.provenance["counts"]["cached"] == 24
     expected = oracle_table(family(), table)
     pd.testing.assert_frame_equal(second.table[expected.columns], expected, rtol=1e-12)
+
+
+def test_a_prompt_too_long_for_the_context_fails_its_cell_without_retries_or_stopping(tmp_path):
+    table = items(6, unanswerable=())
+    with FakeOpenAI(LABELS, plan=lambda q, a: TOO_LONG if "item number 4" in q else None) as server:
+        result = run(server, tmp_path, table, max_retries=3)
+        assert max(server.attempts[q] for q in server.attempts if "item number 4" in q) == 1
+    assert result.counts["failed"].tolist() == [1, 1, 1]
+    assert result.failures == {"prompt longer than the model's context (HTTP 400 context_length_exceeded)": 3}
+    assert result.table.loc[4, ["bob_000", "bob_001", "bob_002"]].isna().all()
+    assert result.table.drop(index=4)[["bob_000", "bob_001", "bob_002"]].notna().all().all()
 
 
 def test_a_dead_endpoint_stops_the_run_after_a_streak_of_failures(tmp_path):

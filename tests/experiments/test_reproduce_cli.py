@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from marketalign.cli import main
@@ -57,3 +58,24 @@ def test_fig4_without_survey_data_is_reported_unavailable(tmp_path):
     assert result.exit_code == 0, result.output
     assert "unavailable" in result.output
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["available"] is False
+
+
+def test_reproduce_fig1_with_llm_bobs_draws_the_embedded_matrix(tmp_path):
+    from marketalign.data.llm_scores import ETHICS_LLM_DIR
+
+    if not (ETHICS_LLM_DIR / "scores.csv.gz").is_file():
+        pytest.skip("no embedded LLM matrix")
+    out = tmp_path / "fig1_llm"
+    result = CliRunner().invoke(main, ["reproduce", "fig1", "--bobs", "llm", "--out", str(out), "--orderings", "5",
+                                       "--quiet"])
+    assert result.exit_code == 0, result.output
+    about = json.loads((out / "summary.json").read_text())["about"]
+    assert about["model"]["sha256"] == "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+    assert len(about["prompts"]) == 16 and about["seed"] == 0
+    quality = pd.read_csv(out / "bob_quality.csv")
+    assert len(quality) == 16 and quality["auc"].between(0, 1).all()
+    scores = pd.read_parquet(out / "scores.parquet")
+    assert list(scores.columns) == ["alice", *quality["bob"]] and len(scores) == about["items"]["rows"]
+    curve = pd.read_csv(out / "curve.csv")
+    at_max = curve[curve["K"] == 16].set_index("method")
+    assert at_max.loc["nnls", "mse_mean"] < at_max.loc["constant", "mse_mean"]

@@ -38,5 +38,5 @@ def load_config(path: str | Path) -> GenerationConfig:
         raise InputError(f"{path} has unknown tables {unknown}; a config has only {list(TABLES)}.")
     backend = parsed.get("backend")
     if not isinstance(backend, Mapping) or "kind" not in backend:
-        raise InputError(f'{path} needs a [backend] table with kind = "openai" | "local" | "embedding".')
+        raise InputError(f'{path} needs a [backend] table with kind = "openai" | "llama" | "local" | "embedding".')
     return GenerationConfig(PromptFamily.from_config(parsed), backend, hashlib.sha256(raw).hexdigest())

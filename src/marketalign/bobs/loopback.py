@@ -3,7 +3,8 @@
 Answers are deterministic functions of the whole conversation (a distribution over the scale labels derived
 from its SHA-256), so a test can compute every expected score independently. Faults are injected per
 (question, attempt) by a plan function: 429 (with Retry-After), 500, 503, timeouts (the reply comes too late),
-garbage JSON, a truncated body, a truncated stream, a dropped connection.
+garbage JSON, a truncated body, a truncated stream, a dropped connection, and the HTTP 400 that llama.cpp's
+server sends for a prompt longer than its context.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 FAULTS = ("429", "500", "503", "timeout", "garbage", "truncated", "truncated-stream", "drop")
+"""Transient faults: a retry can succeed."""
+TOO_LONG = "too-long"
+"""Not transient: the HTTP 400 of a prompt longer than the model's context."""
 UNANSWERABLE = "UNANSWERABLE"
 
 
@@ -188,6 +192,11 @@ class FakeOpenAI:
                     self._stream("4", None, complete=False)
                 elif fault == "drop":
                     self.close_connection = True
+                elif fault == TOO_LONG:  # llama-cpp-python's server, word for word but the numbers
+                    message = ("This model's maximum context length is 512 tokens. However, you requested "
+                               "600 tokens (599 in the messages, 1 in the completion).")
+                    self._json(400, {"error": {"message": message, "type": "invalid_request_error",
+                                               "param": "messages", "code": "context_length_exceeded"}})
                 else:
                     raise AssertionError(f"unknown fault {fault}")
 

@@ -1,12 +1,15 @@
 """The generation run: every Bob of a prompt family scores every instance, through the cache.
 
 Cached answers are reused; the rest are asked (each distinct question once), stored as they arrive, and
-counted. The result is the input table plus one numeric column per Bob, a per-Bob count table (cached, asked,
+counted. Questions are asked item by item, and an item's prompts in sorted order, so that consecutive prompts
+share their longest prefix (a server's or llama.cpp's prompt cache then skips it) and a killed run leaves whole
+items finished. The result is the input table plus one numeric column per Bob, a per-Bob count table (cached, asked,
 failed, unparseable, and how scores were read) and a provenance record.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -56,9 +59,10 @@ def generate_bobs(table: pd.DataFrame, family: PromptFamily, backend: Backend, c
     identity = backend.identity()
     cells: dict[str, list[tuple[int, int]]] = {}
     jobs: dict[str, Job] = {}
-    for b, bob in enumerate(bobs):
-        for i, text in enumerate(texts):
-            key = question_key(identity, backend.request(bob, text))
+    for i, text in enumerate(texts):
+        requests = [(backend.request(bob, text), b, bob) for b, bob in enumerate(bobs)]
+        for request, b, bob in sorted(requests, key=lambda r: json.dumps(r[0], sort_keys=True)):
+            key = question_key(identity, request)
             cells.setdefault(key, []).append((i, b))
             jobs.setdefault(key, Job(key, bob, text))
     scores = np.full((len(texts), len(bobs)), np.nan)

@@ -70,6 +70,8 @@ def _full_or_quick(demo: Sequence[str] = ()) -> dict[str, tuple[str, ...]]:
 STEPS: tuple[Step, ...] = (
     Step("llm_evaluators", "LLMBar labels vs 65 real language-model evaluators as Bobs, MSE vs K",
          ("reproduce", "llm-evaluators"), {"full": (), "demo": (), "quick": ("--orderings", "10")}, data=True),
+    Step("fig1_llm", "Figure 1 with LLM Bobs: ETHICS labels vs 16 prompt Bobs of Qwen2.5-Coder-1.5B, MSE vs K",
+         ("reproduce", "fig1", "--bobs", "llm"), {"full": (), "demo": (), "quick": ("--orderings", "10")}),
     Step("synthetic_ethics", "ETHICS labels vs 100 SYNTHETIC Bobs (not language models): curves over K",
          ("reproduce", "synthetic"), {"full": (), "demo": (), "quick": ("--orderings", "10")}),
     Step("fig1", "Figure 1: ETHICS labels vs 100 trained classifier Bobs, MSE vs K",

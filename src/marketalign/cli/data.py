@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import click
+import numpy as np
 import pandas as pd
 
 from marketalign.data.embedded import load_embedded_ethics, load_embedded_movielens
@@ -90,12 +91,17 @@ def movielens_command(path, out, user, every, long_form, min_ratings, target, fi
     help="Split(s) to include (repeatable); default: every labelled split present.",
 )
 @click.option("--short-only", is_flag=True, help="Commonsense: only the short (is_short) items.")
+@click.option("--sample", type=click.IntRange(min=1), default=None,
+              help="Keep N rows drawn without replacement (seeded by --seed), in the source order.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of --sample.")
 @_target
 @_quiet
-def ethics_command(path, out, subset, splits, short_only, target, quiet) -> None:
+def ethics_command(path, out, subset, splits, short_only, sample, seed, target, quiet) -> None:
     """ETHICS folder at PATH (commonsense/, deontology/, ...) or `embedded`; Alice = the human label."""
     data = _ethics(path, subset)
     table = data.table(subset, list(splits) or None, short_only, target)
+    if sample is not None:
+        table = sample_rows(table, sample, seed)
     _write_one(
         table,
         out,
@@ -288,6 +294,20 @@ def _one_mode(modes: dict[str, bool]) -> None:
 
 def _movielens(path: str) -> MovieLens:
     return load_embedded_movielens() if path == EMBEDDED else load_movielens(path)
+
+
+def sample_rows(table: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
+    """``n`` rows drawn without replacement by ``numpy.random.default_rng(seed)``, kept in table order.
+
+    Raises
+    ------
+    InputError
+        When the table has fewer than ``n`` rows.
+    """
+    if n > len(table):
+        raise InputError(f"--sample {n} but the selection has only {len(table)} rows; ask for fewer.")
+    keep = np.sort(np.random.default_rng(seed).choice(len(table), size=n, replace=False))
+    return table.iloc[keep].reset_index(drop=True)
 
 
 def _ethics(path: str, subset: str) -> Ethics:

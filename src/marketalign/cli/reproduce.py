@@ -10,6 +10,7 @@ import click
 
 from marketalign.cli.catalogue import STEP_NAMES, run_steps, select_steps
 from marketalign.cli.execution import execution_options
+from marketalign.data.llm_scores import load_llm_scores
 from marketalign.errors import InputError
 from marketalign.experiments import families, fig1, fig2, fig3, fig4, llm_judges, many_humans, synthetic_curve
 from marketalign.experiments.figures import (
@@ -65,8 +66,17 @@ def _curve_figure(label: str, run, loaded: Loaded, config, out: Path, quiet: boo
 @_ORDERINGS
 @_SEED
 @_QUIET
-def fig1_command(out: Path, data: Path | None, orderings: int, seed: int, quiet: bool) -> None:
-    """Figure 1: ETHICS labels vs 100 trained classifier Bobs, MSE vs K (±1 std)."""
+@click.option("--bobs", type=click.Choice(["classifiers", "llm"]), default="classifiers", show_default=True,
+              help="classifiers: 100 trained classifier Bobs; llm: the prompt Bobs of a language model, from "
+              "the embedded score matrix (or a matrix folder given as --data)")
+def fig1_command(out: Path, data: Path | None, orderings: int, seed: int, quiet: bool, bobs: str) -> None:
+    """Figure 1: ETHICS labels vs 100 trained classifier Bobs or 16 LLM prompt Bobs, MSE vs K (±1 std)."""
+    if bobs == "llm":
+        matrix = load_llm_scores() if data is None or str(data) == EMBEDDED else load_llm_scores(data)
+        click.echo(f"Figure 1 on the score matrix of {matrix.provenance['model']['name']} at {matrix.source} ...")
+        computed, comparison = fig1.run_llm(out, matrix, _curve(orderings, seed), quiet=quiet)
+        _report(headline(computed.result), comparison, out)
+        return
     config = fig1.Fig1Config(family=replace(fig1.Fig1Config().family, seed=seed), curve=_curve(orderings, seed))
     _curve_figure("Figure 1", fig1.run, ethics_data(data_root(data)), config, out, quiet)
 

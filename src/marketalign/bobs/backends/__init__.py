@@ -1,4 +1,5 @@
-"""Scoring backends: an OpenAI-compatible HTTP endpoint, an offline local LM, a sentence-embedding model."""
+"""Scoring backends: an OpenAI-compatible HTTP endpoint, a GGUF model in process (llama.cpp), an offline
+transformers LM, a sentence-embedding model."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from marketalign.bobs.backends.base import CHAT_DIMENSIONS, EMBEDDING_DIMENSIONS
 from marketalign.bobs.scale import RatingScale
 from marketalign.errors import InputError
 
-KINDS: tuple[str, ...] = ("openai", "local", "embedding")
+KINDS: tuple[str, ...] = ("openai", "llama", "local", "embedding")
 
 
 def dimensions_of(kind: str) -> tuple[str, ...]:
@@ -19,13 +20,17 @@ def dimensions_of(kind: str) -> tuple[str, ...]:
 
 
 def make_backend(section: Mapping, scale: RatingScale) -> Backend:
-    """Build the backend a ``[backend]`` table asks for (``kind`` = openai | local | embedding)."""
+    """Build the backend a ``[backend]`` table asks for (``kind`` = openai | llama | local | embedding)."""
     settings = dict(section)
     kind = settings.pop("kind", None)
     if kind == "openai":
         from marketalign.bobs.backends.openai_http import OpenAIBackend, OpenAISettings
 
         return OpenAIBackend(OpenAISettings.from_config(settings), scale)
+    if kind == "llama":
+        from marketalign.bobs.backends.llama_cpp import LlamaCppBackend, LlamaCppSettings
+
+        return LlamaCppBackend(LlamaCppSettings.from_config(settings), scale)
     if kind == "local":
         from marketalign.bobs.backends.local_llm import LocalLLMBackend, LocalLLMSettings
 

@@ -3,8 +3,9 @@
 Scores come from the log-probabilities of the scale labels when the server returns them, else from the answer
 text. Requests run on a bounded thread pool, paced by a rate limiter, and are retried with exponential backoff
 on timeouts, connection errors, truncated bodies or streams, unreadable JSON, HTTP 408/409/425/429 and 5xx
-(a ``Retry-After`` header is obeyed, up to 600 s). Other HTTP errors (bad key, unknown model) stop the run:
-retrying cannot help. The API key is read from the environment variable the config names and is never
+(a ``Retry-After`` header is obeyed, up to 600 s). A prompt too long for the model's context (HTTP 400
+``context_length_exceeded``, as llama.cpp's server says it) fails that one question. Other HTTP errors (bad
+key, unknown model) stop the run: retrying cannot help. The API key is read from the environment variable the config names and is never
 logged or stored.
 """
 
@@ -66,6 +67,10 @@ class _Retryable(Exception):
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
+
+
+class _Rejected(Exception):
+    """The server refused this one question (its prompt is too long for the model): a failed cell, no retry."""
 
 
 class EndpointRefused(InputError):
@@ -171,6 +176,8 @@ class OpenAIBackend:
             attempt += 1
             try:
                 return self._ask(job)
+            except _Rejected as err:
+                return Failure(str(err), attempt)
             except _Retryable as err:
                 if attempt > s.max_retries:
                     return Failure(self._scrub(err.reason), attempt)
@@ -231,6 +238,8 @@ class OpenAIBackend:
             return
         if status in _RETRY_STATUS or status >= 500:
             raise _Retryable(f"HTTP {status}", _retry_after(response.headers.get("retry-after")))
+        if status == 400 and _error_code(response) == "context_length_exceeded":
+            raise _Rejected("prompt longer than the model's context (HTTP 400 context_length_exceeded)")
         raise EndpointRefused(
             f"{self.settings.base_url} refused the request with HTTP {status}: "
             f"{self._scrub(response.text[:300])}. "
@@ -269,6 +278,14 @@ class OpenAIBackend:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _error_code(response) -> str | None:
+    """The OpenAI error body's ``error.code`` (llama.cpp's and vLLM's servers use it too), or None."""
+    try:
+        return response.json()["error"]["code"]
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
+        return None
 
 
 def _retry_after(header: str | None) -> float | None:
