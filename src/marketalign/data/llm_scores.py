@@ -91,7 +91,8 @@ def pack_generation(scored: Path, out: Path, model: str, *, screen: bool = False
     Raises
     ------
     InputError
-        When the model is not registered (:func:`marketalign.bobs.models.known_model`), the table has no ``alice`` column or a score is missing.
+        When the model is not registered (:func:`marketalign.bobs.models.known_model`), the table has no
+        ``alice`` column or a score is missing.
     """
     spec = known_model(model)
     provenance = json.loads(provenance_path(scored).read_text())

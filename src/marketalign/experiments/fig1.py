@@ -73,7 +73,8 @@ def compute_llm(matrix: LLMScores, curve: CurveConfig | None = None, quiet: bool
     provenance = matrix.provenance
     target = matrix.table["alice"].to_numpy(dtype=float)
     scores = matrix.table[matrix.bobs].to_numpy(dtype=float)
-    result = market_curve(scores, target, curve or CurveConfig(), bob_names=matrix.bobs, target_names=["alice"], quiet=quiet)
+    result = market_curve(scores, target, curve or CurveConfig(), bob_names=matrix.bobs, target_names=["alice"],
+                          quiet=quiet)
     model = provenance["model"]
     about = {
         "figure": "1",

@@ -5,8 +5,8 @@ text. Requests run on a bounded thread pool, paced by a rate limiter, and are re
 on timeouts, connection errors, truncated bodies or streams, unreadable JSON, HTTP 408/409/425/429 and 5xx
 (a ``Retry-After`` header is obeyed, up to 600 s). A prompt too long for the model's context (HTTP 400
 ``context_length_exceeded``, as llama.cpp's server says it) fails that one question. Other HTTP errors (bad
-key, unknown model) stop the run: retrying cannot help. The API key is read from the environment variable the config names and is never
-logged or stored.
+key, unknown model) stop the run: retrying cannot help. The API key is read from the environment variable the
+config names and is never logged or stored.
 """
 
 from __future__ import annotations
