@@ -1,6 +1,7 @@
 """The score-matrix layout: packing a generation, reading it back, refusing what does not match."""
 
 import gzip
+import hashlib
 import json
 
 import numpy as np
@@ -62,10 +63,10 @@ def test_a_matrix_whose_columns_do_not_match_its_provenance_is_refused(tmp_path)
         load_llm_scores(tmp_path / "nowhere")
 
 
-@pytest.mark.skipif(not (ETHICS_LLM_DIR / "scores.csv.gz").is_file(), reason="no embedded LLM matrix")
-def test_the_embedded_matrices_are_complete_and_name_their_model_and_prompts():
-    for screen in (False, True):
+def test_the_embedded_matrices_are_complete_match_their_hash_and_name_their_model_and_prompts():
+    for screen, name in ((False, "scores.csv.gz"), (True, "screen.csv.gz")):
         matrix = load_llm_scores(screen=screen)
+        assert hashlib.sha256((ETHICS_LLM_DIR / name).read_bytes()).hexdigest() == matrix.provenance["file_sha256"]
         assert matrix.provenance["model"]["name"] == "qwen2.5-coder-1.5b"
         assert len(matrix.table) == matrix.provenance["data"]["rows"]
         assert all(b["template"].startswith("{text}") and b["persona"] for b in matrix.provenance["bobs"])

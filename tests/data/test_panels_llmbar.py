@@ -35,13 +35,13 @@ def test_scores_average_the_two_orders_and_ratings_use_the_difference():
 def test_unparseable_verdicts_are_an_error_naming_the_judge():
     verdicts = _verdicts([("S", 0, 1, "A", "Vanilla", np.nan, np.nan, np.nan, np.nan),
                           ("S", 1, 1, "A", "Vanilla", 1, 1, np.nan, np.nan)])
-    with pytest.raises(InputError, match="1 verdict cells .* A/Vanilla"):
+    with pytest.raises(InputError, match="1 score cells .* A/Vanilla"):
         llmbar_panel(verdicts, subsets=["S"])
 
 
 def test_each_missing_policy():
     wide = pd.DataFrame({"alice": [1.0, 0.0, 1.0], "a": [1.0, np.nan, 0.0], "b": [0.5, 0.5, 1.0]})
-    with pytest.raises(InputError, match="1 verdict cells are missing .* a \\(1\\)"):
+    with pytest.raises(InputError, match="1 score cells are missing .* a \\(1\\)"):
         apply_missing(wide, ["a", "b"], "error")
     rows, report = apply_missing(wide, ["a", "b"], "drop-items")
     assert len(rows) == 2 and report["dropped_items"] == 1
@@ -54,7 +54,7 @@ def test_each_missing_policy():
 
 
 def test_embedded_market_has_419_items_and_65_evaluators():
-    with pytest.raises(InputError, match="verdict cells are missing"):
+    with pytest.raises(InputError, match="score cells are missing"):
         load_embedded_llmbar()
     panel = load_embedded_llmbar(missing="fill-mean")
     assert panel.table.shape == (419, 3 + 65)

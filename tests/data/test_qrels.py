@@ -28,7 +28,7 @@ def test_a_clean_panel_has_the_curve_layout_with_queries_as_groups(tmp_path):
     assert list(table["instance"]) == ["q1:p1", "q1:p2", "q2:p3", "q2:p4"]
     assert list(table["group"]) == ["q1", "q1", "q2", "q2"]
     assert list(table["a-run"]) == [3, 1, 2, 0] and list(table["b-run"]) == list(table["alice"])
-    assert report["missing"]["cells"] == 0 and report["items"] == 4 and report["queries"] == 2
+    assert report["missing"]["missing_cells"] == 0 and report["items"] == 4 and report["queries"] == 2
 
 
 @pytest.mark.parametrize(
@@ -55,18 +55,18 @@ def test_out_of_range_grades_are_refused_by_default_or_made_missing(tmp_path):
     with pytest.raises(InputError, match=r"1 grades outside 0-3 \(a: q1:p1 = 5\)"):
         load_qrels_panel(folder, human)
     table, report = load_qrels_panel(folder, human, out_of_range="missing", missing="drop-items")
-    assert report["out_of_range"]["cells"] == {"a": 1} and report["missing"]["items_dropped"] == 1
+    assert report["out_of_range"]["cells"] == {"a": 1} and report["missing"]["dropped_items"] == 1
     assert list(table["instance"]) == ["q1:p2", "q2:p3", "q2:p4"]
 
 
 def test_every_missing_policy_is_counted(tmp_path):
     folder, human = _panel(tmp_path, {"a": "q1 0 p1 3\nq1 0 p2 1\nq2 0 p3 1\n", "b": HUMAN})
-    with pytest.raises(InputError, match=r"1 missing judge cells \(1 judges: a 1\)"):
+    with pytest.raises(InputError, match=r"1 score cells are missing .* 1 judges: a \(1\)"):
         load_qrels_panel(folder, human)
     table, report = load_qrels_panel(folder, human, missing="drop-judges")
-    assert list(table.columns)[3:] == ["b"] and report["missing"]["judges_dropped"] == ["a"]
+    assert list(table.columns)[3:] == ["b"] and report["missing"]["dropped_judges"] == ["a"]
     table, report = load_qrels_panel(folder, human, missing="fill-mean")
-    assert table["a"].iloc[3] == pytest.approx(5 / 3) and report["missing"]["cells_filled"] == 1
+    assert table["a"].iloc[3] == pytest.approx(5 / 3) and report["missing"]["missing_cells"] == 1
     table, _ = load_qrels_panel(folder, human, missing="drop-items")
     assert len(table) == 3
 
@@ -84,10 +84,10 @@ def test_the_command_writes_the_table_and_its_report_and_exits_2_on_bad_input(tm
     runner = CliRunner()
     out = tmp_path / "t.csv"
     bad = runner.invoke(main, ["data", "qrels", str(folder), "--human", str(human), "--out", str(out)])
-    assert bad.exit_code == 2 and "missing judge cells" in bad.output and not out.exists()
+    assert bad.exit_code == 2 and "score cells are missing" in bad.output and not out.exists()
     good = runner.invoke(main, ["data", "qrels", str(folder), "--human", str(human), "--out", str(out),
                                 "--missing", "fill-mean", "--json"])
     assert good.exit_code == 0, good.output
     report = json.loads(good.output)
     assert report == json.loads((tmp_path / "t.csv.summary.json").read_text())
-    assert report["missing"]["cells_filled"] == 1 and out.exists()
+    assert report["missing"]["missing_cells"] == 1 and out.exists()

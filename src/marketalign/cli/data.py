@@ -219,7 +219,7 @@ def qrels_command(judges_dir, human, out, missing, out_of_range, as_json) -> Non
         return
     click.echo(f"wrote {out}: {report['items']} items of {report['queries']} queries, {report['judges']} judges; "
                f"out of range {sum(report['out_of_range']['cells'].values())} cells ({out_of_range}), missing "
-               f"{report['missing']['cells']} cells ({missing})")
+               f"{report['missing']['missing_cells']} cells ({missing})")
 
 
 @data_group.command("llmbar")

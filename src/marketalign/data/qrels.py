@@ -15,12 +15,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from marketalign.data.panels.missing import POLICIES, apply_missing
 from marketalign.data.tables import INSTANCE, TARGET
 from marketalign.errors import InputError
 
 GROUP = "group"
 GRADES = (0, 3)
-MISSING_POLICIES = ("error", "drop-items", "drop-judges", "fill-mean")
+MISSING_POLICIES = POLICIES
 OUT_OF_RANGE_POLICIES = ("error", "missing")
 
 
@@ -124,7 +125,7 @@ def load_qrels_panel(judges_dir: str | Path, human: str | Path, *, missing: str 
                          f"(judges {', '.join(report['items_not_in_human_file'])}); pass --missing with "
                          "drop-items, drop-judges or fill-mean to drop them and continue.")
     wide = pd.DataFrame({name: grades.reindex(alice.index) for name, grades in judges.items()})
-    wide, report["missing"] = _apply_missing(wide, missing)
+    wide, report["missing"] = apply_missing(wide, list(wide.columns), missing)
     alice = alice.loc[wide.index]
     table = pd.DataFrame({INSTANCE: wide.index.to_numpy(), TARGET: alice.to_numpy(),
                           GROUP: [key.split(":", 1)[0] for key in wide.index]})
@@ -145,30 +146,3 @@ def _check_range(judges: dict[str, pd.Series], policy: str) -> dict:
     for name, cells in found.items():
         judges[name] = judges[name].drop(cells.index)
     return {"policy": policy, "cells": {name: len(cells) for name, cells in found.items()}}
-
-
-def _apply_missing(wide: pd.DataFrame, policy: str) -> tuple[pd.DataFrame, dict]:
-    """Missing judge cells under ``policy``; returns the table and the counts of what was done."""
-    holes = wide.isna()
-    per_judge = {name: int(count) for name, count in holes.sum().items() if count}
-    report = {"policy": policy, "cells": int(holes.to_numpy().sum()), "by_judge": per_judge}
-    if not per_judge:
-        return wide, report
-    if policy == "error":
-        raise InputError(f"{report['cells']} missing judge cells ({len(per_judge)} judges: "
-                         f"{', '.join(f'{n} {c}' for n, c in per_judge.items())}); pass --missing drop-items, "
-                         "drop-judges or fill-mean.")
-    if policy == "drop-items":
-        keep = ~holes.any(axis=1)
-        report["items_dropped"] = int((~keep).sum())
-        wide = wide[keep]
-    elif policy == "drop-judges":
-        report["judges_dropped"] = sorted(per_judge)
-        wide = wide.drop(columns=list(per_judge))
-    else:
-        report["cells_filled"] = report["cells"]
-        wide = wide.fillna(wide.mean())
-    if wide.empty or wide.shape[1] == 0:
-        raise InputError(f"--missing {policy} leaves no data ({wide.shape[0]} items, {wide.shape[1]} judges); "
-                         "choose another policy.")
-    return wide, report

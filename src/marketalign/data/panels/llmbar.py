@@ -98,6 +98,7 @@ def llmbar_panel(verdicts: pd.DataFrame, *, subsets=DEFAULT_SUBSETS, missing: st
     wide = wide.reset_index()
     wide["alice"] = (labels.reindex(order).to_numpy() == 1).astype(float)
     wide, report = apply_missing(wide, bobs, missing)
+    wide = wide.reset_index(drop=True)
     bobs = [name for name in bobs if name in wide.columns]
     instances = [f"{s}#{i}" for s, i in zip(wide["subset"], wide["item"], strict=True)]
     table = layout_table(instances, wide["alice"], group=wide["subset"])

@@ -1,4 +1,4 @@
-"""One policy for the missing cells of a wide panel table (items as rows, Bobs as columns)."""
+"""One policy for the missing cells of a wide panel table (items as rows, Bobs as columns), for every loader."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ def apply_missing(wide: pd.DataFrame, bob_columns: list[str], policy: str = "err
     Returns
     -------
     (DataFrame, dict)
-        The resolved table and a report: policy, missing cells, affected Bobs, dropped items / Bobs.
+        The resolved table (its index kept) and a report: policy, missing cells, affected Bobs, dropped items
+        / Bobs.
 
     Raises
     ------
@@ -44,13 +45,13 @@ def apply_missing(wide: pd.DataFrame, bob_columns: list[str], policy: str = "err
     if policy == "error":
         counts = ", ".join(f"{name} ({per_bob[name]})" for name in affected)
         raise InputError(
-            f"{report['missing_cells']} verdict cells are missing (unparseable) for {len(affected)} judges: "
-            f"{counts}; choose --missing drop-items, drop-judges or fill-mean"
+            f"{report['missing_cells']} score cells are missing (no or unparseable verdict) for "
+            f"{len(affected)} judges: {counts}; choose --missing drop-items, drop-judges or fill-mean"
         )
     if policy == "drop-items":
         keep = ~holes.any(axis=1)
         report["dropped_items"] = int((~keep).sum())
-        result = wide.loc[keep].reset_index(drop=True)
+        result = wide.loc[keep]
     elif policy == "drop-judges":
         report["dropped_judges"] = affected
         result = wide.drop(columns=affected)
