@@ -11,8 +11,19 @@ import click
 from marketalign.cli.catalogue import STEP_NAMES, run_steps, select_steps
 from marketalign.cli.execution import execution_options
 from marketalign.data.llm_scores import load_llm_scores
+from marketalign.data.panels.missing import POLICIES as MISSING_POLICIES
 from marketalign.errors import InputError
-from marketalign.experiments import families, fig1, fig2, fig3, fig4, llm_judges, many_humans, synthetic_curve
+from marketalign.experiments import (
+    families,
+    fig1,
+    fig2,
+    fig3,
+    fig4,
+    fig4_llm,
+    llm_judges,
+    many_humans,
+    synthetic_curve,
+)
 from marketalign.experiments.figures import (
     DATA_ENV,
     EMBEDDED,
@@ -73,7 +84,7 @@ def fig1_command(out: Path, data: Path | None, orderings: int, seed: int, quiet:
     """Figure 1: ETHICS labels vs 100 trained classifier Bobs or 16 LLM prompt Bobs, MSE vs K (±1 std)."""
     if bobs == "llm":
         matrix = load_llm_scores() if data is None or str(data) == EMBEDDED else load_llm_scores(data)
-        click.echo(f"Figure 1 on the score matrix of {matrix.provenance['model']['name']} at {matrix.source} ...")
+        click.echo(f"Figure 1 on {matrix.provenance['model']['name']}'s scores: {matrix.source} ...")
         computed, comparison = fig1.run_llm(out, matrix, _curve(orderings, seed), quiet=quiet)
         _report(headline(computed.result), comparison, out)
         return
@@ -175,12 +186,35 @@ def fig4_command(out: Path, data: Path | None, seed: int, panels: str, humans: i
         click.echo(f"Figure 4 unavailable: {summary['reason']}")
     if "panels" in summary:
         click.echo(summary["humans_and_models"])
-        for wave, panel in summary["panels"].items():
-            effect = panel["effect"]
-            click.echo(f"  {wave} ({panel['topic']}), {panel['humans']} humans, K = {effect['K']}: NNLS "
-                       f"{effect['nnls_vs_single_pct']:+.1f}% vs best single, {effect['nnls_vs_average_pct']:+.1f}% "
-                       f"vs average; simplex {effect['simplex_vs_single_pct']:+.1f}% / "
-                       f"{effect['simplex_vs_average_pct']:+.1f}%")
+        for line in fig4.panel_lines(summary):
+            click.echo(line)
+    _report([], None, out)
+
+
+@reproduce_group.command("fig4-llm")
+@_OUT
+@_DATA
+@_SEED
+@click.option("--source", type=click.Choice(list(fig4_llm.SOURCES)), default=fig4_llm.Fig4LLMConfig.source,
+              show_default=True, help="tjuatja: 9 LLMs vs OpinionQA groups; meister: 16 (method, LLM) Bobs vs 14 "
+              "groups; hwang: 12 prompt variants vs individual respondents")
+@click.option("--panels", help="comma-separated waves (tjuatja) or topics (hwang); default: hwang the paper's four "
+              "waves' topics, tjuatja every wave with enough matched questions")
+@click.option("--missing", type=click.Choice(list(MISSING_POLICIES)), default=fig4_llm.Fig4LLMConfig.missing,
+              show_default=True, help="a human's questions with a missing model cell: drop them, drop the "
+              "model, fill with its mean, or refuse (error)")
+@_ORDERINGS
+@_QUIET
+def fig4_llm_command(out: Path, data: Path | None, seed: int, source: str, panels: str | None, missing: str,
+                     orderings: int, quiet: bool) -> None:
+    """Figure 4 with real LLMs: topic panels, MSE vs number of models (all combinations, ±1 s.e. over humans)."""
+    names = tuple(p.strip() for p in panels.split(",") if p.strip()) if panels else None
+    config = fig4_llm.Fig4LLMConfig(source=source, panels=names, missing=missing, seed=seed, orderings=orderings)
+    summary = fig4_llm.run(out, data_root(data), config, quiet=quiet)
+    click.echo(f"Figure 4 with real LLMs: {summary['about']['bobs']}; {summary['about']['subsets']}, folds by "
+               f"{summary['about']['folds']}")
+    for line in fig4.panel_lines(summary):
+        click.echo(line)
     _report([], None, out)
 
 

@@ -36,7 +36,8 @@ TARGET = "alice"
 
 @dataclass(frozen=True)
 class LLMScores:
-    """One matrix: the table (``instance``, ``alice``, Bob columns), the Bob names, the provenance, the source."""
+    """One matrix: the table (``instance``, ``alice``, Bob columns), the Bob names, the provenance, and its
+    source (``"embedded score matrix (ethics_llm)"`` for the shipped one, else the folder)."""
 
     table: pd.DataFrame
     bobs: list[str]
@@ -79,7 +80,8 @@ def load_llm_scores(path: str | Path = ETHICS_LLM_DIR, *, screen: bool = False) 
             f"{scores_path} has missing values ({dict(empty[empty > 0])}); re-run the generation until it is "
             "complete before packing it."
         )
-    return LLMScores(table, bobs, provenance, str(folder))
+    embedded = folder.resolve() == ETHICS_LLM_DIR.resolve()
+    return LLMScores(table, bobs, provenance, "embedded score matrix (ethics_llm)" if embedded else str(folder))
 
 
 def pack_generation(scored: Path, out: Path, model: str, *, screen: bool = False) -> dict:

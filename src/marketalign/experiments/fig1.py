@@ -79,7 +79,7 @@ def compute_llm(matrix: LLMScores, curve: CurveConfig | None = None, quiet: bool
     about = {
         "figure": "1",
         "label": f"ETHICS labels vs {len(matrix.bobs)} prompt Bobs of {model['name']}",
-        "data": f"score matrix at {matrix.source}",
+        "data": matrix.source,
         "alice": f"ETHICS commonsense items ({len(target)}; sample {provenance['data']['sha256'][:12]}) and "
         "their human labels, utility 1 = acceptable",
         "bobs": f"{len(matrix.bobs)} prompt perturbations (wording x persona) of one question, scored by the "
