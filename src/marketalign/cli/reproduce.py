@@ -10,6 +10,7 @@ import click
 
 from marketalign.cli.catalogue import STEP_NAMES, run_steps, select_steps
 from marketalign.cli.execution import execution_options
+from marketalign.cli.network import _ints
 from marketalign.data.llm_scores import load_llm_scores
 from marketalign.data.panels.missing import POLICIES as MISSING_POLICIES
 from marketalign.errors import InputError
@@ -22,6 +23,7 @@ from marketalign.experiments import (
     fig4_llm,
     llm_judges,
     many_humans,
+    panel_coverage,
     synthetic_curve,
 )
 from marketalign.experiments.figures import (
@@ -215,6 +217,32 @@ def fig4_llm_command(out: Path, data: Path | None, seed: int, source: str, panel
                f"{summary['about']['folds']}")
     for line in fig4.panel_lines(summary):
         click.echo(line)
+    _report([], None, out)
+
+
+@reproduce_group.command("coverage")
+@_OUT
+@_DATA
+@_SEED
+@click.option("--source", type=click.Choice(list(panel_coverage.SOURCES)),
+              default=panel_coverage.PanelCoverageConfig.source, show_default=True,
+              help="meister: 16 (method, LLM) Bobs vs 14 groups; tjuatja: 9 LLMs vs OpinionQA groups")
+@click.option("--robust", default="1,5", show_default=True, help="k values of k-robust coverage, comma-separated")
+@click.option("--samples", default=panel_coverage.PanelCoverageConfig.samples, show_default=True,
+              help="sampled removals per k beyond the exact limit")
+def coverage_command(out: Path, data: Path | None, seed: int, source: str, robust: str, samples: int) -> None:
+    """Coverage per question of every human group by real LLMs: covered, k-robust, closest angle (medians)."""
+    config = panel_coverage.PanelCoverageConfig(source=source, robust=tuple(_ints(robust)), samples=samples,
+                                                seed=seed)
+    summary = panel_coverage.run(out, data_root(data), config)
+    medians = summary["median_over_humans"]
+    robust_text = "".join(f", {medians[f'robust_{k}_pct']:.1f}% after removing any {k}" for k in config.robust)
+    click.echo(f"{source}, {summary['about']['humans']} humans (medians): {medians['covered_pct']:.1f}% of "
+               f"questions covered{robust_text}; closest model {medians['median_closest_angle_deg']:.1f} deg away")
+    reference = panel_coverage.ORIENTATION
+    click.echo(f"for orientation (another market): {reference['covered_pct']}% covered, "
+               f"{reference['robust_pct']['1']}% / {reference['robust_pct']['5']}% after any 1 / 5, "
+               f"{reference['median_closest_angle_deg']} deg")
     _report([], None, out)
 
 

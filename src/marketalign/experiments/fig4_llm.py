@@ -104,7 +104,7 @@ def run(out: str | Path, root: Path | None, config: Fig4LLMConfig = Fig4LLMConfi
         human of a panel has ``min_questions`` complete questions.
     """
     out = prepare_dir(out)
-    table, bobs, panel_of, loading = _load(root, config)
+    table, bobs, panel_of, loading = load_market(root, config.source)
     panels, missing = _panels(table, bobs, panel_of, config)
     subsets = "all" if len(bobs) <= config.all_subsets_up_to else "orderings"
     curve = CurveConfig(k_max=len(bobs), orderings=config.orderings, folds=config.folds, seed=config.seed,
@@ -137,10 +137,17 @@ def run(out: str | Path, root: Path | None, config: Fig4LLMConfig = Fig4LLMConfi
     return summary
 
 
-def _load(root: Path | None, config: Fig4LLMConfig) -> tuple[pd.DataFrame, list[str], pd.Series, dict]:
-    """The source's long table, its Bob columns, each row's panel, and the loader's counts."""
-    folder = data_folder(root, config.source)
-    if config.source == "tjuatja":
+def load_market(root: Path | None, source: str) -> tuple[pd.DataFrame, list[str], pd.Series, dict]:
+    """The long table of ``source`` (``human``, ``instance``, ``group`` = question, ``alice``, one column per
+    model), its model columns, each row's panel (wave, topic, or one panel), and the loader's counts.
+
+    Raises
+    ------
+    InputError
+        When the release, or for ``tjuatja`` OpinionQA's ``human_resp`` folder, is not under ``root``.
+    """
+    folder = data_folder(root, source)
+    if source == "tjuatja":
         from marketalign.data.panels.tjuatja import load_tjuatja
 
         humans = opinionqa_folder(root)
@@ -149,7 +156,7 @@ def _load(root: Path | None, config: Fig4LLMConfig) -> tuple[pd.DataFrame, list[
                              "opinionqa/human_resp.")
         loaded = load_tjuatja(folder, humans)
         return loaded.table, loaded.bobs, loaded.table["wave"], loaded.describe()
-    if config.source == "meister":
+    if source == "meister":
         from marketalign.data.panels.meister import load_meister
 
         loaded = load_meister(folder)
