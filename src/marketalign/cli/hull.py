@@ -16,6 +16,7 @@ from marketalign.hull.curves import CurveConfig, market_curve
 from marketalign.hull.epsilon import WEIGHT_KINDS, epsilon_sup
 from marketalign.hull.estimators import FIT_CONSTRAINTS
 from marketalign.hull.fit import fit_with_cv
+from marketalign.hull.market_weights import market_weights
 from marketalign.report.curves import headline, write_curve_outputs
 from marketalign.report.outputs import write_json
 
@@ -147,7 +148,8 @@ def curve_command(
     h, scores, names, groups = load_scores(input_path, target, bobs, groups_column)
     config = curve_config(kmax, orderings, all_subsets, folds, seed)
     result = market_curve(scores, h, config, groups=groups, bob_names=names, target_names=[target], quiet=quiet)
-    about = {"input": str(input_path), "input_sha256": file_sha256(input_path), "target": target, "bobs": names}
+    about = {"input": str(input_path), "input_sha256": file_sha256(input_path), "target": target, "bobs": names,
+             "weights_all_bobs": market_weights(scores, h, names)}
     if groups_column is not None:
         about["groups"] = groups_column
     paths = write_curve_outputs(result, out, title=title or input_path.name, about=about)

@@ -24,6 +24,7 @@ from marketalign.data.surveys import load_panel
 from marketalign.errors import InputError
 from marketalign.experiments.figures import PAPER_EFFECT, Loaded, effect_at_kmax
 from marketalign.hull.curves import CurveConfig, market_curves
+from marketalign.hull.market_weights import market_weights
 from marketalign.report.curves import across_targets, stacked_tables
 from marketalign.report.outputs import prepare_dir, save_figure, versions, write_json, write_table
 from marketalign.report.plots import PAPER_METHODS, plot_curves
@@ -204,6 +205,7 @@ def draw_panels(out: Path, panels: list[Panel], curve: CurveConfig, bob_names: l
             "topic": panel.topic, "humans": len(markets), "eligible": panel.eligible,
             "questions_median": float(np.median([_questions(m) for m in markets])),
             "effect": effect_at_kmax(frame, curve.k_max),
+            "effective_bobs_median": _median_effective(markets, bob_names),
         }
     for ax in axes.ravel()[len(panels):]:
         ax.set_visible(False)
@@ -235,3 +237,9 @@ def panel_lines(summary: dict) -> list[str]:
             line += f" (random row folds: NNLS {panel['effect_random_row_folds']['nnls_vs_single_pct']:+.1f}%)"
         lines.append(line)
     return lines
+
+
+def _median_effective(markets: list[GroupMarket], bob_names: list[str]) -> dict[str, float]:
+    """Median over humans of the effective number of models (Σw)² / Σw² of NNLS and simplex on all rows."""
+    found = [market_weights(m.scores, m.target, bob_names) for m in markets]
+    return {method: float(np.median([f[method]["effective_bobs"] for f in found])) for method in found[0]}

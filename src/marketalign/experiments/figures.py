@@ -23,6 +23,7 @@ from marketalign.data.ethics import load_ethics
 from marketalign.data.movielens import load_movielens
 from marketalign.errors import InputError
 from marketalign.hull.curves import CurveResult
+from marketalign.hull.market_weights import market_weights
 from marketalign.report.curves import write_curve_outputs
 from marketalign.report.outputs import write_table
 
@@ -165,7 +166,11 @@ def write_figure(computed: Computed, out: str | Path, *, title: str) -> dict:
         "same_curves": f"marketalign curve {SCORES_FILE} --target {SCORES_TARGET} --out DIR --kmax {config.k_max} "
         f"--orderings {config.orderings} --folds {config.folds} --seed {config.seed}",
     }
-    about = {**computed.about, "bob_quality": quality, "comparison_with_paper": comparison, "scores": scores}
+    names = [c for c in computed.scores.columns if c != SCORES_TARGET]
+    weights = market_weights(computed.scores[names].to_numpy(dtype=float),
+                             computed.scores[SCORES_TARGET].to_numpy(dtype=float), names)
+    about = {**computed.about, "bob_quality": quality, "comparison_with_paper": comparison, "scores": scores,
+             "weights_all_bobs": weights}
     write_curve_outputs(result, out, title=title, about=about)
     write_table(computed.quality, out / "bob_quality.csv")
     return comparison

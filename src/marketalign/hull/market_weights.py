@@ -1,0 +1,35 @@
+"""What a fit tells about the market: the coefficient budget Σw, the effective number of Bobs (Σw)² / Σw², and
+the Bobs that carry weight, for NNLS and simplex fitted on every row (docs/theory.md, Definition G2)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from marketalign.hull.fit import fit_with_cv
+
+CONSTRAINTS = {"nnls": "nonneg", "simplex": "simplex"}
+
+
+def market_weights(scores: np.ndarray, target: np.ndarray, bob_names: Sequence[str], *, top: int = 10) -> dict:
+    """Per method (``nnls``, ``simplex``): Σw, the effective number of Bobs, how many carry weight and the
+    ``top`` of them with their weights (largest contribution first).
+
+    Raises
+    ------
+    InputError
+        On arrays :func:`marketalign.hull.fit.fit_with_cv` refuses (shapes, non-finite values, too few rows).
+    """
+    found = {}
+    for method, constraint in CONSTRAINTS.items():
+        report = fit_with_cv(scores, target, constraint, bob_names=bob_names, folds=2)
+        contributions = report.contributions or {}
+        carrying = sorted(report.used, key=lambda name: -contributions[name])
+        found[method] = {
+            "weight_sum": report.weight_sum,
+            "effective_bobs": report.effective_bobs,
+            "bobs_carrying_weight": len(carrying),
+            "top": {name: report.weights[name] for name in carrying[:top]},
+        }
+    return found
