@@ -222,6 +222,39 @@ def qrels_command(judges_dir, human, out, missing, out_of_range, as_json) -> Non
                f"{report['missing']['missing_cells']} cells ({missing})")
 
 
+@data_group.command("panel")
+@click.argument("scores_path", metavar="SCORES", type=click.Path(path_type=Path))
+@click.option("--labels", "labels_path", type=click.Path(path_type=Path), required=True,
+              help="Table of the human labels: one row per item (Alice).")
+@click.option("--item", default="item", show_default=True, help="Item column (in both tables).")
+@click.option("--judge", default="judge", show_default=True, help="Judge column of SCORES (one Bob per judge).")
+@click.option("--score", default="score", show_default=True, help="Score column of SCORES.")
+@click.option("--label", default="label", show_default=True, help="Label column of the labels table.")
+@click.option("--group", default=None, help="Column of the labels table naming each item's cluster (e.g. query).")
+@click.option("--missing", type=click.Choice(MISSING_POLICIES), default="error", show_default=True,
+              help="Judge cells missing for labelled items: refuse, drop the items, drop the judges, or fill "
+              "with the judge's mean.")
+@_out
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def panel_command(scores_path, labels_path, item, judge, score, label, group, missing, out, as_json) -> None:
+    """A long panel (one row per item x judge) and its labels into the curve layout; TABLE.summary.json."""
+    from marketalign.data.panels.long import load_long_panel
+    from marketalign.report.outputs import write_json
+
+    table, report = load_long_panel(scores_path, labels_path, item=item, judge=judge, score=score, label=label,
+                                    group=group, missing=missing)
+    write_layout_table(table, out)
+    write_json(report, out.with_name(out.name + ".summary.json"))
+    if as_json:
+        click.echo(json.dumps(report, indent=2, sort_keys=True))
+        return
+    click.echo(f"wrote {out}: {report['items']} items x {report['judges']} judges; missing "
+               f"{report['missing']['missing_cells']} cells ({missing}); {report['labels_without_scores']} labels "
+               "without scores left out")
+    for name, why in report["columns_not_used"].items():
+        click.echo(f"column {name!r} not used: {why}")
+
+
 @data_group.command("llmbar")
 @click.option("--data", "path", help="Folder with verdicts_long.csv.gz (or a data root with panels/llmbar/), "
               "or `embedded`; default $MARKETALIGN_SHARED_DATA, else the embedded copy.")
