@@ -6,8 +6,9 @@ examples, and they are executed here — a python block whose first line is ``# 
 instead, for a later ``$ python NAME``; ```bash blocks hold set-up or long-running commands (``make``, ``pip``,
 starting a cluster, full-scale runs) that the suite does not execute, and say where they are exercised.
 
-Commands that read ``../shared/data`` are skipped when those files are absent (a user's fresh clone); the
-folder a page runs in sees ``../shared`` and the repository's ``configs/`` exactly as a checkout does.
+Commands that name ``$MARKETALIGN_DATA/...`` (the full data sets) are expanded from the environment and skipped
+when the variable is unset or the path is absent (a user's fresh clone); the folder a page runs in sees the
+repository's ``configs/``, ``docs/`` and ``tests/`` exactly as a checkout does.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from click.testing import CliRunner
 from marketalign.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 PAGES = [ROOT / "README.md", *sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "reference.md")]
 BLOCK = re.compile(r"^```(console|python)\n(.*?)^```", re.S | re.M)
 LINKED = ("configs", "docs", "tests")  # repository folders the examples may name
@@ -46,14 +46,22 @@ def _steps(page: Path) -> list[tuple[str, object]]:
     return steps
 
 
+DATA_VAR = "$MARKETALIGN_DATA"
+
+
 def _needs_missing_data(args: list[str]) -> bool:
-    return any(a.startswith("../shared/") for a in args) and not SHARED.exists()
+    """A command naming the full data sets, with $MARKETALIGN_DATA unset or the named path absent."""
+    named = [a for a in args if DATA_VAR in a]
+    if not named:
+        return False
+    return not os.environ.get("MARKETALIGN_DATA") or not all(Path(os.path.expandvars(a)).exists() for a in named)
 
 
 def _run_command(command: str, expected: list[str], page: Path) -> None:
     args = shlex.split(command)
     if _needs_missing_data(args):
         return
+    args = [os.path.expandvars(a) if DATA_VAR in a else a for a in args]
     if args[0] == "marketalign":
         result = CliRunner().invoke(main, args[1:])
         output, code = result.output, result.exit_code
@@ -73,8 +81,6 @@ def _run_command(command: str, expected: list[str], page: Path) -> None:
 def test_every_example_of_the_page_runs(page, tmp_path, monkeypatch):
     work = tmp_path / "work"
     work.mkdir()
-    if SHARED.exists():
-        (tmp_path / "shared").symlink_to(SHARED)
     for name in LINKED:
         (work / name).symlink_to(ROOT / name)
     monkeypatch.chdir(work)

@@ -4,7 +4,7 @@ Alice = the NIST grade (0-3) of 4,423 (query, passage) pairs of 25 TREC DL 2023 
 runs' grades of the same pairs. The judges' grades are real language-model outputs, so this is the paper's market
 on real Bobs. Folds are whole queries (docs/theory.md §1.7, Definition G1): passages of one query share its topic, so
 random row folds leak; the same curves with random row folds are in the summary beside them. The human qrels
-carry no licence, so the data are never embedded: ``--data`` or $MARKETALIGN_SHARED_DATA must hold
+carry no licence, so the data are never embedded: ``--data`` or $MARKETALIGN_DATA must hold
 ``panels/llmjudge_dl23/``.
 """
 
@@ -38,7 +38,7 @@ def data_folder(root: Path | None) -> Path:
     folder = None if root is None else root / FOLDER
     if folder is None or not (folder / "judges").is_dir() or not (folder / "human_test_qrels.txt").is_file():
         raise InputError(f"LLMJudge data not found ({FOLDER}/judges and {FOLDER}/human_test_qrels.txt); pass "
-                         "--data FOLDER or set MARKETALIGN_SHARED_DATA (never embedded: the human qrels carry "
+                         "--data FOLDER or set MARKETALIGN_DATA (never embedded: the human qrels carry "
                          "no licence).")
     return folder
 
