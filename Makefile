@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SERVER_STAMP := $(VENV)/.server-installed
 OUT    ?= results/demo
+# The full data sets: `MARKETALIGN_DATA=/path/to/data make test` (or demo); the recipes read it from the
+# environment. Unset, the commands use the embedded subsets and the tests on the full data skip.
 
 .PHONY: demo test test-slow server bench lint clean chromium
 

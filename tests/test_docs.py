@@ -6,8 +6,11 @@ examples, and they are executed here — a python block whose first line is ``# 
 instead, for a later ``$ python NAME``; ```bash blocks hold set-up or long-running commands (``make``, ``pip``,
 starting a cluster, full-scale runs) that the suite does not execute, and say where they are exercised.
 
-Commands that read ``../shared/data`` are skipped when those files are absent (a user's fresh clone); the
-folder a page runs in sees ``../shared`` and the repository's ``configs/`` exactly as a checkout does.
+Commands that name ``$MARKETALIGN_DATA/...`` (the full data sets) are expanded from the environment and skipped
+when the variable is unset or the path is absent (a user's fresh clone); the folder a page runs in sees the
+repository's ``configs/``, ``docs/`` and ``tests/`` exactly as a checkout does.
+
+A number a page marks with ``<!-- checked: RUN KEY -->`` must equal a fresh run's summary.json (see the end).
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ from click.testing import CliRunner
 from marketalign.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 PAGES = [ROOT / "README.md", *sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "reference.md")]
 BLOCK = re.compile(r"^```(console|python)\n(.*?)^```", re.S | re.M)
 LINKED = ("configs", "docs", "tests")  # repository folders the examples may name
@@ -46,14 +48,22 @@ def _steps(page: Path) -> list[tuple[str, object]]:
     return steps
 
 
+DATA_VAR = "$MARKETALIGN_DATA"
+
+
 def _needs_missing_data(args: list[str]) -> bool:
-    return any(a.startswith("../shared/") for a in args) and not SHARED.exists()
+    """A command naming the full data sets, with $MARKETALIGN_DATA unset or the named path absent."""
+    named = [a for a in args if DATA_VAR in a]
+    if not named:
+        return False
+    return not os.environ.get("MARKETALIGN_DATA") or not all(Path(os.path.expandvars(a)).exists() for a in named)
 
 
 def _run_command(command: str, expected: list[str], page: Path) -> None:
     args = shlex.split(command)
     if _needs_missing_data(args):
         return
+    args = [os.path.expandvars(a) if DATA_VAR in a else a for a in args]
     if args[0] == "marketalign":
         result = CliRunner().invoke(main, args[1:])
         output, code = result.output, result.exit_code
@@ -73,8 +83,6 @@ def _run_command(command: str, expected: list[str], page: Path) -> None:
 def test_every_example_of_the_page_runs(page, tmp_path, monkeypatch):
     work = tmp_path / "work"
     work.mkdir()
-    if SHARED.exists():
-        (tmp_path / "shared").symlink_to(SHARED)
     for name in LINKED:
         (work / name).symlink_to(ROOT / name)
     monkeypatch.chdir(work)
@@ -112,3 +120,67 @@ def test_no_page_refers_to_a_missing_file():
     for page in [*PAGES, ROOT / "docs" / "reference.md"]:
         for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
             assert (page.parent / target).exists() or os.path.isabs(target), f"{page.name} links to {target}"
+
+
+# Printed numbers that a page marks with ``<!-- checked: RUN KEY -->`` right after them are compared with a fresh
+# run's summary.json. RUN names a command below (embedded data, fixed seeds, seconds each); KEY is a dotted path
+# into the summary, or ``PATH.a~b`` for the percent change 100·(a − b)/b of two entries of PATH. The page's number
+# must equal the fresh value rounded to the digits the page prints.
+CHECKED_RUNS = {
+    "llm-evaluators": ["reproduce", "llm-evaluators", "--data", "embedded", "--quiet"],
+    "fig1-llm": ["reproduce", "fig1", "--bobs", "llm", "--data", "embedded", "--quiet"],
+    "network-cyclic": ["network", "cyclic", "--quiet"],
+}
+CHECKED = re.compile(r"(−?-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*%?\s*<!-- checked: (\S+) (\S+) -->")
+
+
+def checked_numbers(text: str) -> list[tuple[str, str, str]]:
+    """(printed number, run, key) for every marked number of a page, in page order."""
+    return CHECKED.findall(text)
+
+
+def summary_value(summary: dict, key: str) -> float:
+    path, _, change = key.partition("~")
+    parts = path.split(".")
+    if change:
+        parts, ours = parts[:-1], parts[-1]
+    node = summary
+    for part in parts:
+        node = node[part]
+    if change:
+        return 100 * (node[ours] - node[change]) / node[change]
+    return float(node)
+
+
+def matches(printed: str, value: float) -> bool:
+    """Whether ``value`` rounded to the digits of ``printed`` (e.g. "−11.8", "2.78146e-05") is ``printed``."""
+    from decimal import Decimal
+
+    shown = Decimal(printed.replace("−", "-"))
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(shown.as_tuple().exponent)) == shown
+
+
+def test_checked_numbers_mechanism():
+    assert checked_numbers("| −11.8 %<!-- checked: r a.b~c --> |") == [("−11.8", "r", "a.b~c")]
+    summary = {"a": {"b": 0.088, "c": 0.1}, "x": {"10": 2.781459e-05}}
+    assert matches("−12.0", summary_value(summary, "a.b~c")) and not matches("−11.9", summary_value(summary, "a.b~c"))
+    assert matches("2.78146e-05", summary_value(summary, "x.10"))
+
+
+def test_the_pages_marked_numbers_equal_a_fresh_run(tmp_path, monkeypatch):
+    import json
+
+    marks = [(page.name, *mark) for page in PAGES for mark in checked_numbers(page.read_text(encoding="utf-8"))]
+    assert marks, "no page marks a checked number"
+    unknown = sorted({run for _, _, run, _ in marks} - set(CHECKED_RUNS))
+    assert not unknown, f"marked numbers name runs the test does not know: {unknown}"
+    monkeypatch.delenv("MARKETALIGN_DATA", raising=False)
+    summaries = {}
+    for run in sorted({run for _, _, run, _ in marks}):
+        out = tmp_path / run
+        result = CliRunner().invoke(main, [*CHECKED_RUNS[run], "--out", str(out)])
+        assert result.exit_code == 0, (run, result.output)
+        summaries[run] = json.loads((out / "summary.json").read_text())
+    wrong = [f"{page}: {printed} for {run} {key}, a fresh run gives {summary_value(summaries[run], key)!r}"
+             for page, printed, run, key in marks if not matches(printed, summary_value(summaries[run], key))]
+    assert not wrong, "\n".join(wrong)

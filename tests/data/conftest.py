@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from marketalign.data.location import DATA_ENV
+
 FIXTURES = Path(__file__).with_name("fixtures")
-SHARED_DATA = Path(
-    os.environ.get("MARKETALIGN_SHARED_DATA", Path(__file__).parents[2] / ".." / "shared" / "data")
-)
+SHARED_DATA = Path(os.environ[DATA_ENV]) if os.environ.get(DATA_ENV) else None
 
 
 @pytest.fixture
@@ -18,7 +18,9 @@ def fixtures() -> Path:
 
 @pytest.fixture
 def shared_data() -> Path:
-    """The full data sets (../shared/data or $MARKETALIGN_SHARED_DATA); skips the test when missing."""
+    """The full data sets, the folder $MARKETALIGN_DATA names; skips the test when it is unset or missing."""
+    if SHARED_DATA is None:
+        pytest.skip(f"full data sets not available: set {DATA_ENV} to the folder that holds ethics/, movielens/ ...")
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"full data sets not found at {SHARED_DATA} (set MARKETALIGN_SHARED_DATA)")
+        pytest.skip(f"full data sets not found: {DATA_ENV}={SHARED_DATA} is not a folder")
     return SHARED_DATA.resolve()

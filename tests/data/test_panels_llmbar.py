@@ -73,7 +73,7 @@ def test_cli_writes_the_embedded_market_and_rejects_a_bad_policy(tmp_path, monke
 
     from marketalign.cli import main
 
-    monkeypatch.setenv("MARKETALIGN_SHARED_DATA", str(tmp_path / "absent"))
+    monkeypatch.setenv("MARKETALIGN_DATA", str(tmp_path / "absent"))
     runner = CliRunner()
     result = runner.invoke(main, ["data", "llmbar", "--missing", "fill-mean", "--out", str(tmp_path / "t.csv")])
     assert result.exit_code == 0, result.output

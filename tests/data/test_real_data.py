@@ -1,4 +1,4 @@
-"""MovieLens and ETHICS loaders on the full published files (skipped when ../shared/data is absent)."""
+"""MovieLens and ETHICS loaders on the full published files (skipped unless $MARKETALIGN_DATA holds them)."""
 
 import csv
 

@@ -268,7 +268,7 @@ def test_random_counts_match_the_brute_force_oracle(tmp_path_factory, counts, ne
     assert as_dict(panel.expected_answers()) == pytest.approx(expected)
 
 
-# The full OpinionQA release (skipped when ../shared/data is absent).
+# The full OpinionQA release (skipped unless $MARKETALIGN_DATA holds them).
 
 
 def test_every_opinionqa_wave_loads_with_answers_in_the_unit_interval(shared_data):

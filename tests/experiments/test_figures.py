@@ -130,6 +130,13 @@ def test_data_root_rules(tmp_path, monkeypatch):
     monkeypatch.setenv(DATA_ENV, str(tmp_path / "missing"))
     monkeypatch.chdir(tmp_path)
     assert data_root(None) is None
+    # no implicit default: a neighbouring folder is never picked up without --data or the variable
+    (tmp_path / "work").mkdir()
+    (tmp_path / "shared" / "data").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "work")
+    monkeypatch.delenv(DATA_ENV)
+    assert DATA_ENV == "MARKETALIGN_DATA" and data_root(None) is None
+    assert data_root("embedded") is None
 
 
 def test_across_humans_is_the_mean_and_standard_error_of_their_curves():

@@ -9,14 +9,16 @@ from click.testing import CliRunner
 
 from marketalign.cli import main
 
-SHARED_DATA = Path(os.environ.get("MARKETALIGN_SHARED_DATA", Path(__file__).parents[2] / ".." / "shared" / "data"))
+SHARED_DATA = Path(os.environ["MARKETALIGN_DATA"]) if os.environ.get("MARKETALIGN_DATA") else None
 
 
 @pytest.fixture
 def llmjudge_root() -> Path:
     """The data root holding panels/llmjudge_dl23 (never embedded); skips the test when missing."""
+    if SHARED_DATA is None:
+        pytest.skip("LLMJudge data not available: set MARKETALIGN_DATA to the folder holding panels/llmjudge_dl23")
     if not (SHARED_DATA / "panels" / "llmjudge_dl23").is_dir():
-        pytest.skip(f"LLMJudge data not found under {SHARED_DATA} (set MARKETALIGN_SHARED_DATA)")
+        pytest.skip(f"LLMJudge data not found under MARKETALIGN_DATA={SHARED_DATA}")
     return SHARED_DATA.resolve()
 
 

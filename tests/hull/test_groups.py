@@ -1,4 +1,4 @@
-"""Grouped folds (docs/theory.md, Definition G1) against a naive refit per fold on the raw rows."""
+"""Grouped folds (docs/theory.md §1.7, Definition G1) against a naive refit per fold on the raw rows."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""THEORY.md Part 2 fixtures in population mode: the lower bound 1/(D+1), hub-and-spokes 1/2, cyclic path."""
+"""docs/theory.md §2.4–2.5 fixtures in population mode: the lower bound 1/(D+1), hub-and-spokes 1/2, cyclic path."""
 
 import numpy as np
 import pytest

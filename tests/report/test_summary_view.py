@@ -41,7 +41,7 @@ def test_find_key_finds_every_leaf_of_that_name(summary):
 def test_a_full_summary_is_split_into_blocks():
     summary = {"experiment": "fig5", "about": {"alice": "labels", "bobs": "SYNTHETIC"}, "seed": 3,
                "config": {"k": [2, 3], "seed": 3, "inner": {"beta": 0.5}}, "versions": {"numpy": "2.0"},
-               "provenance": {"data": "../shared/data/ethics"}, "files": ["a.csv"], "mse": 0.1234567891,
+               "provenance": {"data": "/srv/data/ethics"}, "files": ["a.csv"], "mse": 0.1234567891,
                "per_k": {"2": {"games": 4}}}
     view = summary_view(summary, max_result_rows=50)
     assert view.name == "fig5"
@@ -49,7 +49,7 @@ def test_a_full_summary_is_split_into_blocks():
     assert view.config == (("k", "[2, 3]"), ("seed", "3"), ("inner.beta", "0.5"))
     assert view.seeds == (("seed", "3"), ("config.seed", "3"))
     assert view.versions == (("numpy", "2.0"),)
-    assert view.provenance == (("provenance.data", "../shared/data/ethics"),)
+    assert view.provenance == (("provenance.data", "/srv/data/ethics"),)
     assert view.results == (("mse", "0.123457"), ("per_k.2.games", "4"))
 
 

@@ -1,4 +1,4 @@
-"""Synthetic Bobs with a controlled misalignment (our design; THEORY.md marks it [OURS]).
+"""Synthetic Bobs with a controlled misalignment (our design, [OURS]; docs/theory.md §1.3).
 
 Each Bob's score is Alice's utility plus a misalignment, on its own scale:
 

@@ -27,7 +27,7 @@ def humans_from_table(
 
     The table has a ``human`` column, ``instance`` and the target; the Bob scores are its other numeric
     columns, or those of ``scores`` (one row per instance) joined on ``instance``. ``groups`` names a column of
-    cluster labels (folds never split one, docs/theory.md Definition G1); it is never a Bob. Humans keep the
+    cluster labels (folds never split one, docs/theory.md §1.7, Definition G1); it is never a Bob. Humans keep the
     order in which they first appear, and each her rows' order.
 
     Raises

@@ -189,7 +189,7 @@ def run_steps(steps: Sequence[Step], scale: str, out: Path, *, data: str | None 
                          "seconds": earlier})
             continue
         if not _has_needed_data(step, data):
-            click.echo(f"      skipped: needs {step.needs} under --data or $MARKETALIGN_SHARED_DATA")
+            click.echo(f"      skipped: needs {step.needs} under --data or $MARKETALIGN_DATA")
             rows.append({"step": step.name, "command": command, "status": "skipped: needs data", "exit_code": 0,
                          "seconds": 0.0})
             continue

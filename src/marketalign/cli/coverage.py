@@ -1,4 +1,4 @@
-"""``marketalign coverage TABLE --item COL --target COL --out DIR``: coverage per item (docs/theory.md 3.1–3.4)."""
+"""``marketalign coverage TABLE --item COL --target COL --out DIR``: coverage per item (docs/theory.md §3.1–3.4)."""
 
 from __future__ import annotations
 

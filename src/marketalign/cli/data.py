@@ -257,7 +257,7 @@ def panel_command(scores_path, labels_path, item, judge, score, label, group, mi
 
 @data_group.command("llmbar")
 @click.option("--data", "path", help="Folder with verdicts_long.csv.gz (or a data root with panels/llmbar/), "
-              "or `embedded`; default $MARKETALIGN_SHARED_DATA, else the embedded copy.")
+              "or `embedded`; default $MARKETALIGN_DATA, else the embedded copy.")
 @click.option("--missing", default="error", show_default=True,
               help="Unparseable verdicts: error, drop-items, drop-judges or fill-mean (the judge's mean).")
 @_out
@@ -383,14 +383,14 @@ _human = click.option("--human", help="Only this human (one table without the hu
 
 
 def _survey_data(path: str | None, sub: str) -> Path:
-    """The release folder: PATH, else ``$MARKETALIGN_SHARED_DATA/panels/<sub>``."""
+    """The release folder: PATH, else ``$MARKETALIGN_DATA/panels/<sub>``."""
     import os
 
     if path:
         return Path(path)
-    shared = os.environ.get("MARKETALIGN_SHARED_DATA")
+    shared = os.environ.get("MARKETALIGN_DATA")
     if not shared:
-        raise InputError(f"pass --data PATH (the {sub} release folder) or set MARKETALIGN_SHARED_DATA.")
+        raise InputError(f"pass --data PATH (the {sub} release folder) or set MARKETALIGN_DATA.")
     return Path(shared) / "panels" / sub
 
 
@@ -409,7 +409,7 @@ def _write_panel(table: pd.DataFrame, human: str | None, humans, out: Path, coun
 
 
 @data_group.command("meister")
-@click.option("--data", "path", help="Meister et al. release folder (default: $MARKETALIGN_SHARED_DATA/panels/"
+@click.option("--data", "path", help="Meister et al. release folder (default: $MARKETALIGN_DATA/panels/"
               "meister2024_opinionqa).")
 @click.option("--task", type=click.Choice(["task0", "task1", "task3_easy_hard"]), default="task0",
               show_default=True, help="Unsteered Bobs (task0) or the runs steered towards each group.")
@@ -427,8 +427,8 @@ def meister_command(path, task, human, out, as_json, quiet) -> None:
 
 @data_group.command("tjuatja")
 @click.option("--data", "path", help="Tjuatja et al. folder with response_counts.csv.gz (default: "
-              "$MARKETALIGN_SHARED_DATA/panels/tjuatja2024_biasmonkey).")
-@click.option("--opinionqa", help="OpinionQA human_resp folder (default: $MARKETALIGN_SHARED_DATA/opinionqa/"
+              "$MARKETALIGN_DATA/panels/tjuatja2024_biasmonkey).")
+@click.option("--opinionqa", help="OpinionQA human_resp folder (default: $MARKETALIGN_DATA/opinionqa/"
               "human_resp).")
 @click.option("--condition", default="orig alpha", show_default=True, help="Prompt condition of the Bobs.")
 @click.option("--perturbation", default="none", show_default=True, help="Prompt perturbation of the Bobs.")
@@ -449,7 +449,7 @@ def tjuatja_command(path, opinionqa, condition, perturbation, attributes, human,
 
 
 @data_group.command("hwang")
-@click.option("--data", "path", help="Hwang et al. release folder (default: $MARKETALIGN_SHARED_DATA/panels/"
+@click.option("--data", "path", help="Hwang et al. release folder (default: $MARKETALIGN_DATA/panels/"
               "hwang2023_personalized).")
 @click.option("--topic", help="Only the respondents of this topic.")
 @_human

@@ -43,7 +43,7 @@ def load_scores(
     path: Path, target: str, bobs: tuple[str, ...], groups: str | None = None
 ) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray | None]:
     """Alice's utility, the Bob scores, their names and the labels of the ``groups`` column (None without it)
-    from a CSV/Parquet table (row ids optional); the group column is never a Bob (docs/theory.md, Definition G1)."""
+    from a CSV/Parquet table (row ids optional); the group column is never a Bob (docs/theory.md §1.7, G1)."""
     table = read_table(path)
     if INSTANCE not in table.columns:
         table.insert(0, INSTANCE, pd.RangeIndex(len(table)).astype(str))

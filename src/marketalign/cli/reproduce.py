@@ -42,7 +42,7 @@ from marketalign.report.curves import headline
 _OUT = click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
                     help="folder for the results table, summary.json and the figure")
 _DATA = click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path), default=None,
-                     help=f"folder with ethics/, movielens/, opinionqa/ (default: ${DATA_ENV}, else ../shared/data; "
+                     help=f"folder with ethics/, movielens/, opinionqa/ (default: ${DATA_ENV}; "
                      f"embedded subsets when absent, or always with --data {EMBEDDED})")
 _SEED = click.option("--seed", default=0, show_default=True, help="seed for Bobs, folds and orderings")
 _ORDERINGS = click.option("--orderings", default=100, show_default=True, help="random orderings of the Bobs")
@@ -322,7 +322,7 @@ def all_command(out: Path, data: Path | None, only: str | None, quick: bool, fre
                 execution: ExecutionConfig) -> None:
     """Every figure and experiment of both papers at full scale, then one HTML report (OUT/report.html).
 
-    Uses the full data sets (--data, else $MARKETALIGN_SHARED_DATA, else ../shared/data) where present and the
+    Uses the full data sets (--data, else $MARKETALIGN_DATA) where present and the
     embedded subsets otherwise. Prints each step's command and time; OUT/steps.csv keeps them. Killed and run
     again with the same --out, it skips the finished steps and resumes the sweeps from their checkpoints.
     Exits 1 if a bound was violated, 2 if a step had bad input, after running the others.

@@ -3,7 +3,7 @@
 A qrels file has one judgement per line, ``qid 0 docid grade`` (whitespace separated, grade an integer 0-3).
 A judges folder holds one file per judge (``<team>-<run>.txt``); the judge is named by the file stem. The table
 has one row per (query, passage) of the human file: ``instance`` = ``"qid:docid"``, ``alice`` = the human grade,
-``group`` = the query (for folds that never split a query, docs/theory.md Definition G1), then one column per
+``group`` = the query (for folds that never split a query, docs/theory.md §1.7, Definition G1), then one column per
 judge.
 """
 

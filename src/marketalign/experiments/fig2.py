@@ -1,7 +1,7 @@
 """Figure 2: sparsity (number of weights above 1e-6) of the NNLS and simplex fits vs K, ±1 std over orderings.
 
 Drawn for both curve figures' runs side by side: ethics (Figure 1's Bobs) and movie ratings (Figure 3's).
-The count is taken on the fit on all of Alice's rows ([OURS], THEORY.md 1.3).
+The count is taken on the fit on all of Alice's rows ([OURS], docs/theory.md §1.3).
 """
 
 from __future__ import annotations

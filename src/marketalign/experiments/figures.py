@@ -1,16 +1,14 @@
 """What the paper's data figures share: where the data come from, writing a curve figure, the honest comparison.
 
-Data: ``--data PATH`` (or ``$MARKETALIGN_SHARED_DATA``, else ``../shared/data`` from the working directory)
-holding ``ethics/``, ``movielens/ml-latest-small/`` and ``opinionqa/human_resp/`` as in the project's data
-README. A domain whose folder is missing falls back to the embedded subset, and every output says which was
-used. OpinionQA is never embedded.
+Data: ``--data PATH`` (or ``$MARKETALIGN_DATA``; :mod:`marketalign.data.location`) holding ``ethics/``,
+``movielens/ml-latest-small/`` and ``opinionqa/human_resp/`` as in docs/data.md. A domain whose folder is
+missing falls back to the embedded subset, and every output says which was used. OpinionQA is never embedded.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,16 +18,13 @@ import pandas as pd
 from marketalign.bobs.quality import summarise_quality
 from marketalign.data.embedded import load_embedded_ethics, load_embedded_movielens
 from marketalign.data.ethics import load_ethics
+from marketalign.data.location import DATA_ENV, EMBEDDED, data_root  # noqa: F401 (re-exported for callers)
 from marketalign.data.movielens import load_movielens
-from marketalign.errors import InputError
 from marketalign.hull.curves import CurveResult
 from marketalign.hull.market_weights import market_weights
 from marketalign.report.curves import write_curve_outputs
 from marketalign.report.outputs import write_table
 
-DATA_ENV = "MARKETALIGN_SHARED_DATA"
-DEFAULT_DATA = Path("..") / "shared" / "data"
-EMBEDDED = "embedded"
 SCORES_FILE = "scores.parquet"
 SCORES_TARGET = "alice"
 PAPER_EFFECT = (
@@ -37,22 +32,6 @@ PAPER_EFFECT = (
     "dropping by 50-70% at K = 100, on the paper's synthetically generated LLM Bobs"
 )
 MOVIELENS_RELEASES = ("ml-latest-small", "ml-latest", "ml-25m", "ml-20m", "ml-1m", "ml-100k")
-
-
-def data_root(path: str | Path | None) -> Path | None:
-    """The folder of the full data sets: ``path``, else $MARKETALIGN_SHARED_DATA, else ../shared/data if any.
-
-    ``path == "embedded"`` means the package's embedded subsets, whatever is on disk (None).
-    """
-    if path is not None and str(path) == EMBEDDED:
-        return None
-    if path is not None:
-        root = Path(path)
-        if not root.is_dir():
-            raise InputError(f"--data {root}: no such folder; pass the folder that holds ethics/, movielens/ ...")
-        return root.resolve()
-    candidate = Path(os.environ.get(DATA_ENV, DEFAULT_DATA))
-    return candidate.resolve() if candidate.is_dir() else None
 
 
 @dataclass(frozen=True)

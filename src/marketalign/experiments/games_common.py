@@ -30,14 +30,14 @@ MIN_TASKS = 16  # a small sweep of costly games still spreads over this many tas
 
 def conversation_family_about(games: int, shape: ConversationShape, max_misalignment: float,
                               section: str, equilibria: str) -> dict[str, str]:
-    """The summary's ``data`` and ``bobs`` texts for a run of random conversation games (THEORY.md ``section``);
+    """The summary's ``data`` and ``bobs`` texts for a run of random conversation games (docs/theory.md §``section``);
     ``equilibria`` says how the Bobs' equilibria were searched."""
     return {
         "data": (
             f"{games} random conversation games from our seeded family: |X_A| = {shape.n_alice_obs}, "
             f"|X_B| = {shape.n_bob_obs}, |Y| = {shape.n_states}, |A| = {shape.n_actions}, |M| = "
             f"{shape.n_messages}, {shape.rounds} round(s); Dirichlet(1) prior, U[0, 1] utility of Alice "
-            f"(synthetic, THEORY.md {section} [OURS])"
+            f"(synthetic, docs/theory.md §{section} [OURS])"
         ),
         "bobs": (
             f"{shape.k} Bobs per game, U_i = (1 - m) u_A + m R_i with R_i uniform random tables and "

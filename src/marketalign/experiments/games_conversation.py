@@ -1,4 +1,4 @@
-"""Result 1 on many random conversation games (protocol ours, THEORY.md 1.4).
+"""Result 1 on many random conversation games (protocol ours, docs/theory.md §1.4).
 
 For each game: a random prior, Alice's utility and k Bobs with misalignment m ~ U[0, max]; all pure
 equilibria over deterministic conversation rules (exhaustive) or those best-response dynamics reach; the

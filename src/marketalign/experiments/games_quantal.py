@@ -1,5 +1,5 @@
 """Result 2 on random conversation games: a non-strategic quantal-response Alice (protocol and bound ours,
-THEORY.md 1.5).
+docs/theory.md §1.5).
 
 Alice reveals x_A to every Bob in every round and picks a with probability ∝ exp(β·E[u_A(a, y) | info]).
 For each game and each β: all pure equilibria among the Bobs, the measured (δ, C_B*)-closeness, Q*'s utility

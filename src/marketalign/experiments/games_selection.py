@@ -1,5 +1,5 @@
 """Figure 5 and its shared-bias companion: the Best-AI selection game on one fixed Alice game (protocol ours,
-THEORY.md 1.6).
+docs/theory.md §1.6).
 
 Figure 5 (the paper's caption): misalignment ε vs the minimum Alice utility at equilibrium, marker shape =
 committee size k, dashed red OPT − 2ε, dotted green the Alice-optimal utility. Here (ours): one random Alice
@@ -113,8 +113,8 @@ def about(config: SelectionConfig) -> dict[str, str]:
     return {
         "data": (
             f"one random Alice game from our seeded family: Dirichlet(1) prior over {config.n_contexts} contexts "
-            f"x {config.n_states} states, U[0, 1] utility over {config.n_actions} actions (synthetic, THEORY.md "
-            "1.6 [OURS])"
+            f"x {config.n_states} states, U[0, 1] utility over {config.n_actions} actions (synthetic, docs/theory.md "
+            "§1.6 [OURS])"
         ),
         "bobs": bobs + "; each Bob commits to a policy, equilibria from best-response dynamics",
         "alice": f"evaluates every Bob's policy exactly and follows the best one (ties: {config.tie_rule})",

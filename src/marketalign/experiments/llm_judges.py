@@ -2,9 +2,9 @@
 
 Alice = the NIST grade (0-3) of 4,423 (query, passage) pairs of 25 TREC DL 2023 queries; Bobs = the 33 judge
 runs' grades of the same pairs. The judges' grades are real language-model outputs, so this is the paper's market
-on real Bobs. Folds are whole queries (docs/theory.md, Definition G1): passages of one query share its topic, so
+on real Bobs. Folds are whole queries (docs/theory.md §1.7, Definition G1): passages of one query share its topic, so
 random row folds leak; the same curves with random row folds are in the summary beside them. The human qrels
-carry no licence, so the data are never embedded: ``--data`` or $MARKETALIGN_SHARED_DATA must hold
+carry no licence, so the data are never embedded: ``--data`` or $MARKETALIGN_DATA must hold
 ``panels/llmjudge_dl23/``.
 """
 
@@ -38,7 +38,7 @@ def data_folder(root: Path | None) -> Path:
     folder = None if root is None else root / FOLDER
     if folder is None or not (folder / "judges").is_dir() or not (folder / "human_test_qrels.txt").is_file():
         raise InputError(f"LLMJudge data not found ({FOLDER}/judges and {FOLDER}/human_test_qrels.txt); pass "
-                         "--data FOLDER or set MARKETALIGN_SHARED_DATA (never embedded: the human qrels carry "
+                         "--data FOLDER or set MARKETALIGN_DATA (never embedded: the human qrels carry "
                          "no licence).")
     return folder
 
@@ -70,7 +70,7 @@ def run(out: str | Path, folder: Path, config: LLMJudgesConfig = LLMJudgesConfig
         "data": f"LLMJudge TREC DL 2023 qrels ({report['items']} pairs, {report['queries']} queries)",
         "alice": "NIST relevance grade 0-3 of each (query, passage) pair",
         "bobs": f"{len(names)} language-model relevance judge runs (grades 0-3)",
-        "folds": "grouped by query (docs/theory.md, Definition G1)",
+        "folds": "grouped by query (docs/theory.md §1.7, Definition G1)",
         "loading": report,
         "random_row_folds": leak,
     }

@@ -1,7 +1,7 @@
 """Experiment (c): the cyclic-coverage path on the chain-difference distribution.
 
 Agents on a path observe x_1..x_d, x_1, ... in turn (one feature each); the excess error after p full passes
-is exact in population mode. For d = 10 THEORY.md lists our population numbers, which this run reproduces.
+is exact in population mode. For d = 10 docs/theory.md §2.5 lists our population numbers, which this run reproduces.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class CyclicConfig:
 def about(config: CyclicConfig) -> dict[str, str]:
     """What the data and the agents of this run are, for the summary."""
     return {
-        "data": "the chain-difference distribution (THEORY.md Part 2 [OURS]), population mode (exact)",
+        "data": "the chain-difference distribution (docs/theory.md §2.4 [OURS]), population mode (exact)",
         "agents": f"linear (OLS) agents on a path observing x_1..x_d, x_1, ... in turn, one feature each, for "
         f"{config.passes} passes; d in {list(config.n_features)}",
     }
@@ -83,7 +83,7 @@ def run_task(task: CyclicTask) -> list[dict]:
 
 
 def fixture_comparison(table) -> list[dict]:
-    """Our d = 10 numbers at the end of each listed pass, beside THEORY.md's fixtures."""
+    """Our d = 10 numbers at the end of each listed pass, beside the fixtures of docs/theory.md §2.5."""
     ends = table[(table["n_features"] == 10) & table["end_of_pass"]].set_index("pass")["excess"]
     return [
         {"pass": p, "expected": v, "computed": float(ends[p]), "abs_diff": abs(float(ends[p]) - v)}
@@ -128,7 +128,7 @@ def plot(result: ExperimentResult) -> plt.Figure:
             marker="x",
             color="k",
             zorder=3,
-            label="fixtures (d = 10, THEORY.md)",
+            label="fixtures (d = 10, docs/theory.md §2.5)",
         )
     ax.set(
         yscale="log",

@@ -62,7 +62,7 @@ class LowerBoundConfig:
 def about(config: LowerBoundConfig) -> dict[str, str]:
     """What the data and the agents of this run are, for the summary."""
     return {
-        "data": "the chain-difference distribution (THEORY.md Part 2 [OURS]), population mode (exact)",
+        "data": "the chain-difference distribution (docs/theory.md §2.4 [OURS]), population mode (exact)",
         "agents": f"linear (OLS) agents seeing one feature each: {config.dags} random DAGs per (size in "
         f"{list(config.dag_sizes)}, edge probability in {list(config.edge_probs)}) on d = {config.n_features}; "
         f"the attaining ordering and hub-and-spokes for d in {list(config.hub_features)}",

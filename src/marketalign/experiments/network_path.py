@@ -1,7 +1,7 @@
 """Experiment (a): excess error vs depth on M-covered paths, with the O(M/√D) upper bound drawn.
 
 Every M consecutive agents of the path together observe all d features (a random split of the features into M
-groups, taken in turn). Population mode, so the curves are exact. The bound's constant is ours (THEORY.md).
+groups, taken in turn). Population mode, so the curves are exact. The bound's constant is ours (docs/theory.md §2.3).
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def about(config: PathConfig) -> dict[str, str]:
     models = {
         "random": f"random Gaussian linear models (unit feature scale, ||w*||_1 = {config.weight_l1:g}, noise "
         f"{config.noise:g}, correlation {config.correlation:g})",
-        "chain": "the chain-difference distribution (THEORY.md Part 2 [OURS])",
+        "chain": "the chain-difference distribution (docs/theory.md §2.4 [OURS])",
     }
     return {
         "data": f"{' and '.join(models[d] for d in config.distributions)} on d = {config.n_features} features; "

@@ -1,8 +1,8 @@
 """The results' inequalities as checks with reported slack, and the market-alignment ε they depend on.
 
-- Competition bound (Results 1 and 3; the inequality and its proof sketch are ours, THEORY.md 1.4 and 1.6):
+- Competition bound (Results 1 and 3; the inequality and its proof sketch are ours, docs/theory.md §1.4 and §1.6):
   every equilibrium gives Alice E[u_A] ≥ OPT − 2ε, ε the non-negative-weight ε of Definition 1.
-- Quantal bound (Result 2; our derived constant, THEORY.md 1.5, not the paper's):
+- Quantal bound (Result 2; our derived constant, docs/theory.md §1.5, not the paper's):
   E[u_A] ≥ OPT − 2ε − δ·Σ_i w_i − ln|A| / β.
 
 Equilibria are verified up to a regret tolerance τ; each Bob's payoff may then fall τ short of his deviation

@@ -1,9 +1,9 @@
 """The conditions under which the paper's results apply, measured on a game.
 
-- Identical Induced Distribution (named in the paper; our formalisation, THEORY.md 1.4): whenever one Bob
+- Identical Induced Distribution (named in the paper; our formalisation, docs/theory.md §1.4): whenever one Bob
   alone switches to C_B*, Alice's best response induces the first-best law of (x_A, x_B, y, a). Proposition 1
   says it holds when C_B* lets Alice learn a*(x_A, x_B); here it is checked by playing every case.
-- (δ, C_B*)-Close (named in the paper; our formalisation, THEORY.md 1.5): for every Bob i, the (a, y) law when
+- (δ, C_B*)-Close (named in the paper; our formalisation, docs/theory.md §1.5): for every Bob i, the (a, y) law when
   Bob i deviates to C_B* is within total variation δ of the law Q* that a single C_B* Bob induces.
 
 "Every profile of the others" ranges over the deterministic rules of the given stack, or over the listed

@@ -1,4 +1,4 @@
-"""Playing the conversation game (the paper's Result 1; protocol ours, THEORY.md 1.4).
+"""Playing the conversation game (the paper's Result 1; protocol ours, docs/theory.md §1.4).
 
 In round r Alice sends each Bob a message (a function of x_A and everything she has heard), then every Bob i
 replies m_{i,r} ~ C_{B_i}(x_B, his thread). After R rounds Alice acts. Against committed rules she plays her

@@ -1,7 +1,7 @@
 """Pure Nash equilibria among the Bobs of a conversation game (the paper's Definition 7, Nash Equilibrium).
 
 Bobs choose deterministic conversation rules from an enumerated stack; Alice re-best-responds to every profile
-(or plays her fixed quantal rule). Two searches (ours, THEORY.md 1.4): exhaustive over all profiles for tiny
+(or plays her fixed quantal rule). Two searches (ours, docs/theory.md §1.4): exhaustive over all profiles for tiny
 games, and round-robin best-response dynamics from random starts for larger ones, each Bob's best response
 being exact over his whole rule stack. Either way an equilibrium is reported only after
 :func:`max_regret` — an independent replay of every unilateral deviation — is at most the tolerance.

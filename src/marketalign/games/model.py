@@ -1,4 +1,4 @@
-"""Finite game descriptions (THEORY.md 1.1, 1.4, 1.6): priors, actions, states and utilities, validated once.
+"""Finite game descriptions (docs/theory.md §1.1, §1.4, §1.6): priors, actions, states and utilities, validated once.
 
 Two immutable games share one layout of utilities — Alice's table ``alice`` (A, Y) and the Bobs' tables
 ``bobs`` (k, A, Y), every entry in [0, 1] (the paper's u_A, U_i : A × Y → [0, 1]):
@@ -69,7 +69,7 @@ def _check_utilities(alice: np.ndarray, bobs: np.ndarray, n_states: int) -> None
 
 @dataclass(frozen=True)
 class ConversationGame:
-    """A finite multi-leader Bayesian persuasion game with R rounds of conversation (THEORY.md 1.4).
+    """A finite multi-leader Bayesian persuasion game with R rounds of conversation (docs/theory.md §1.4).
 
     ``prior[x_A, x_B, y]`` is the common prior; ``alice[a, y]`` and ``bobs[i, a, y]`` the utilities. Alice's
     messages to a Bob are drawn from her observation alphabet X_A (she can reveal x_A, stay silent by always
@@ -139,7 +139,7 @@ class ConversationGame:
 
 @dataclass(frozen=True)
 class SelectionGame:
-    """The Best-AI selection game (THEORY.md 1.6, ours): contexts x, states y, prior ``prior[x, y]``."""
+    """The Best-AI selection game (docs/theory.md §1.6, ours): contexts x, states y, prior ``prior[x, y]``."""
 
     prior: np.ndarray
     alice: np.ndarray

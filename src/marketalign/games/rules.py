@@ -133,7 +133,7 @@ def first_best_actions(game: ConversationGame) -> np.ndarray:
 
 
 def alice_optimal_rule(game: ConversationGame) -> np.ndarray:
-    """C_B* (ours, THEORY.md 1.4): read Alice's latest message as x_A and reply a*(x_A, x_B).
+    """C_B* (ours, docs/theory.md §1.4): read Alice's latest message as x_A and reply a*(x_A, x_B).
 
     Needs at least as many reply symbols as actions.
     """

@@ -1,4 +1,4 @@
-"""The Best-AI selection game (the paper's Result 3; the formalisation is ours, THEORY.md 1.6).
+"""The Best-AI selection game (the paper's Result 3; the formalisation is ours, docs/theory.md §1.6).
 
 Bob i commits to a policy π_i : X → Δ(A). In an evaluation period Alice learns V_A(π_i) = E[u_A(π_i(x), y)]
 (exactly, or estimated from T sampled rounds), selects i* ∈ argmax_i V_A(π_i) under a tie rule ("uniform"

@@ -29,7 +29,7 @@ class HumanChunk:
 
     first: int
     datasets: tuple[tuple[np.ndarray, np.ndarray], ...]
-    groups: tuple[np.ndarray, ...] | None = None  # one row-label array per human (docs/theory.md, Definition G1)
+    groups: tuple[np.ndarray, ...] | None = None  # one row-label array per human (docs/theory.md §1.7, Definition G1)
 
 
 def default_humans_per_task(n_humans: int) -> int:
@@ -54,7 +54,7 @@ def curves_by_human(
     Same numbers as ``market_curves(datasets, config)`` (for two or more humans) whatever the chunking, the
     number of workers or the cluster. ``execution`` says where (default: one local process per core);
     its ``checkpoint`` folder makes the sweep resumable. ``groups`` (one array of row labels per human) makes
-    each human's folds whole groups, as in ``market_curves`` (docs/theory.md, Definition G1).
+    each human's folds whole groups, as in ``market_curves`` (docs/theory.md §1.7, Definition G1).
     """
     if not datasets:
         raise InputError("no humans given; pass at least one (scores, targets) pair.")

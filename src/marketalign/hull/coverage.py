@@ -1,4 +1,4 @@
-"""Coverage per item: is Alice's centred utility a non-negative combination of the Bobs' (docs/theory.md 3.1–3.4)?
+"""Coverage per item: is Alice's centred utility a non-negative combination of the Bobs' (docs/theory.md §3.1–3.4)?
 
 For an item with several candidate answers (a survey question's options, a prompt's completions), every utility
 vector is centred over the item's answers; Alice is *covered* when her centred vector lies in the cone of the
@@ -99,7 +99,7 @@ def item_coverage(
     exact_limit: int = EXACT_LIMIT,
     where: str = "table",
 ) -> CoverageResult:
-    """Coverage of Alice by the Bobs per item of a long table (one row per (item, answer)), docs/theory.md 3.1–3.4.
+    """Coverage of Alice by the Bobs per item of a long table (one row per (item, answer)), docs/theory.md §3.1–3.4.
 
     Parameters
     ----------
@@ -110,7 +110,7 @@ def item_coverage(
         ``instance``).
     robust : the k values for k-robust coverage (each 1 ≤ k < number of Bobs).
     samples, seed : sampled removals per k when the exact search is larger than ``exact_limit`` solves.
-    rtol : covered iff distance(Alice, cone) ≤ rtol·‖Alice‖ (centred, docs/theory.md 3.1).
+    rtol : covered iff distance(Alice, cone) ≤ rtol·‖Alice‖ (centred, docs/theory.md §3.1).
     exact_limit : largest worst-case number of NNLS solves per item for which k-robustness is decided exactly.
 
     Returns
@@ -255,7 +255,7 @@ class _Solver:
 
 
 def _uncovering_set(solve: _Solver, support: np.ndarray, k: int, k_total: int) -> frozenset | None:
-    """A set of at most k Bobs whose removal uncovers Alice, or None (docs/theory.md 3.2: exact search tree).
+    """A set of at most k Bobs whose removal uncovers Alice, or None (docs/theory.md §3.2: exact search tree).
 
     Any uncovering set must contain a Bob of every covering support, so branching on the support's Bobs finds one
     whenever one exists; depth k, at most rank branches per node.
@@ -281,7 +281,7 @@ def _uncovering_set(solve: _Solver, support: np.ndarray, k: int, k_total: int) -
 
 
 def _survives_samples(solve: _Solver, support: np.ndarray, removals: np.ndarray, k_total: int) -> bool:
-    """Covered after every sampled removal (docs/theory.md 3.4: the min over samples)."""
+    """Covered after every sampled removal (docs/theory.md §3.4: the min over samples)."""
     for removed in removals:
         available = np.ones(k_total, dtype=bool)
         available[removed] = False

@@ -1,6 +1,6 @@
 """Curves over K (Figures 1–4): held-out MSE and sparsity as more Bobs join the market.
 
-Protocol (THEORY.md 1.3): for K = 1..K_max, over random orderings of the Bobs (the first K of each) or over
+Protocol (docs/theory.md §1.3): for K = 1..K_max, over random orderings of the Bobs (the first K of each) or over
 all K-subsets, with F-fold cross-validation whose split is shared by every method and every K. Methods, each
 with a free offset fitted on the training folds:
 
@@ -89,7 +89,7 @@ class CurveResult:
     config: CurveConfig
     n_rows: int
     folds: np.ndarray = field(repr=False)
-    n_groups: int | None = None  # number of groups when folds never split a group (docs/theory.md, Definition G1)
+    n_groups: int | None = None  # number of groups when folds never split a group (docs/theory.md §1.7, Definition G1)
 
     def summary(self) -> dict:
         """Headline numbers at K_max per target, plus the configuration: JSON-ready."""
@@ -131,7 +131,7 @@ def market_curve(
 ) -> CurveResult:
     """Curves over K for Bob scores (N, K) against one target (N,) or many (N, T) sharing the same Bobs.
 
-    ``groups`` (one label per row) makes folds that never split a group (docs/theory.md, Definition G1).
+    ``groups`` (one label per row) makes folds that never split a group (docs/theory.md §1.7, Definition G1).
     """
     return market_curves([(scores, targets)], config, bob_names=bob_names, target_names=target_names,
                          quiet=quiet, groups=None if groups is None else [groups])[0]
@@ -155,7 +155,7 @@ def market_curves(
     0, 1, ...) seed each data set's folds, so a slice of a larger list, given its positions in that list, gets
     the folds the whole list would (how :mod:`marketalign.hull.by_human` splits humans into chunks).
     ``groups`` (one array of N_i row labels per data set) makes every data set's folds whole groups, drawn
-    with the same seeds (docs/theory.md, Definition G1).
+    with the same seeds (docs/theory.md §1.7, Definition G1).
     """
     if not datasets:
         raise InputError("no data sets given; pass at least one (scores, targets) pair.")

@@ -6,7 +6,7 @@ utilities U_1..U_k when there are weights w_i ≥ 0 and an offset c with
     sup_{a,y} | Σ_i w_i U_i(a, y) + c − u_A(a, y) | ≤ ε,
 
 and the convex-hull variant also asks Σ_i w_i = 1. The minimal ε is a linear program in (w, c, t)
-(our formalisation, THEORY.md 1.2): minimise t subject to ±(Σ_i w_i U_i(a,y) + c − u_A(a,y)) ≤ t.
+(our formalisation, docs/theory.md §1.2): minimise t subject to ±(Σ_i w_i U_i(a,y) + c − u_A(a,y)) ≤ t.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A scikit-learn regressor for Alice's utility as a constrained combination of Bob scores plus an offset.
 
 On data, Definition 1's market alignment asks how well h ≈ Σ_i w_i U_i + c with w ≥ 0 (``"nonneg"``) or w in
-the simplex (``"simplex"``, the convex hull). The baselines of THEORY.md 1.3 are available as constraints too:
+the simplex (``"simplex"``, the convex hull). The baselines of docs/theory.md §1.3 are available as constraints too:
 ``"single"`` (the best single Bob, weight 1), ``"single_scaled"`` (best single Bob with a fitted scale ≥ 0) and
 ``"average"`` (equal weights). Every variant fits a free offset; the fits are exact (see
 :mod:`marketalign.hull.solvers`).

@@ -12,7 +12,7 @@ from marketalign.hull.curves import validate_arrays
 from marketalign.hull.estimators import FIT_CONSTRAINTS, constrained_weights
 from marketalign.hull.suffstats import accumulate, assign_folds, assign_group_folds
 
-CONTRIBUTION_THRESHOLD = 1e-3  # a Bob carries weight when w_i sd(U_i) / sd(h) exceeds this (docs/theory.md, G2)
+CONTRIBUTION_THRESHOLD = 1e-3  # a Bob carries weight when w_i sd(U_i) / sd(h) exceeds this (docs/theory.md §1.8)
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,8 @@ class FitReport:
     n_rows: int
     folds: int
     seed: int
-    n_groups: int | None = None  # set when folds never split a group (docs/theory.md, Definition G1)
-    contributions: dict[str, float] | None = None  # w_i sd(U_i) / sd(h) per Bob (docs/theory.md, Definition G2)
+    n_groups: int | None = None  # set when folds never split a group (docs/theory.md §1.7, Definition G1)
+    contributions: dict[str, float] | None = None  # w_i sd(U_i) / sd(h) per Bob (docs/theory.md §1.8, Definition G2)
 
     @property
     def used(self) -> list[str]:
@@ -82,7 +82,7 @@ def fit_with_cv(
 ) -> FitReport:
     """Fit h ≈ Σ w_i U_i + c on all rows, and report the held-out MSE of the same fit on ``folds`` folds.
 
-    ``groups`` (one label per row) makes folds that never split a group (docs/theory.md, Definition G1).
+    ``groups`` (one label per row) makes folds that never split a group (docs/theory.md §1.7, Definition G1).
     """
     if constraint not in FIT_CONSTRAINTS:
         raise InputError(f"constraint must be one of {FIT_CONSTRAINTS}; got {constraint!r}.")

@@ -2,7 +2,7 @@
 
 Every fit in this package is ``min_w ½ w'Gw − b'w`` over ``w ≥ 0`` (NNLS) or over the simplex
 ``w ≥ 0, Σ w = 1``, where G = S'S and b = S'h come from centred data (the offset c is eliminated by
-centring, THEORY.md 1.3). The solver is the Lawson–Hanson active-set method written on the Gram matrix, with
+centring, docs/theory.md §1.3). The solver is the Lawson–Hanson active-set method written on the Gram matrix, with
 the simplex handled through the multiplier of Σw = 1. It is exact: it stops only when the KKT conditions hold
 (see :func:`kkt_violation`), not after a fixed number of gradient steps, and it is not "NNLS, then divide by
 the sum" (which is not the simplex solution).

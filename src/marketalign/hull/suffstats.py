@@ -1,7 +1,7 @@
 """One pass over the rows: per-fold sufficient statistics of Bob scores S (N, K) and targets H (N, T).
 
 For each fold f we keep n_f, Σs, Σh, S_f'S_f, S_f'H_f and Σh² (per target) — everything a least-squares fit
-with a free offset needs (ARCHITECTURE.md, "the one idea behind the speed"). Training statistics are totals
+with a free offset needs (docs/theory.md §1.9). Training statistics are totals
 minus the held-out fold; held-out errors are quadratic forms in the weights; a subset of Bobs is a sub-block.
 Rows are shifted by the mean of the first chunk before accumulating, which keeps the centring step free of
 catastrophic cancellation when scores sit far from zero (e.g. ratings around 3.5).
@@ -34,7 +34,7 @@ def assign_folds(n_rows: int, folds: int, seed: int | np.random.Generator) -> np
 
 
 def assign_group_folds(groups, folds: int, seed: int | np.random.Generator) -> tuple[np.ndarray, int]:
-    """Fold labels per row such that no group is split, and the number of groups (docs/theory.md, Definition G1).
+    """Fold labels per row such that no group is split, and the number of groups (docs/theory.md §1.7, Definition G1).
 
     Groups are taken in a seeded random order, then by size (largest first, ties in that order), and each
     goes to the fold with the fewest rows so far (lowest index on ties): a seeded, size-balanced assignment.

@@ -1,4 +1,4 @@
-"""The depth bounds of THEORY.md Part 2 as functions, for checks and for drawing.
+"""The depth bounds of docs/theory.md §2.3–2.4 as functions, for checks and for drawing.
 
 Both constants are ours ([OURS]): the paper's seeds state only the rates (O(M/√D) on M-covered paths, and a
 1/(D+1)-type lower bound for DAGs of depth D < d).

@@ -38,7 +38,7 @@ class LinearGaussianModel:
 
 
 def chain_difference(n_features: int) -> LinearGaussianModel:
-    """The hard distribution of THEORY.md Part 2 [OURS]: x_1 = Z_1, x_i = Z_i − Z_{i−1}, Y = Z_d, Z ~ N(0, I).
+    """The hard distribution of docs/theory.md §2.4 [OURS]: x_1 = Z_1, x_i = Z_i − Z_{i−1}, Y = Z_d, Z ~ N(0, I).
 
     Every feature but x_d is uncorrelated with Y on its own, yet all d together determine Y exactly.
     """

@@ -1,4 +1,4 @@
-"""A greedy, boosting-like learner for general hypothesis classes (THEORY.md Part 2, [OURS] protocol).
+"""A greedy, boosting-like learner for general hypothesis classes (docs/theory.md §2.6, [OURS] protocol).
 
 The learner starts from least squares on all its inputs (own features and parents' predictions), then keeps
 adding the function of its class (``base_estimator`` fitted to the current residual) that most reduces the

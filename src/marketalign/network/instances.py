@@ -1,4 +1,4 @@
-"""The networks that go with the chain-difference distribution (THEORY.md Part 2, [OURS] constructions)."""
+"""The networks that go with the chain-difference distribution (docs/theory.md §2.4–2.5, [OURS] constructions)."""
 
 from __future__ import annotations
 

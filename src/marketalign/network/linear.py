@@ -2,7 +2,7 @@
 
 Each agent's prediction is linear in x, so it is stored as a coefficient vector over (1, x_1..x_d). The
 agent's regressors (own features and parents' predictions) are then vectors in that basis, and projecting Y on
-their span (the linear population learner of THEORY.md Part 2, [OURS]) needs only the moments of (x, y): one
+their span (the linear population learner of docs/theory.md §2.2, [OURS]) needs only the moments of (x, y): one
 m x m solve.
 Collinear regressors (a parent prediction equal to an own feature, a parent that predicts a constant) are
 handled by a rank-revealing solve, so the projection is always the well-defined one.

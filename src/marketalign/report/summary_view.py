@@ -1,8 +1,8 @@
 """What a result folder's ``summary.json`` says, split into provenance and results for the HTML report.
 
-The summary contract (CONTRIBUTING.md): the configuration with its seed, library versions, an ``about`` block
-saying what the data and the Bobs are, and headline numbers. Any of these may be missing; the view then says
-"not recorded" instead of guessing.
+The summary contract (docs/report.md, "The summary contract"): the configuration with its seed, library
+versions, an ``about`` block saying what the data and the Bobs are, and headline numbers. Any of these may be
+missing; the view then says "not recorded" instead of guessing.
 """
 
 from __future__ import annotations

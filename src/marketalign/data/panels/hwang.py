@@ -6,7 +6,7 @@ Release layout (as published): ``model-output*/<variant>/model_generation.json``
 topic, generated_output: [{qid, user_choice, model_choice}]}``; letters index the question's choices in
 ``all_qinfo_dict.json`` (``{qid: {question, choice: "[...]"}}``), "Refused" last where present.
 
-Alice ([OURS], ``docs/theory.md`` "Survey panels"): one respondent's answer as the position of her choice among
+Alice ([OURS], docs/theory.md §1.10): one respondent's answer as the position of her choice among
 the question's choices other than "Refused", scaled to [0, 1] (first choice 0, last 1); her refusals are
 dropped and counted. A Bob = one prompt variant's choice scaled the same way; a variant's choice that is not a
 letter of the question's choices (e.g. ``UNKNOWN``) or is "Refused" is a missing cell (NaN), never a guess.

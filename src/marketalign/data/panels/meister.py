@@ -15,7 +15,7 @@ distribution is therefore mapped to option *names* before rows are built: throug
 a group without counts whose letter list has the models' length is taken to share the models' names (counted
 as ``assumed``); any other (question, group) is dropped and counted, never guessed.
 
-Alice ([OURS], ``docs/theory.md`` "Utilities on a finite set of answers"): one human group's probability of each
+Alice ([OURS], docs/theory.md §1.10): one human group's probability of each
 option; one row per (question, option), ``group`` = the question key, so folds can keep a question's options
 together.
 """

@@ -8,7 +8,7 @@ option; in the other conditions the authors mapped the letters back to that orde
 ``response_order``: the ``reversed alpha`` shares correlate 0.57 with the ``orig alpha`` shares of the same
 letter and 0.19 with those of the mirrored letter, for gpt-3.5-turbo).
 
-A Bob ([OURS], ``docs/theory.md`` "Utilities on a finite set of answers") = one model under one condition:
+A Bob ([OURS], docs/theory.md §1.10) = one model under one condition:
 its share of each option of a question (counts pooled over the question sets that asked it with the same
 options). Alice = one OpinionQA group's share of each option that has an ordinal value (refusals excluded),
 from the wave's ``<ATTRIBUTE>_data.json`` (:mod:`marketalign.data.surveys`). A question is matched when its
