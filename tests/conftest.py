@@ -2,12 +2,14 @@
 synthetic MovieLens for the trained Bob families and the figure experiments."""
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, settings
 
+from marketalign.data.location import DATA_ENV
 from marketalign.data.movielens import MovieLens
 
 settings.register_profile("default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -54,3 +56,16 @@ def movielens_release(tmp_path_factory):
     data.ratings.rename(columns={"user": "userId", "movie": "movieId"}).to_csv(folder / "ratings.csv", index=False)
     data.movies.rename(columns={"movie": "movieId"}).to_csv(folder / "movies.csv", index=False)
     return root
+
+
+SHARED_DATA = Path(os.environ[DATA_ENV]) if os.environ.get(DATA_ENV) else None
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The full data sets, the folder $MARKETALIGN_DATA names; skips the test when it is unset or missing."""
+    if SHARED_DATA is None:
+        pytest.skip(f"full data sets not available: set {DATA_ENV} to the folder that holds ethics/, movielens/ ...")
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"full data sets not found: {DATA_ENV}={SHARED_DATA} is not a folder")
+    return SHARED_DATA.resolve()

@@ -32,7 +32,8 @@ ANCHOR = re.compile(r'<a id="([^"]+)"></a>')
 def scanned_files() -> list[Path]:
     files = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
     for path in sorted((ROOT / "src").rglob("*")):
-        if path.suffix in TEXT_SUFFIXES and path.is_file() and "__pycache__" not in path.parts \
+        built = "__pycache__" in path.parts or any(part.endswith(".egg-info") for part in path.parts)
+        if path.suffix in TEXT_SUFFIXES and path.is_file() and not built \
                 and not any(path.is_relative_to(skip) for skip in SKIPPED):
             files.append(path)
     return files

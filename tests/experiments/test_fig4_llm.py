@@ -1,8 +1,6 @@
 """Figure 4 with real LLMs: the three published markets as topic panels, their counts, and honest comparisons."""
 
 import json
-import os
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,17 +12,17 @@ from marketalign.errors import InputError
 from marketalign.experiments import fig4_llm
 from marketalign.experiments.fig4 import panel_comparison
 
-SHARED_DATA = Path(os.environ.get("MARKETALIGN_SHARED_DATA", Path(__file__).parents[2] / ".." / "shared" / "data"))
+
+@pytest.fixture
+def root(shared_data):
+    """The data root; skips the test when a release it reads is not under it."""
+    absent = [str(folder) for folder in fig4_llm.SOURCES.values() if not (shared_data / folder).is_dir()]
+    if absent:
+        pytest.skip(f"{', '.join(absent)} not found under {shared_data}")
+    return shared_data
 
 
-def _root(source: str) -> Path:
-    if not (SHARED_DATA / fig4_llm.SOURCES[source]).is_dir():
-        pytest.skip(f"{fig4_llm.SOURCES[source]} not found under {SHARED_DATA} (set MARKETALIGN_SHARED_DATA)")
-    return SHARED_DATA.resolve()
-
-
-def test_individual_respondents_are_the_humans_and_their_missing_cells_are_counted(tmp_path):
-    root = _root("hwang")
+def test_individual_respondents_are_the_humans_and_their_missing_cells_are_counted(tmp_path, root):
     topic = "Views on gender"
     config = fig4_llm.Fig4LLMConfig(source="hwang", panels=(topic,))
     summary = fig4_llm.run(tmp_path, root, config)
@@ -44,8 +42,7 @@ def test_individual_respondents_are_the_humans_and_their_missing_cells_are_count
     assert (tmp_path / "fig4.png").is_file() and "effect_random_row_folds" not in summary["panels"][topic]
 
 
-def test_group_distributions_hold_out_whole_questions_and_report_the_random_fold_number(tmp_path):
-    root = _root("meister")
+def test_group_distributions_hold_out_whole_questions_and_report_the_random_fold_number(tmp_path, root):
     result = CliRunner().invoke(main, ["reproduce", "fig4-llm", "--source", "meister", "--orderings", "5",
                                        "--data", str(root), "--out", str(tmp_path), "--quiet"])
     assert result.exit_code == 0, result.output
@@ -57,8 +54,7 @@ def test_group_distributions_hold_out_whole_questions_and_report_the_random_fold
     assert "random row folds" in result.output and summary["comparison_with_paper"]["reproduced_50_70_pct"] is False
 
 
-def test_an_unknown_panel_or_a_missing_release_is_a_clear_error(tmp_path):
-    root = _root("hwang")
+def test_an_unknown_panel_or_a_missing_release_is_a_clear_error(tmp_path, root):
     result = CliRunner().invoke(main, ["reproduce", "fig4-llm", "--panels", "Cats", "--data", str(root),
                                        "--out", str(tmp_path)])
     assert result.exit_code == 2 and "unknown panels ['Cats']; choose from Guns" in result.output

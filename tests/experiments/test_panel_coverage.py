@@ -1,8 +1,6 @@
 """Coverage on a real LLM panel: one human's numbers equal the coverage command on her own table."""
 
 import json
-import os
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -12,14 +10,12 @@ from marketalign.cli import main
 from marketalign.errors import InputError
 from marketalign.experiments import panel_coverage
 
-SHARED_DATA = Path(os.environ.get("MARKETALIGN_SHARED_DATA", Path(__file__).parents[2] / ".." / "shared" / "data"))
 
-
-def test_every_group_is_covered_as_the_coverage_command_covers_her_table(tmp_path):
-    if not (SHARED_DATA / "panels" / "meister2024_opinionqa").is_dir():
-        pytest.skip(f"Meister et al. not found under {SHARED_DATA} (set MARKETALIGN_SHARED_DATA)")
+def test_every_group_is_covered_as_the_coverage_command_covers_her_table(tmp_path, shared_data):
+    if not (shared_data / "panels" / "meister2024_opinionqa").is_dir():
+        pytest.skip(f"Meister et al. not found under {shared_data}")
     runner = CliRunner()
-    result = runner.invoke(main, ["reproduce", "coverage", "--robust", "1", "--data", str(SHARED_DATA),
+    result = runner.invoke(main, ["reproduce", "coverage", "--robust", "1", "--data", str(shared_data),
                                   "--out", str(tmp_path / "all")])
     assert result.exit_code == 0, result.output
     summary = json.loads((tmp_path / "all" / "summary.json").read_text())
@@ -27,7 +23,7 @@ def test_every_group_is_covered_as_the_coverage_command_covers_her_table(tmp_pat
     assert summary["about"]["humans"] == len(humans) == 14
     assert summary["median_over_humans"]["covered_pct"] == pytest.approx(humans["covered_pct"].median())
     table = tmp_path / "democrat.csv"
-    release = str(SHARED_DATA / "panels" / "meister2024_opinionqa")
+    release = str(shared_data / "panels" / "meister2024_opinionqa")
     made = runner.invoke(main, ["data", "meister", "--human", "POLPARTY=Democrat", "--data", release,
                                 "--out", str(table)])
     assert made.exit_code == 0, made.output
