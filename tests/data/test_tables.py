@@ -7,7 +7,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from marketalign.data.tables import bob_columns, layout_table, read_table, validate_table, write_layout_table
+from marketalign.data.tables import (
+    bob_columns,
+    check_target_varies,
+    layout_table,
+    read_table,
+    unused_columns,
+    validate_table,
+    write_layout_table,
+)
 from marketalign.errors import InputError
 
 
@@ -51,6 +59,8 @@ def test_named_bobs_and_target():
         (_table().drop(columns=["bob_1", "bob_2"]), {}, "no Bob columns"),
         (_table(bob_1=[0.1, np.nan, np.inf]), {}, "column 'bob_1' has 2 of 3 rows with NaN or inf"),
         (_table(alice=[np.nan, 1.0, 1.0]), {}, "column 'alice' has 1 of 3 rows"),
+        (_table(bob_1=["0.9", "0,1", "0.4"]), {}, "column 'bob_1' holds numbers except in 1 of 3 rows (row 2: '0,1')"),
+        (_table(bob_1=["0.9", "x", "0.4"]), {"bobs": ["bob_1"]}, "row 2: 'x'"),
     ],
 )
 def test_bad_tables_raise_input_error_naming_the_problem(table, kwargs, message):
@@ -118,3 +128,28 @@ def test_layout_table_orders_columns_and_keeps_labels_as_strings():
 def test_write_rejects_compressed_or_unknown_suffix(tmp_path):
     with pytest.raises(InputError, match="unknown table format"):
         write_layout_table(_table(), tmp_path / "t.csv.gz")
+
+
+def test_read_table_refuses_a_repeated_header_and_a_semicolon_separator(tmp_path):
+    repeated = tmp_path / "repeated.csv"
+    repeated.write_text("instance,alice,bob,alice\na,1,2,1\nb,0,1,0\n")
+    with pytest.raises(InputError, match="'alice' more than once"):
+        read_table(repeated)
+    semicolons = tmp_path / "semicolons.csv"
+    semicolons.write_text("instance;alice;bob\na;1,5;2\n")
+    with pytest.raises(InputError, match="separator looks like ';'"):
+        read_table(semicolons)
+
+
+def test_unused_columns_say_why():
+    table = _table(flag=[True, False, True], note=["p", "q", "r"])
+    assert unused_columns(table, "alice", ["bob_1"]) == {
+        "instance": "row id", "text": "instance text", "bob_2": "numeric, but not among the Bobs asked for",
+        "flag": "boolean (a flag, not a score)", "note": "not numeric (str)",
+    }
+
+
+def test_a_constant_target_is_refused():
+    check_target_varies(np.array([1.0, 2.0]), "alice", "t")
+    with pytest.raises(InputError, match="'alice' is constant"):
+        check_target_varies(np.array([3.0, 3.0]), "alice", "t")

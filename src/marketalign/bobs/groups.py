@@ -42,7 +42,7 @@ class GroupMarket:
     questions: tuple[str, ...]
     target: np.ndarray  # (N,)
     scores: np.ndarray  # (N, K)
-    groups: np.ndarray | None = None  # (N,) row clusters that folds never split (docs/theory.md, Definition G1)
+    groups: np.ndarray | None = None  # (N,) row clusters that folds never split (docs/theory.md §1.7, Definition G1)
 
 
 def group_markets(answers: pd.DataFrame, sizes: Mapping[str, float], *, humans: int, models: int,

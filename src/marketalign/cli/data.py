@@ -14,12 +14,20 @@ import click
 import numpy as np
 import pandas as pd
 
+from marketalign.cli.hull import echo_unused
 from marketalign.data.embedded import load_embedded_ethics, load_embedded_movielens
 from marketalign.data.ethics import PREFIXES, SPLITS, Ethics, load_ethics
 from marketalign.data.movielens import MovieLens, load_movielens
 from marketalign.data.qrels import MISSING_POLICIES, OUT_OF_RANGE_POLICIES, load_qrels_panel
 from marketalign.data.surveys import SurveyPanel, list_panels, load_panel, load_responses
-from marketalign.data.tables import TARGET, read_table, validate_table, write_layout_table
+from marketalign.data.tables import (
+    TARGET,
+    check_target_varies,
+    read_table,
+    unused_columns,
+    validate_table,
+    write_layout_table,
+)
 from marketalign.errors import InputError
 
 EMBEDDED = "embedded"
@@ -296,13 +304,17 @@ def llmbar_command(path, missing, out, as_json) -> None:
     "--bob", "bobs", multiple=True, help="Bob column(s) to use (repeatable; default: every numeric one)."
 )
 def check_command(table, target, bobs) -> None:
-    """Validate a table of your own (CSV/Parquet) in the layout: print its size, target and Bobs."""
-    h, scores, names = validate_table(read_table(table), target, list(bobs) or None, where=str(table))
+    """Validate a table of your own (CSV/Parquet) in the layout: print its size, target and Bobs, and every
+    column left out with the reason."""
+    frame = read_table(table)
+    h, scores, names = validate_table(frame, target, list(bobs) or None, where=str(table))
+    check_target_varies(h, target, str(table))
     shown = ", ".join(names[:5]) + (f", ... ({len(names) - 5} more)" if len(names) > 5 else "")
     click.echo(
         f"{table}: {len(h)} instances, target {target} in [{h.min():.4g}, {h.max():.4g}], "
         f"{scores.shape[1]} Bobs ({shown})"
     )
+    echo_unused(unused_columns(frame, target, names))
 
 
 def _answers(panel: SurveyPanel, responses: Path | None, min_respondents: int) -> pd.DataFrame:

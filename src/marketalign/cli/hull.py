@@ -5,12 +5,20 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 import numpy as np
 import pandas as pd
 
-from marketalign.data.tables import INSTANCE, TARGET, read_table, validate_table
+from marketalign.data.tables import (
+    INSTANCE,
+    TARGET,
+    check_target_varies,
+    read_table,
+    unused_columns,
+    validate_table,
+)
 from marketalign.errors import InputError
 from marketalign.hull.curves import CurveConfig, market_curve
 from marketalign.hull.epsilon import WEIGHT_KINDS, epsilon_sup
@@ -39,13 +47,30 @@ def read_utility_tables(path: Path) -> tuple[np.ndarray, np.ndarray]:
         ) from err
 
 
-def load_scores(
-    path: Path, target: str, bobs: tuple[str, ...], groups: str | None = None
-) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray | None]:
+class Scores(NamedTuple):
+    """What :func:`load_scores` reads: Alice's utility, the Bob scores and names, the group labels (or None) and
+    the columns left out with the reason."""
+
+    h: np.ndarray
+    scores: np.ndarray
+    names: list[str]
+    groups: np.ndarray | None
+    unused: dict[str, str]
+
+
+def load_scores(path: Path, target: str, bobs: tuple[str, ...], groups: str | None = None) -> Scores:
     """Alice's utility, the Bob scores, their names and the labels of the ``groups`` column (None without it)
-    from a CSV/Parquet table (row ids optional); the group column is never a Bob (docs/theory.md §1.7, G1)."""
+    from a CSV/Parquet table (row ids optional); the group column is never a Bob (docs/theory.md §1.7, Definition G1).
+
+    Raises
+    ------
+    InputError
+        An unreadable or invalid table (see :func:`read_table`, :func:`validate_table`), a bad group column, or
+        a constant target.
+    """
     table = read_table(path)
-    if INSTANCE not in table.columns:
+    numbered = INSTANCE not in table.columns
+    if numbered:
         table.insert(0, INSTANCE, pd.RangeIndex(len(table)).astype(str))
     names = [name for item in bobs for name in item.split(",") if name] or None
     labels = None
@@ -63,7 +88,16 @@ def load_scores(
             )
         click.echo(f"column '{groups}' is used as groups for the folds, not as a Bob", err=True)
     h, scores, names = validate_table(table, target=target, bobs=names, where=str(path))
-    return h, scores, names, labels
+    check_target_varies(h, target, str(path))
+    unused = unused_columns(table.drop(columns=INSTANCE) if numbered else table, target, names)
+    return Scores(h, scores, names, labels, unused)
+
+
+def echo_unused(unused: dict[str, str]) -> None:
+    """One stderr line per column left out, saying why (printed once the command has succeeded, so that bad
+    input still gets a one-line error)."""
+    for name, why in unused.items():
+        click.echo(f"column {name!r} not used: {why}", err=True)
 
 
 def file_sha256(path: Path) -> str:
@@ -123,8 +157,9 @@ def epsilon_command(table: Path, weights: str) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="write the report as JSON here")
 def fit_command(input_path, target, bobs, constraint, folds, seed, groups_column, out) -> None:
     """Fit Alice's utility as a constrained combination of the Bobs: weights, offset, training and CV MSE."""
-    h, scores, names, groups = load_scores(input_path, target, bobs, groups_column)
+    h, scores, names, groups, unused = load_scores(input_path, target, bobs, groups_column)
     report = fit_with_cv(scores, h, constraint, folds=folds, seed=seed, bob_names=names, groups=groups).to_dict()
+    echo_unused(unused)
     report["input"] = {"path": str(input_path), "sha256": file_sha256(input_path), "target": target}
     if groups_column is not None:
         report["input"]["groups"] = groups_column
@@ -145,9 +180,10 @@ def curve_command(
     input_path, target, bobs, out, kmax, orderings, all_subsets, folds, seed, groups_column, title, quiet
 ) -> None:
     """Held-out MSE and sparsity vs the number of Bobs K for every method (Figures 1-4)."""
-    h, scores, names, groups = load_scores(input_path, target, bobs, groups_column)
+    h, scores, names, groups, unused = load_scores(input_path, target, bobs, groups_column)
     config = curve_config(kmax, orderings, all_subsets, folds, seed)
     result = market_curve(scores, h, config, groups=groups, bob_names=names, target_names=[target], quiet=quiet)
+    echo_unused(unused)
     about = {"input": str(input_path), "input_sha256": file_sha256(input_path), "target": target, "bobs": names,
              "weights_all_bobs": market_weights(scores, h, names)}
     if groups_column is not None:

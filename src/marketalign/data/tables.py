@@ -13,6 +13,7 @@ Boolean columns are flags, not scores: they are never taken as Bobs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -45,6 +46,8 @@ _MISSING = [
     "#NA",
 ]
 
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+")
+
 
 def table_format(path: str | Path, *, writing: bool = False) -> str:
     """``"csv"`` or ``"parquet"`` from the file name; InputError for any other extension."""
@@ -58,7 +61,15 @@ def table_format(path: str | Path, *, writing: bool = False) -> str:
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a layout table from CSV (``.csv``/``.csv.gz``) or Parquet (``.parquet``), ids as strings."""
+    """Read a layout table from CSV (``.csv``/``.csv.gz``) or Parquet (``.parquet``), ids as strings.
+
+    Raises
+    ------
+    InputError
+        A missing file, an unknown format, a file that cannot be parsed, a CSV header naming a column twice
+        (pandas would rename the copy, e.g. ``alice.1``, and a copy of the target could become a Bob), or a CSV
+        whose separator looks like ``;``.
+    """
     path = Path(path)
     kind = table_format(path)
     if not path.is_file():
@@ -67,7 +78,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
         if kind == "parquet":
             table = pd.read_parquet(path)
         else:
-            header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
+            header = _csv_header(path)
             verbatim = {INSTANCE, TEXT}
             table = pd.read_csv(
                 path,
@@ -76,11 +87,38 @@ def read_table(path: str | Path) -> pd.DataFrame:
                 keep_default_na=False,
                 na_values={c: _MISSING for c in header if c not in verbatim},
             )
+    except InputError:
+        raise
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError, ValueError) as err:
         raise InputError(f"{path}: cannot be read as a {kind} table ({err}); check the file.") from err
     if INSTANCE in table.columns and not pd.api.types.is_string_dtype(table[INSTANCE]):
         table[INSTANCE] = table[INSTANCE].astype(str)
     return table
+
+
+def _csv_header(path: Path) -> list[str]:
+    """The header row as written, checked: no name twice, and a separator that is not ``;``.
+
+    Raises
+    ------
+    InputError
+        See :func:`read_table`.
+    """
+    row = pd.read_csv(path, nrows=1, header=None, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    header = [str(name) for name in row.iloc[0]] if len(row) else []
+    if len(header) == 1 and ";" in header[0]:
+        raise InputError(
+            f"{path}: the header is one column ({header[0][:60]!r}); the separator looks like ';', not ','. "
+            "Save the file with ',' as separator and '.' as decimal point, e.g. "
+            "pandas.read_csv(path, sep=';', decimal=',').to_csv(path, index=False)."
+        )
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise InputError(
+            f"{path}: the header names column(s) {_names(repeated)} more than once; rename or drop the copies "
+            "(a copy of the target must not become a Bob)."
+        )
+    return header
 
 
 def is_score_column(column: pd.Series) -> bool:
@@ -118,7 +156,14 @@ def validate_table(
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Check a layout table and return Alice's utility ``h`` (N,), the Bob scores ``S`` (N, K) and Bob names.
 
-    ``bobs=None`` takes every numeric, non-boolean column other than ``target`` and ``instance``.
+    ``bobs=None`` takes every numeric, non-boolean column other than ``target`` and ``instance``; the columns
+    left out and why are :func:`unused_columns`.
+
+    Raises
+    ------
+    InputError
+        No rows, bad ids, a missing or non-numeric target or Bob, a Bob listed twice, NaN or inf values, or a
+        column that holds numbers except in a few cells (it would otherwise be dropped silently as text).
     """
     if not isinstance(table, pd.DataFrame):
         raise InputError(f"{where} must be a pandas DataFrame; got {type(table).__name__}.")
@@ -130,6 +175,9 @@ def validate_table(
             f"{where} has no target column '{target}' (columns: {_names(table.columns)}); name Alice's "
             "utility column with --target or rename it."
         )
+    considered = [c for c in table.columns if c not in (INSTANCE, TEXT)] if bobs is None else [target, *bobs]
+    for name in dict.fromkeys(c for c in considered if c in table.columns):
+        _check_not_almost_numeric(table[name], name, where)
     if not is_score_column(table[target]):
         raise InputError(f"{where}: target column '{target}' is {table[target].dtype}, not numeric.")
     names = bob_columns(table, target) if bobs is None else list(bobs)
@@ -159,6 +207,63 @@ def _check_bob_names(table: pd.DataFrame, target: str, names: list[str], *, auto
     if bad:
         kinds = ", ".join(f"'{n}' ({table[n].dtype})" for n in bad[:5])
         raise InputError(f"{where}: Bob column(s) {kinds} are not numeric; Bob scores must be numbers.")
+
+
+def _check_not_almost_numeric(column: pd.Series, name: str, where: str) -> None:
+    """Refuse a text column most of whose cells are numbers: a score column with a few broken cells.
+
+    Raises
+    ------
+    InputError
+        Naming the column, the first bad rows (counted from 1 below the header) and their values.
+    """
+    if not (pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)):
+        return
+    present = column.dropna()
+    bad = pd.to_numeric(present, errors="coerce").isna().to_numpy()
+    if not bad.any() or 2 * bad.sum() >= len(present):
+        return
+    rows = np.flatnonzero(column.notna().to_numpy())[bad]
+    shown = ", ".join(f"row {r + 1}: {v!r}" for r, v in zip(rows[:5], present[bad].iloc[:5], strict=False))
+    comma = any(_DECIMAL_COMMA.fullmatch(str(v).strip()) for v in present[bad])
+    hint = " (a decimal comma? write '0.5', not '0,5')" if comma else ""
+    raise InputError(
+        f"{where}: column '{name}' holds numbers except in {int(bad.sum())} of {len(present)} rows ({shown}), so "
+        f"it is not numeric and would be dropped; fix or empty those cells{hint}."
+    )
+
+
+def unused_columns(table: pd.DataFrame, target: str, bobs: Sequence[str]) -> dict[str, str]:
+    """Every column of ``table`` that is neither the target nor one of ``bobs``, with why it is not used."""
+    reasons = {INSTANCE: "row id", TEXT: "instance text"}
+    unused = {}
+    for name in table.columns:
+        if name == target or name in bobs:
+            continue
+        if name in reasons:
+            unused[name] = reasons[name]
+        elif pd.api.types.is_bool_dtype(table[name]):
+            unused[name] = "boolean (a flag, not a score)"
+        elif not is_score_column(table[name]):
+            unused[name] = f"not numeric ({table[name].dtype})"
+        else:
+            unused[name] = "numeric, but not among the Bobs asked for"
+    return unused
+
+
+def check_target_varies(h: np.ndarray, target: str, where: str) -> None:
+    """Alice's utility must vary: a constant target leaves nothing to explain (every explained fraction is 0/0).
+
+    Raises
+    ------
+    InputError
+        When every row has the same target value.
+    """
+    if len(h) and np.all(h == h[0]):
+        raise InputError(
+            f"{where}: target column '{target}' is constant ({h[0]:.6g} in every row); there is nothing to explain. "
+            "Pick a target that varies with --target."
+        )
 
 
 def _finite_column(table: pd.DataFrame, name: str, where: str) -> np.ndarray:

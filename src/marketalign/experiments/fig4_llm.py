@@ -10,7 +10,7 @@ on three published markets whose models are real LLMs:
 - ``hwang``: 12 prompt variants of one LLM (Hwang et al. 2023) against individual respondents, one panel per
   topic (every respondent of it: the release has 35 per topic); one row per question.
 
-Where rows are a question's options, folds hold out whole questions (docs/theory.md, Definition G1) and the
+Where rows are a question's options, folds hold out whole questions (docs/theory.md §1.7, Definition G1) and the
 random-row-fold numbers are reported beside them. Every K-combination of the models is drawn when there are at
 most ``all_subsets_up_to`` of them, else ``orderings`` random orderings (said in the summary). Missing model
 cells are resolved per human by ``missing`` (:func:`marketalign.data.panels.missing.apply_missing`), counted.

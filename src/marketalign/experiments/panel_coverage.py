@@ -1,4 +1,4 @@
-"""Coverage per question on a real LLM panel, for every human group (docs/theory.md, "Coverage per item").
+"""Coverage per question on a real LLM panel, for every human group (docs/theory.md §3.1–3.3).
 
 For each human of ``meister`` or ``tjuatja`` (rows are a question's options) and each question, is her
 centred answer distribution a non-negative combination of the models' centred distributions

@@ -55,7 +55,7 @@ def _solve_system(gram, a, c, rhs, inverse, m, slots, off, refine, x):
     size = 0.0
     for i in range(off, n):
         size = max(size, abs(target[i]))
-    size = max(size, 1e-300)
+    size = size if size > 0 else 1.0  # relative to the passive right-hand side, whatever its units
     previous = np.inf
     for _ in range(REFINEMENT_STEPS):
         worst = 0.0  # each residual relative to its own row's size: the constraint row has size c
@@ -175,11 +175,15 @@ def _gradient(gram, rhs, w, slots, m, order, n_available, grad):
 
 
 @njit(cache=True, nogil=True)
-def _tolerance_scale(w, slots, m, base):
+def _tolerance_scale(w, slots, m, rhs_size, gram_size):
+    """The size of the terms of the scaled gradient G'w' − b': max|b'| + max|G'|·‖w'‖₁, in Alice's units (so
+    every tolerance it multiplies is relative, and scaling Alice and the Bobs together changes no decision);
+    1 when all of them are 0 (every price is then exactly 0)."""
     total = 0.0
     for i in range(m):
         total += abs(w[slots[i]])
-    return base * max(1.0, total)
+    size = rhs_size + gram_size * total
+    return size if size > 0 else 1.0
 
 
 @njit(cache=True, nogil=True)
@@ -263,8 +267,8 @@ def solve_one_path(gram, rhs, scale, order, simplex, ev_gram, ev_rhs, ev_const, 
     x = np.empty(n_vars + 1)
     grad = np.zeros(n_vars)
     unscaled = np.empty(n_vars)  # the passive weights in the original variables, for the evaluation
-    base = np.abs(gram).max() + np.abs(rhs).max()
-    base = base if base > 0 else 1.0
+    rhs_size = np.abs(rhs).max()
+    gram_size = np.abs(gram).max()
     m = 0
     nu = 0.0
     worst = 0.0
@@ -281,7 +285,7 @@ def solve_one_path(gram, rhs, scale, order, simplex, ev_gram, ev_rhs, ev_const, 
         grad[newest] = _gradient_entry(gram, rhs, ws, slots, m, newest)
         rebuilt = False
         for _ in range(10 * n_vars + 10):
-            tol = _tolerance_scale(ws, slots, m, base)
+            tol = _tolerance_scale(ws, slots, m, rhs_size, gram_size)
             if not rebuilt:
                 drift = 0.0
                 for i in range(m):
@@ -318,7 +322,7 @@ def solve_one_path(gram, rhs, scale, order, simplex, ev_gram, ev_rhs, ev_const, 
             changed = True
         else:
             raise RuntimeError("active-set outer loop did not terminate")
-        tol = _tolerance_scale(ws, slots, m, base)
+        tol = _tolerance_scale(ws, slots, m, rhs_size, gram_size)
         for i in range(m):
             worst = max(worst, abs(grad[slots[i]] + nu * a[slots[i]]) / tol)
         for j in range(step + 1):

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from marketalign.errors import InputError
+from marketalign.hull.scaling import to_unit_range
 from marketalign.hull.solvers import solve_paths
 from marketalign.hull.suffstats import FoldStatistics, accumulate, assign_folds, assign_group_folds
 from marketalign.progress import progress_bar
@@ -155,7 +156,15 @@ def market_curves(
     0, 1, ...) seed each data set's folds, so a slice of a larger list, given its positions in that list, gets
     the folds the whole list would (how :mod:`marketalign.hull.by_human` splits humans into chunks).
     ``groups`` (one array of N_i row labels per data set) makes every data set's folds whole groups, drawn
-    with the same seeds (docs/theory.md §1.7, Definition G1).
+    with the same seeds (docs/theory.md §1.7, Definition G1). Each data set is solved rescaled exactly by a power
+    of two (:mod:`marketalign.hull.scaling`): its weights and sparsity do not depend on the units Alice and
+    the Bobs share, and its MSEs scale by the factor squared.
+
+    Raises
+    ------
+    InputError
+        No data sets, mismatched shapes or names, non-finite values, a column too small to represent next to
+        the others, or settings the data cannot support (see :meth:`CurveConfig.validated`).
     """
     if not datasets:
         raise InputError("no data sets given; pass at least one (scores, targets) pair.")
@@ -170,6 +179,8 @@ def market_curves(
     )
     if len(bob_names) != n_bobs or len(target_names) != n_targets:
         raise InputError("bob_names and target_names must have one name per column of scores and targets.")
+    scaled = [to_unit_range(s, h, [*bob_names, *target_names]) for s, h in arrays]
+    arrays, exponents = [(s, h) for s, h, _ in scaled], [e for _, _, e in scaled]
     fold_seed, order_seed = np.random.SeedSequence(config.seed).spawn(2)
     fold_seeds = _fold_seeds(fold_seed, len(arrays), dataset_ids)
     if groups is None:
@@ -183,6 +194,7 @@ def market_curves(
     stacked = _stack([accumulate(s, h, f, config.folds) for (s, h), f in zip(arrays, folds, strict=True)])
     curves = _curve_orders(n_bobs, config, np.random.default_rng(order_seed))
     mse, nonzero, weight_sum = _evaluate(stacked, curves, config, quiet)
+    mse = np.ldexp(mse, 2 * np.asarray(exponents).reshape(-1, *[1] * (mse.ndim - 1)))
     return [
         CurveResult(_tabulate(mse[i], nonzero[i], weight_sum[i], config, target_names), mse[i], nonzero[i],
                     config.methods, target_names, bob_names, config, len(arrays[i][0]), folds[i], n_groups[i])

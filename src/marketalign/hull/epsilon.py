@@ -19,6 +19,7 @@ from scipy.optimize import linprog
 from scipy.sparse import csr_array, hstack, vstack
 
 from marketalign.errors import InputError
+from marketalign.hull.scaling import to_unit_range
 
 WeightsKind = Literal["simplex", "nonneg"]
 WEIGHT_KINDS: tuple[str, ...] = ("simplex", "nonneg")
@@ -29,7 +30,7 @@ _BINDING_TOL = 1e-9
 class EpsilonResult:
     """The minimal ε with the weights and offset that attain it.
 
-    ``binding`` lists the (action, state) cells whose residual reaches ±ε (to 1e-9 relative): the cells that
+    ``binding`` lists the (action, state) cells whose residual reaches ±ε (to 1e-9 of max(ε, max|u_A|)): the cells that
     certify the optimum.
     """
 
@@ -78,15 +79,22 @@ def epsilon_sup(alice: np.ndarray, bobs: np.ndarray, weights: WeightsKind = "non
     """Minimal sup-norm ε of Definition 1 for tables ``alice`` (A, Y) and ``bobs`` (k, A, Y).
 
     ``weights="nonneg"`` allows any w ≥ 0 (market alignment); ``"simplex"`` also asks Σ w = 1 (convex hull).
-    Both fit a free offset c. The LP is solved with HiGHS; the returned ε is then recomputed exactly from the
-    returned (w, c) with c re-centred, so the reported ε is always attained by the reported weights.
+    Both fit a free offset c. The LP is solved with HiGHS on the tables rescaled exactly by one power of two
+    (:mod:`marketalign.hull.scaling`), so its absolute tolerances act relative to the data and the weights do
+    not depend on the units; the returned ε is then recomputed exactly from the returned (w, c) with c
+    re-centred, so the reported ε is always attained by the reported weights.
+
+    Raises
+    ------
+    InputError
+        An unknown ``weights``, bad shapes or non-finite values, or values too large or small to represent.
     """
     if weights not in WEIGHT_KINDS:
         raise InputError(f"weights must be one of {WEIGHT_KINDS}; got {weights!r}.")
     alice, bobs = validate_tables(alice, bobs)
     k = bobs.shape[0]
-    u = alice.ravel()
-    U = bobs.reshape(k, -1).T  # cells x k
+    U, u, exponent = to_unit_range(bobs.reshape(k, -1).T, alice.reshape(-1, 1))  # cells x k, cells x 1
+    u = u[:, 0]
     n = u.size
     # Variables: w (k), c (1), t (1). Rows: U w + c - t <= u and -U w - c - t <= -u.
     ones = np.ones((n, 1))
@@ -119,7 +127,8 @@ def epsilon_sup(alice: np.ndarray, bobs: np.ndarray, weights: WeightsKind = "non
     residual = u - U @ w
     offset = 0.5 * (residual.max() + residual.min())
     eps = 0.5 * (residual.max() - residual.min())
-    tol = _BINDING_TOL * max(1.0, abs(eps), float(np.abs(u).max()))
+    tol = _BINDING_TOL * max(abs(eps), float(np.abs(u).max()))
     hits = np.flatnonzero(np.abs(residual - offset) >= eps - tol)
     binding = tuple((int(i), int(j)) for i, j in zip(*np.unravel_index(hits, alice.shape), strict=True))
-    return EpsilonResult(epsilon=float(eps), weights=w, offset=float(offset), binding=binding, kind=weights)
+    return EpsilonResult(epsilon=float(np.ldexp(eps, exponent)), weights=w, offset=float(np.ldexp(offset, exponent)),
+                         binding=binding, kind=weights)

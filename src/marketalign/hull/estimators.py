@@ -14,10 +14,11 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from marketalign.errors import InputError
+from marketalign.hull.scaling import to_unit_range
 from marketalign.hull.solvers import solve_gram
 
 FIT_CONSTRAINTS: tuple[str, ...] = ("simplex", "nonneg", "single", "single_scaled", "average")
-WEIGHT_THRESHOLD = 1e-6
+CONTRIBUTION_THRESHOLD = 1e-3  # a Bob carries weight when w_i sd(U_i) / sd(h) exceeds this (docs/theory.md, G2)
 
 
 class MarketAlignmentRegressor(RegressorMixin, BaseEstimator):
@@ -36,7 +37,8 @@ class MarketAlignmentRegressor(RegressorMixin, BaseEstimator):
     intercept_ : float
         The offset c.
     used_ : ndarray of int
-        Indices of the Bobs with weight above 1e-6.
+        Indices of the Bobs that carry weight: contribution w_i sd(U_i) / sd(y) above 1e-3, whatever the units
+        (docs/theory.md §1.8, Definition G2).
     training_mse_ : float
         Mean squared error on the training data.
     """
@@ -50,17 +52,28 @@ class MarketAlignmentRegressor(RegressorMixin, BaseEstimator):
         return tags
 
     def fit(self, X, y):
-        """Fit the weights and offset exactly (KKT conditions to 1e-9 relative for simplex and nonneg)."""
+        """Fit the weights and offset exactly (KKT conditions to 1e-9 relative for simplex and nonneg).
+
+        The fit runs on X and y rescaled exactly by one power of two, so weights do not depend on the units
+        X and y share; the intercept and MSE come back in the original units.
+
+        Raises
+        ------
+        InputError
+            An unknown constraint, or a column too small to represent next to the others.
+        """
         if self.constraint not in FIT_CONSTRAINTS:
             raise InputError(f"constraint must be one of {FIT_CONSTRAINTS}; got {self.constraint!r}.")
         X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+        X, y, exponent = to_unit_range(X, y[:, None])
+        y = y[:, 0]
         x_mean, y_mean = X.mean(axis=0), y.mean()
         xc, yc = X - x_mean, y - y_mean
-        gram, rhs = xc.T @ xc, xc.T @ yc
-        self.coef_ = constrained_weights(self.constraint, gram, rhs, float(yc @ yc))
-        self.intercept_ = float(y_mean - x_mean @ self.coef_)
-        self.used_ = np.flatnonzero(self.coef_ > WEIGHT_THRESHOLD)
-        self.training_mse_ = float(np.mean((yc - xc @ self.coef_) ** 2))
+        gram, rhs, sq = xc.T @ xc, xc.T @ yc, float(yc @ yc)
+        self.coef_ = constrained_weights(self.constraint, gram, rhs, sq)
+        self.intercept_ = float(np.ldexp(y_mean - x_mean @ self.coef_, exponent))
+        self.used_ = np.flatnonzero(contributions(self.coef_, gram, sq) > CONTRIBUTION_THRESHOLD)
+        self.training_mse_ = float(np.ldexp(np.mean((yc - xc @ self.coef_) ** 2), 2 * exponent))
         return self
 
     def predict(self, X):
@@ -89,3 +102,10 @@ def constrained_weights(constraint: str, gram: np.ndarray, rhs: np.ndarray, sq: 
     weights = np.zeros(k)
     weights[best] = scale[best]
     return weights
+
+
+def contributions(weights: np.ndarray, gram: np.ndarray, h_sq: float) -> np.ndarray:
+    """w_i sd(U_i) / sd(h) from the centred Gram matrix and Alice's centred sum of squares (0 if h is constant)."""
+    if not h_sq > 0:
+        return np.zeros(len(weights))
+    return weights * np.sqrt(np.clip(np.diag(gram), 0.0, None) / h_sq)

@@ -9,10 +9,9 @@ import numpy as np
 
 from marketalign.errors import InputError
 from marketalign.hull.curves import validate_arrays
-from marketalign.hull.estimators import FIT_CONSTRAINTS, constrained_weights
+from marketalign.hull.estimators import CONTRIBUTION_THRESHOLD, FIT_CONSTRAINTS, constrained_weights, contributions
+from marketalign.hull.scaling import to_unit_range
 from marketalign.hull.suffstats import accumulate, assign_folds, assign_group_folds
-
-CONTRIBUTION_THRESHOLD = 1e-3  # a Bob carries weight when w_i sd(U_i) / sd(h) exceeds this (docs/theory.md §1.8)
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,9 @@ class FitReport:
 
     @property
     def used(self) -> list[str]:
-        """The Bobs that carry weight: contribution above ``CONTRIBUTION_THRESHOLD`` (unit-free)."""
+        """The Bobs that carry weight: contribution above ``CONTRIBUTION_THRESHOLD`` (1e-3), whatever the units
+        a Bob scores in. Only the curves' sparsity count (Figure 2's ``nnz``) keeps the paper's absolute 1e-6 on
+        the weights."""
         return [name for name, c in (self.contributions or {}).items() if c > CONTRIBUTION_THRESHOLD]
 
     @property
@@ -83,6 +84,15 @@ def fit_with_cv(
     """Fit h ≈ Σ w_i U_i + c on all rows, and report the held-out MSE of the same fit on ``folds`` folds.
 
     ``groups`` (one label per row) makes folds that never split a group (docs/theory.md §1.7, Definition G1).
+    The fit runs on the data rescaled exactly by a power of two (:mod:`marketalign.hull.scaling`), so it does not
+    depend on the units: weights are unchanged when Alice and the Bobs are scaled together, MSEs scale by the
+    factor squared.
+
+    Raises
+    ------
+    InputError
+        Bad constraint, shapes, names, group labels or non-finite values, or a column too small to represent
+        next to the others.
     """
     if constraint not in FIT_CONSTRAINTS:
         raise InputError(f"constraint must be one of {FIT_CONSTRAINTS}; got {constraint!r}.")
@@ -100,21 +110,23 @@ def fit_with_cv(
         if groups.ndim != 1 or len(groups) != n_rows:
             raise InputError(f"groups have shape {groups.shape} but scores have {n_rows} rows; give one label per row.")
         labels, n_groups = assign_group_folds(groups, folds, seed)
+    scores, target, exponent = to_unit_range(scores, target, [*names, "target"])
     stats = accumulate(scores, target, labels, folds)
     total = stats.total()
     gram, cross, sq = total.centred()
     weights = constrained_weights(constraint, gram, cross[:, 0], float(sq[0]))
     shifted_offset = total.h_mean[0] - total.s_mean @ weights
-    offset = float(shifted_offset + stats.h_shift[0] - stats.s_shift @ weights)
-    training_mse = float((weights @ gram @ weights - 2 * weights @ cross[:, 0] + sq[0]) / n_rows)
+    offset = float(np.ldexp(shifted_offset + stats.h_shift[0] - stats.s_shift @ weights, exponent))
+    squared = 2 * exponent  # MSEs come back in Alice's units squared
+    training_mse = float(np.ldexp((weights @ gram @ weights - 2 * weights @ cross[:, 0] + sq[0]) / n_rows, squared))
     per_fold, constant = [], []
     for f in range(folds):
         train = stats.training(f)
         g, b, q = train.centred()
         w = constrained_weights(constraint, g, b[:, 0], float(q[0]))
         e_gram, e_rhs, e_const = stats.fold(f).about(train.s_mean, train.h_mean)
-        per_fold.append(float((w @ e_gram @ w - 2 * w @ e_rhs[:, 0] + e_const[0]) / stats.counts[f]))
-        constant.append(float(e_const[0] / stats.counts[f]))
+        per_fold.append(float(np.ldexp((w @ e_gram @ w - 2 * w @ e_rhs[:, 0] + e_const[0]) / stats.counts[f], squared)))
+        constant.append(float(np.ldexp(e_const[0] / stats.counts[f], squared)))
     return FitReport(
         constraint=constraint,
         weights={name: float(w) for name, w in zip(names, weights, strict=True)},
@@ -127,11 +139,6 @@ def fit_with_cv(
         folds=folds,
         seed=seed,
         n_groups=n_groups,
-        contributions=_contributions(names, weights, gram, float(sq[0])),
+        contributions=dict(zip(names, map(float, contributions(weights, gram, float(sq[0]))), strict=True)),
     )
 
-
-def _contributions(names: list[str], weights: np.ndarray, gram: np.ndarray, h_sq: float) -> dict[str, float]:
-    """w_i sd(U_i) / sd(h) from the centred all-rows Gram and Alice's centred sum of squares."""
-    spread = np.sqrt(np.clip(np.diag(gram), 0.0, None) / h_sq) if h_sq > 0 else np.zeros(len(names))
-    return {name: float(c) for name, c in zip(names, weights * spread, strict=True)}

@@ -1,5 +1,5 @@
 """What a fit tells about the market: the coefficient budget Σw, the effective number of Bobs (Σw)² / Σw², and
-the Bobs that carry weight, for NNLS and simplex fitted on every row (docs/theory.md, Definition G2)."""
+the Bobs that carry weight, for NNLS and simplex fitted on every row (docs/theory.md §1.8, Definition G2)."""
 
 from __future__ import annotations
 

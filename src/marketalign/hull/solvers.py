@@ -42,7 +42,8 @@ def kkt_violation(gram: np.ndarray, rhs: np.ndarray, w: np.ndarray, constraint: 
     Conditions: primal feasibility (w ≥ 0, and Σw = 1 for the simplex); with g = Gw − b and ν the simplex
     multiplier (ν = 0 for NNLS): stationarity g_i + ν = 0 where w_i > 0, dual feasibility g_i + ν ≥ 0 where
     w_i = 0. Measured in diagonally scaled variables (unit-diagonal Gram, so every Bob counts alike, whatever
-    its scale) and divided by (max|G'| + max|b'|)·max(1, ‖w'‖₁), the size of the terms in the scaled gradient.
+    its scale) and divided by max|b'| + max|G'|·‖w'‖₁, the size of the terms in the scaled gradient — in
+    Alice's units, so the measure does not change when Alice and the Bobs are scaled together.
     """
     gram, rhs, w = (np.asarray(a, dtype=float) for a in (gram, rhs, w))
     d = column_scales(gram)
@@ -53,9 +54,7 @@ def kkt_violation(gram: np.ndarray, rhs: np.ndarray, w: np.ndarray, constraint: 
         nu = -float(np.sum(d[positive] ** 2 * grad[positive]) / np.sum(d[positive] ** 2)) if positive.any() else 0.0
     price = d * (grad + nu)  # the scaled prices
     scaled_w = w / d
-    scale = (np.abs(gram * np.outer(d, d)).max(initial=0.0) + np.abs(d * rhs).max(initial=0.0)) * max(
-        1.0, np.abs(scaled_w).sum()
-    )
+    scale = np.abs(d * rhs).max(initial=0.0) + np.abs(gram * np.outer(d, d)).max(initial=0.0) * np.abs(scaled_w).sum()
     scale = scale if scale > 0 else 1.0
     violations = [
         max(0.0, -float(scaled_w.min(initial=0.0))) * scale,

@@ -1,0 +1,60 @@
+"""Exact rescaling by powers of two: every fit solves on data whose largest magnitude lies in [½, 1).
+
+Multiplying by 2^-e changes no significand, so a fit of the rescaled data is the fit of the data in other
+units, exactly: weights are unchanged, offsets and sup-norm errors scale back by 2^e and squared errors by 4^e
+(``np.ldexp``, exact too). On that range no sum of squares can overflow. A column whose spread is so far below
+the largest magnitude that its squares would underflow cannot be represented and is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from marketalign.errors import InputError
+
+SMALLEST = np.ldexp(1.0, -511)  # its square, 2^-1022, is the smallest normal double
+LARGEST = np.ldexp(1.0, 511)  # its square, 2^1022, is near the largest double (~1.8e308)
+
+
+def to_unit_range(
+    scores: np.ndarray, targets: np.ndarray, names: Sequence[str] | None = None
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Scores (N, K) and targets (N, T) times 2^-e, one e for both, and e: their largest magnitude then lies
+    in [½, 1).
+
+    One exponent for Alice and the Bobs keeps every constraint (Σw = 1 too) and every weight unchanged.
+    ``names`` (K + T, the Bobs then the targets) name a refused column.
+
+    Raises
+    ------
+    InputError
+        The values reach 2^511 (~6.7e153) or all stay below 2^-511 in magnitude (squared errors in these units
+        overflow or underflow), or a column varies by less than 2^-511 of the largest magnitude (its centred
+        squares would underflow).
+    """
+    top = max(float(np.abs(scores).max(initial=0.0)), float(np.abs(targets).max(initial=0.0)))
+    if top >= LARGEST or 0 < top < SMALLEST:
+        raise InputError(
+            f"Alice's and the Bobs' values reach {top:.3g} in magnitude: their squared errors cannot be represented "
+            "in double precision (magnitudes must lie between 1.5e-154 and 6.7e153); express Alice and the Bobs in "
+            "other units (divide or multiply every column by the same power of ten)."
+        )
+    exponent = int(np.frexp(top)[1]) if top > 0 else 0
+    scores, targets = np.ldexp(scores, -exponent), np.ldexp(targets, -exponent)
+    _check_spreads(np.hstack([scores, targets]), top, names)
+    return scores, targets, exponent
+
+
+def _check_spreads(columns: np.ndarray, top: float, names: Sequence[str] | None) -> None:
+    """Refuse a column of the rescaled data that varies by less than 2^-511 (see :func:`to_unit_range`)."""
+    spread = columns.max(axis=0) - columns.min(axis=0)
+    tiny = np.flatnonzero((spread > 0) & (spread < SMALLEST))
+    if tiny.size:
+        j = int(tiny[0])
+        label = repr(names[j]) if names is not None else f"{j} (Bobs first, then targets)"
+        raise InputError(
+            f"column {label} varies by less than 1.5e-154 times the largest magnitude in the data ({top:.3g}): its "
+            "squares would underflow; express it in other units (multiply it by a power of ten) before fitting."
+        )
