@@ -55,7 +55,7 @@ def test_group_distributions_hold_out_whole_questions_and_report_the_random_fold
 
 
 def test_an_unknown_panel_or_a_missing_release_is_a_clear_error(tmp_path, root):
-    result = CliRunner().invoke(main, ["reproduce", "fig4-llm", "--panels", "Cats", "--data", str(root),
+    result = CliRunner().invoke(main, ["reproduce", "fig4-individuals", "--panels", "Cats", "--data", str(root),
                                        "--out", str(tmp_path)])
     assert result.exit_code == 2 and "unknown panels ['Cats']; choose from Guns" in result.output
     with pytest.raises(InputError, match="never embedded"):

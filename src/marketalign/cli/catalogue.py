@@ -86,7 +86,7 @@ STEPS: tuple[Step, ...] = (
          ("reproduce", "fig4-llm", "--source", "meister"), {"full": (), "demo": (), "quick": ("--orderings", "10")},
          data=True, needs="panels/meister2024_opinionqa"),
     Step("fig4_individuals", "Figure 4 with individual humans: Pew respondents vs 12 prompt variants of one LLM",
-         ("reproduce", "fig4-llm", "--source", "hwang"),
+         ("reproduce", "fig4-individuals"),
          {"full": (), "demo": (), "quick": ("--panels", "Views on gender")}, data=True,
          needs="panels/hwang2023_personalized"),
     Step("coverage", "Coverage per question: 14 human groups by 16 (method, LLM) Bobs, k-robust, closest angle",

@@ -193,23 +193,41 @@ def fig4_command(out: Path, data: Path | None, seed: int, panels: str, humans: i
     _report([], None, out)
 
 
+def _fig4_llm_options(command):
+    """The options ``fig4-llm`` and ``fig4-individuals`` share."""
+    options = [
+        _OUT, _DATA, _SEED,
+        click.option("--panels", help="comma-separated waves (tjuatja) or topics (hwang); default: hwang the "
+                     "paper's four waves' topics, tjuatja every wave with enough matched questions"),
+        click.option("--missing", type=click.Choice(list(MISSING_POLICIES)), default=fig4_llm.Fig4LLMConfig.missing,
+                     show_default=True, help="a human's questions with a missing model cell: drop them, drop the "
+                     "model, fill with its mean, or refuse (error)"),
+        _ORDERINGS, _QUIET,
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @reproduce_group.command("fig4-llm")
-@_OUT
-@_DATA
-@_SEED
 @click.option("--source", type=click.Choice(list(fig4_llm.SOURCES)), default=fig4_llm.Fig4LLMConfig.source,
               show_default=True, help="tjuatja: 9 LLMs vs OpinionQA groups; meister: 16 (method, LLM) Bobs vs 14 "
               "groups; hwang: 12 prompt variants vs individual respondents")
-@click.option("--panels", help="comma-separated waves (tjuatja) or topics (hwang); default: hwang the paper's four "
-              "waves' topics, tjuatja every wave with enough matched questions")
-@click.option("--missing", type=click.Choice(list(MISSING_POLICIES)), default=fig4_llm.Fig4LLMConfig.missing,
-              show_default=True, help="a human's questions with a missing model cell: drop them, drop the "
-              "model, fill with its mean, or refuse (error)")
-@_ORDERINGS
-@_QUIET
-def fig4_llm_command(out: Path, data: Path | None, seed: int, source: str, panels: str | None, missing: str,
-                     orderings: int, quiet: bool) -> None:
+@_fig4_llm_options
+def fig4_llm_command(source: str, **options) -> None:
     """Figure 4 with real LLMs: topic panels, MSE vs number of models (all combinations, ±1 s.e. over humans)."""
+    _fig4_llm(source, **options)
+
+
+@reproduce_group.command("fig4-individuals")
+@_fig4_llm_options
+def fig4_individuals_command(**options) -> None:
+    """Figure 4 with individual humans: Pew respondents vs 12 prompt variants of one LLM (fig4-llm --source hwang)."""
+    _fig4_llm("hwang", **options)
+
+
+def _fig4_llm(source: str, out: Path, data: Path | None, seed: int, panels: str | None, missing: str,
+              orderings: int, quiet: bool) -> None:
     names = tuple(p.strip() for p in panels.split(",") if p.strip()) if panels else None
     config = fig4_llm.Fig4LLMConfig(source=source, panels=names, missing=missing, seed=seed, orderings=orderings)
     summary = fig4_llm.run(out, data_root(data), config, quiet=quiet)
