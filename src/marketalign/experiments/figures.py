@@ -23,6 +23,7 @@ from marketalign.data.ethics import load_ethics
 from marketalign.data.movielens import load_movielens
 from marketalign.errors import InputError
 from marketalign.hull.curves import CurveResult
+from marketalign.paths import prepare_dir
 from marketalign.report.curves import write_curve_outputs
 from marketalign.report.outputs import write_table
 
@@ -154,8 +155,7 @@ def write_figure(computed: Computed, out: str | Path, *, title: str) -> dict:
     (``scores.parquet``, its SHA-256 in the summary) and the paper comparison (returned)."""
     result, quality = computed.result, summarise_quality(computed.quality)
     comparison = paper_comparison(effect_at_kmax(result.table, result.config.k_max), quality)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = prepare_dir(out)
     computed.scores.to_parquet(out / SCORES_FILE, index=False)
     config = result.config
     scores = {
