@@ -128,7 +128,7 @@ def _common_options(func):
     return click.option(
         "--out",
         required=True,
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),
         help="Output folder (created if needed).",
     )(func)
 

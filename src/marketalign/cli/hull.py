@@ -84,7 +84,7 @@ groups_option = click.option(
 def curve_options(command):
     """The options every curve command shares: where to write, K range, orderings or subsets, folds, seed."""
     for option in reversed([
-        click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="output folder"),
+        click.option("--out", type=click.Path(path_type=Path), required=True, help="output folder"),
         click.option("--kmax", type=int, help="largest number of Bobs (default: all)"),
         click.option("--orderings", default=100, show_default=True, help="random orderings of the Bobs"),
         click.option("--all-subsets", is_flag=True, help="use every K-subset instead of random orderings"),

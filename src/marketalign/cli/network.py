@@ -66,7 +66,7 @@ def _common(func: Callable) -> Callable:
         click.option(
             "--out",
             required=True,
-            type=click.Path(file_okay=False, path_type=Path),
+            type=click.Path(path_type=Path),
             help="Folder for results.csv, summary.json and the plot.",
         ),
         click.option("--seed", default=0, show_default=True, type=int, help="Seed of every random draw."),
@@ -324,7 +324,7 @@ def general_command(
 )
 @click.option("--test-fraction", default=0.3, show_default=True, help="Share of rows held out (0 = none).")
 @click.option("--crossfit", default=0, show_default=True, help="Out-of-fold parent predictions (folds).")
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(path_type=Path))
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def train_command(network_path, table, target, learner, test_fraction, crossfit, out, seed, as_json) -> None:
