@@ -114,7 +114,7 @@ def test_an_unusable_output_folder_is_one_line_naming_the_path(a_file, command, 
     if str(out).startswith("/sys") and not Path("/sys").is_dir():
         pytest.skip("no /sys on this system")
     message = one_line_error(run([*command, "--out", out]))
-    assert f"Cannot create the output folder {out}" in message or f"Cannot write into the output folder" in message
+    assert f"Cannot create the output folder {out}" in message or "Cannot write into the output folder" in message
 
 
 def test_a_missing_output_folder_is_created_with_its_parents(tmp_path):
@@ -245,5 +245,6 @@ def test_the_exit_codes_are_documented_in_the_cli_docstring_and_the_readme():
     import marketalign.cli
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    assert "4 an internal error" in marketalign.cli.__doc__ and "1 a theorem's bound was violated" in marketalign.cli.__doc__
+    doc = marketalign.cli.__doc__
+    assert "4 an internal error" in doc and "1 a theorem's bound was violated" in doc
     assert "an internal error (a bug) exits with 4" in readme and "exits with 3 when some scores failed" in readme

@@ -47,8 +47,9 @@ def load_config(path: str | Path) -> GenerationConfig:
     backend = parsed.get("backend")
     if not isinstance(backend, Mapping) or "kind" not in backend:
         raise InputError(f'{path} needs a [backend] table with kind = "openai" | "llama" | "local" | "embedding".')
+    family = PromptFamily.from_config(parsed)
     try:
         read_backend_settings(backend)  # every command refuses a misspelt key, not only the one that asks
     except InputError as err:
         raise InputError(f"{path}: {err}") from None
-    return GenerationConfig(PromptFamily.from_config(parsed), backend, hashlib.sha256(raw).hexdigest())
+    return GenerationConfig(family, backend, hashlib.sha256(raw).hexdigest())
