@@ -1,7 +1,8 @@
 """One exception family for the whole package.
 
 Every error raised on bad input names what was wrong and how to fix it; the command line turns
-:class:`InputError` into exit code 2 and :class:`BoundViolation` into exit code 1.
+:class:`InputError` into exit code 2, :class:`BoundViolation` into exit code 1 and any other exception (a bug) into
+exit code 4.
 """
 
 

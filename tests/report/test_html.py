@@ -153,7 +153,7 @@ def test_out_cannot_be_a_folder(results, tmp_path):
 
 def test_out_under_a_file_is_an_input_error(results, tmp_path):
     (tmp_path / "file").write_text("x")
-    with pytest.raises(InputError, match="cannot write the report"):
+    with pytest.raises(InputError, match="Cannot create the output folder .* is a file, not a folder"):
         write_report([results / "large"], tmp_path / "file" / "report.html")
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from marketalign.bobs.backends.base import Answer
 from marketalign.errors import InputError
+from marketalign.paths import prepare_file
 
 _SCHEMA_VERSION = "1"
 _CHUNK = 500  # keys per SELECT (below SQLite's host-parameter limit)
@@ -25,8 +26,7 @@ class ScoreCache:
     """Answers by question key, stored in one SQLite file; use as a context manager."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = prepare_file(path)
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
             self._db.execute("PRAGMA journal_mode=WAL")

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from marketalign.bobs.backends import read_backend_settings
 from marketalign.bobs.prompts import PromptFamily
 from marketalign.errors import InputError
 
@@ -24,7 +25,14 @@ class GenerationConfig:
 
 
 def load_config(path: str | Path) -> GenerationConfig:
-    """Read and validate a TOML config (tables ``[family] [prompt] [scale] [backend]``; see docs/bobs.md)."""
+    """Read and validate a TOML config (tables ``[family] [prompt] [scale] [backend]``; see docs/bobs.md).
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read or parsed, or a table or key is unknown, missing or invalid (the
+        ``[backend]`` table is checked against its kind's settings here, before any model is loaded).
+    """
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -39,4 +47,9 @@ def load_config(path: str | Path) -> GenerationConfig:
     backend = parsed.get("backend")
     if not isinstance(backend, Mapping) or "kind" not in backend:
         raise InputError(f'{path} needs a [backend] table with kind = "openai" | "llama" | "local" | "embedding".')
-    return GenerationConfig(PromptFamily.from_config(parsed), backend, hashlib.sha256(raw).hexdigest())
+    family = PromptFamily.from_config(parsed)
+    try:
+        read_backend_settings(backend)  # every command refuses a misspelt key, not only the one that asks
+    except InputError as err:
+        raise InputError(f"{path}: {err}") from None
+    return GenerationConfig(family, backend, hashlib.sha256(raw).hexdigest())

@@ -24,6 +24,7 @@ from marketalign.bobs.cache import ScoreCache
 from marketalign.bobs.items import data_sha256, validate_items
 from marketalign.bobs.prompts import PromptFamily
 from marketalign.errors import InputError
+from marketalign.paths import prepare_file
 from marketalign.progress import progress_bar
 from marketalign.report.outputs import write_json, write_table
 
@@ -136,8 +137,7 @@ def check_output_path(out: str | Path) -> Path:
 
 def write_generation(result: Generation, out: str | Path, extra: dict | None = None) -> tuple[Path, Path]:
     """Write the scored table (CSV or Parquet by suffix) and its provenance sidecar; return both paths."""
-    out = check_output_path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out = prepare_file(check_output_path(out))
     write_table(result.table, out)
     sidecar = write_json({**result.provenance, **(extra or {})}, provenance_path(out))
     return out, sidecar

@@ -1,9 +1,13 @@
 """The ``marketalign`` command line: thin wrappers that parse, call the library and print.
 
-Exit codes: 0 success; 1 a theorem's bound was violated; 2 bad input (one line saying what and how to fix).
+Exit codes: 0 success; 1 a theorem's bound was violated; 2 bad input or a usage error (one line saying what
+and how to fix); 3 ``bobs generate`` finished but some scores failed (re-run to retry them); 4 an internal error
+(a bug: the traceback goes to stderr with a request to report it).
 """
 
 from __future__ import annotations
+
+import traceback
 
 import click
 
@@ -19,9 +23,15 @@ from marketalign.cli.report import report_command
 from marketalign.cli.reproduce import reproduce_group
 from marketalign.errors import BoundViolation, InputError
 
+INTERNAL_ERROR_EXIT = 4
+
 
 class _MarketAlignGroup(click.Group):
-    """Turns the package's exceptions into the documented exit codes with a one-line message."""
+    """Turns the package's exceptions into the documented exit codes with a one-line message.
+
+    Click's own exceptions (usage errors, ``Exit``, ``Abort``) keep click's behaviour; any other exception is a
+    bug and exits with :data:`INTERNAL_ERROR_EXIT`, so a script can tell a crash from a violated bound.
+    """
 
     def invoke(self, ctx: click.Context):
         try:
@@ -32,6 +42,16 @@ class _MarketAlignGroup(click.Group):
         except BoundViolation as err:
             click.echo(f"BOUND VIOLATED: {_one_line(err)}", err=True)
             ctx.exit(1)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as err:  # a bug: exit code 1 stays reserved for violated bounds
+            click.echo(traceback.format_exc().rstrip(), err=True)
+            click.echo(
+                f"internal error: {type(err).__name__}: {_one_line(err)}. This is a bug in marketalign; please "
+                "report it to its maintainers with the command you ran and the traceback above.",
+                err=True,
+            )
+            ctx.exit(INTERNAL_ERROR_EXIT)
 
 
 def _one_line(err: Exception) -> str:

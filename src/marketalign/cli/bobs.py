@@ -13,6 +13,8 @@ from marketalign.bobs.config import load_config
 from marketalign.bobs.items import read_items
 from marketalign.bobs.quality import bob_quality, summarise_quality
 from marketalign.bobs.runner import check_output_path, generate_bobs, write_generation
+from marketalign.data.tables import read_table
+from marketalign.paths import prepare_file
 from marketalign.report.outputs import write_table
 
 INCOMPLETE_EXIT = 3
@@ -40,7 +42,7 @@ def generate_command(config: Path, data: Path, out: Path, cache_path: Path | Non
     Writes OUT and OUT.provenance.json. Answers are cached as they arrive: a killed run resumes where it
     stopped. Exit code 3 when some questions failed after all retries (their cells are NaN; re-run to retry).
     """
-    check_output_path(out)
+    prepare_file(check_output_path(out))
     settings = load_config(config)
     items = read_items(data)
     cache_path = cache_path or out.with_name(out.name + ".cache.sqlite")
@@ -112,13 +114,15 @@ def show_command(config: Path, text: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def quality_command(table: Path, target: str, prefix: str, population_fraction: float, seed: int,
                     out: Path | None, as_json: bool) -> None:
-    """Per-Bob agreement with TARGET (AUC, correlations) and the scale check (raw, calibrated, constant)."""
-    data = read_items(table)
+    """Per-Bob agreement with TARGET (AUC, correlations) and the scale check (raw, calibrated, constant).
+
+    TABLE needs only TARGET and the Bob columns (no 'instance' or 'text')."""
+    data = read_table(table)
     bobs = [c for c in data.columns if c.startswith(prefix)]
     quality = bob_quality(data, target, bobs, population_fraction=population_fraction, seed=seed)
     summary = summarise_quality(quality)
     if out is not None:
-        write_table(quality, check_output_path(out))
+        write_table(quality, prepare_file(check_output_path(out)))
     if as_json:
         click.echo(json.dumps(summary, indent=2, sort_keys=True))
         return

@@ -22,6 +22,7 @@ import pandas as pd
 
 from marketalign.errors import InputError
 from marketalign.parallel import ExecutionConfig
+from marketalign.paths import prepare_dir
 from marketalign.report.html import write_report
 
 SCALES = ("full", "demo", "quick")
@@ -171,7 +172,7 @@ def run_steps(steps: Sequence[Step], scale: str, out: Path, *, data: str | None 
     if scale not in SCALES:
         raise InputError(f"scale {scale!r} is not one of {SCALES}.")
     root = click.get_current_context().find_root().command
-    out.mkdir(parents=True, exist_ok=True)
+    prepare_dir(out)
     if not resume:
         (out / STEPS_FILE).unlink(missing_ok=True)
     if resume and execution is not None and execution.checkpoint is None:

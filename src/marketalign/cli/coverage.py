@@ -23,7 +23,7 @@ from marketalign.report.outputs import prepare_dir, write_json, write_table
 @click.option("--robust", default=None, help="k values for k-robust coverage, comma-separated, e.g. 1,5")
 @click.option("--samples", default=1000, show_default=True, help="sampled removals per k beyond the exact limit")
 @click.option("--seed", default=0, show_default=True, help="seed for the sampled removals")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="output folder")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="output folder")
 @click.option("--json", "as_json", is_flag=True, help="print summary.json")
 def coverage_command(table_path, item, answer, target, bobs, robust, samples, seed, out, as_json) -> None:
     """Per item: is Alice's centred utility a non-negative combination of the Bobs'? (coverage.csv, summary.json)"""

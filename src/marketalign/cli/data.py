@@ -29,6 +29,7 @@ from marketalign.data.tables import (
     write_layout_table,
 )
 from marketalign.errors import InputError
+from marketalign.paths import prepare_dir, prepare_file
 
 EMBEDDED = "embedded"
 
@@ -220,7 +221,7 @@ def qrels_command(judges_dir, human, out, missing, out_of_range, as_json) -> Non
     from marketalign.report.outputs import write_json
 
     table, report = load_qrels_panel(judges_dir, human, missing=missing, out_of_range=out_of_range)
-    write_layout_table(table, out)
+    write_layout_table(table, prepare_file(out))
     write_json(report, out.with_name(out.name + ".summary.json"))
     if as_json:
         click.echo(json.dumps(report, indent=2, sort_keys=True))
@@ -251,7 +252,7 @@ def panel_command(scores_path, labels_path, item, judge, score, label, group, mi
 
     table, report = load_long_panel(scores_path, labels_path, item=item, judge=judge, score=score, label=label,
                                     group=group, missing=missing)
-    write_layout_table(table, out)
+    write_layout_table(table, prepare_file(out))
     write_json(report, out.with_name(out.name + ".summary.json"))
     if as_json:
         click.echo(json.dumps(report, indent=2, sort_keys=True))
@@ -283,7 +284,7 @@ def llmbar_command(path, missing, out, as_json) -> None:
         panel, source = load_embedded_llmbar(missing=missing), "embedded copy"
     else:
         panel, source = load_llmbar(root, missing=missing), str(root)
-    write_layout_table(panel.table, out)
+    write_layout_table(panel.table, prepare_file(out))
     summary = {"out": str(out), "source": source, "items": len(panel.table), "bobs": len(panel.bobs),
                "missing": panel.missing, "ignored_columns": panel.ignored_columns}
     if as_json:
@@ -360,7 +361,7 @@ def _ethics(path: str, subset: str) -> Ethics:
 
 
 def _write_one(table: pd.DataFrame, out: Path, quiet: bool, what: str, target: str | None = None) -> None:
-    write_layout_table(table, out)
+    write_layout_table(table, prepare_file(out))
     if quiet:
         return
     summary = f"wrote {out}: {len(table)} rows ({what})"
@@ -373,7 +374,7 @@ def _write_one(table: pd.DataFrame, out: Path, quiet: bool, what: str, target: s
 def _write_all(tables: Iterable[tuple[str, pd.DataFrame]], out: Path, file_format: str, quiet: bool) -> None:
     if out.suffix in (".csv", ".parquet"):
         raise InputError(f"--all writes one file per human: --out must be a folder, not {out}.")
-    out.mkdir(parents=True, exist_ok=True)
+    prepare_dir(out)
     index, used = [], set()
     for human, table in tables:
         name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in human) + f".{file_format}"

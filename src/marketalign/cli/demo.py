@@ -17,7 +17,7 @@ from marketalign.experiments.figures import EMBEDDED
 
 
 @click.command("demo")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("results/demo"),
+@click.option("--out", type=click.Path(path_type=Path), default=Path("results/demo"),
               show_default=True, help="folder for every result of the demo")
 @click.option("--quick", is_flag=True, help="every step at its smoke-run size (seconds each)")
 def demo_command(out: Path, quick: bool) -> None:

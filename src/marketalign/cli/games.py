@@ -17,13 +17,15 @@ import click
 
 from marketalign.cli.execution import execution_options
 from marketalign.experiments import games_conversation, games_quantal, games_selection
-from marketalign.games.bounds import raise_if_violated
+from marketalign.games.bounds import MAX_REGRET_TOL, raise_if_violated
 from marketalign.games.checks import METHODS
 from marketalign.games.generators import ConversationShape
 from marketalign.games.selection import TIE_RULES
 from marketalign.parallel import ExecutionConfig
+from marketalign.paths import prepare_dir
 
 LIST_OPTIONS = ("--k", "--beta")
+TOL_HELP = f"Regret tolerance of the equilibrium check, in (0, {MAX_REGRET_TOL:g}] (utilities lie in [0, 1])."
 Config = TypeVar("Config")
 
 
@@ -126,7 +128,7 @@ def _common_options(func):
     return click.option(
         "--out",
         required=True,
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),
         help="Output folder (created if needed).",
     )(func)
 
@@ -187,13 +189,7 @@ def game_group() -> None:
     show_default=True,
     help="Alice's choice among equally good Bobs.",
 )
-@click.option(
-    "--tol",
-    type=click.FloatRange(min=0, min_open=True),
-    default=1e-9,
-    show_default=True,
-    help="Regret tolerance of the equilibrium check.",
-)
+@click.option("--tol", type=float, default=1e-9, show_default=True, help=TOL_HELP)
 def selection_command(
     out: Path,
     seed: int,
@@ -230,6 +226,7 @@ def selection_command(
         tie_rule=tie_rule,
         tol=tol,
     )
+    prepare_dir(out)
     result = games_selection.run(config, quiet=quiet, execution=execution)
     paths = games_selection.write(result, config, out)
     _report(result.summary, paths, as_json, execution)
@@ -264,7 +261,7 @@ def selection_command(
     show_default=True,
     help="Random starts per game for --method dynamics.",
 )
-@click.option("--tol", type=click.FloatRange(min=0, min_open=True), default=1e-9, show_default=True)
+@click.option("--tol", type=float, default=1e-9, show_default=True, help=TOL_HELP)
 def conversation_command(
     out: Path,
     seed: int,
@@ -294,6 +291,7 @@ def conversation_command(
         starts=starts,
         tol=tol,
     )
+    prepare_dir(out)
     result = games_conversation.run(config, quiet=quiet, execution=execution)
     paths = games_conversation.write(result, out)
     _report(result.summary, paths, as_json, execution)
@@ -317,13 +315,13 @@ def conversation_command(
 @click.option(
     "--beta",
     "betas",
-    type=click.FloatRange(min=0),
+    type=float,
     multiple=True,
     default=games_quantal.DEFAULT_BETAS,
     show_default=True,
-    help="Rationality levels, e.g. --beta 1 10.",
+    help="Rationality levels > 0, e.g. --beta 1 10.",
 )
-@click.option("--tol", type=click.FloatRange(min=0, min_open=True), default=1e-9, show_default=True)
+@click.option("--tol", type=float, default=1e-9, show_default=True, help=TOL_HELP)
 def quantal_command(
     out: Path,
     seed: int,
@@ -351,6 +349,7 @@ def quantal_command(
         shape=ConversationShape(**shape),
         tol=tol,
     )
+    prepare_dir(out)
     result = games_quantal.run(config, quiet=quiet, execution=execution)
     paths = games_quantal.write(result, out)
     _report(result.summary, paths, as_json, execution)

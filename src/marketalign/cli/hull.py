@@ -29,6 +29,7 @@ from marketalign.report.curves import headline, write_curve_outputs
 from marketalign.report.outputs import write_json
 
 _TABLE = click.Path(exists=True, dir_okay=False, path_type=Path)
+LP_MAX_VALUE = 1e15  # HiGHS's large_matrix_value: a coefficient this large or larger is a model error
 
 
 def read_utility_tables(path: Path) -> tuple[np.ndarray, np.ndarray]:
@@ -118,7 +119,7 @@ groups_option = click.option(
 def curve_options(command):
     """The options every curve command shares: where to write, K range, orderings or subsets, folds, seed."""
     for option in reversed([
-        click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="output folder"),
+        click.option("--out", type=click.Path(path_type=Path), required=True, help="output folder"),
         click.option("--kmax", type=int, help="largest number of Bobs (default: all)"),
         click.option("--orderings", default=100, show_default=True, help="random orderings of the Bobs"),
         click.option("--all-subsets", is_flag=True, help="use every K-subset instead of random orderings"),
@@ -142,6 +143,13 @@ def curve_config(kmax: int | None, orderings: int, all_subsets: bool, folds: int
 def epsilon_command(table: Path, weights: str) -> None:
     """Exact sup-norm epsilon of Definition 1 for the utility tables in TABLE.json."""
     alice, bobs = read_utility_tables(table)
+    largest = max(np.abs(alice).max(initial=0.0), np.abs(bobs).max(initial=0.0))
+    if largest >= LP_MAX_VALUE:  # also refuses inf; NaN is refused by epsilon_sup
+        raise InputError(
+            f"{table}: utilities reach {largest:.3g} in absolute value; the LP solver (HiGHS) refuses entries of "
+            f"{LP_MAX_VALUE:g} or more. Divide every table by one common factor: epsilon and the offset scale with "
+            "it, the weights do not change."
+        )
     result = epsilon_sup(alice, bobs, weights=weights)
     click.echo(json.dumps(result.to_dict(), indent=2))
 

@@ -27,6 +27,7 @@ from marketalign.experiments import (
 )
 from marketalign.experiments.network_common import ExperimentResult, write_result
 from marketalign.parallel import ExecutionConfig
+from marketalign.paths import prepare_dir
 
 
 def _numbers(text: str | None, kind: type, example: str) -> tuple | None:
@@ -65,7 +66,7 @@ def _common(func: Callable) -> Callable:
         click.option(
             "--out",
             required=True,
-            type=click.Path(file_okay=False, path_type=Path),
+            type=click.Path(path_type=Path),
             help="Folder for results.csv, summary.json and the plot.",
         ),
         click.option("--seed", default=0, show_default=True, type=int, help="Seed of every random draw."),
@@ -122,6 +123,7 @@ def path_command(
     """(a) Excess error vs depth on M-covered paths, with the O(M/sqrt(D)) bound."""
     sizes = {"n_features": features, "windows": _ints(windows), "max_depth": max_depth, "instances": instances}
     config = sized_config(network_path.PathConfig, quick, seed, sizes)
+    prepare_dir(out)
     result = network_path.run(config, quiet=quiet, execution=execution)
     checks = result.summary["checks"]
     _finish(
@@ -163,6 +165,7 @@ def lowerbound_command(
         "hub_features": _ints(hub_features),
     }
     config = sized_config(network_lowerbound.LowerBoundConfig, quick, seed, sizes)
+    prepare_dir(out)
     result = network_lowerbound.run(config, quiet=quiet, execution=execution)
     checks = result.summary["checks"]
     _finish(
@@ -194,6 +197,7 @@ def cyclic_command(out, seed, quick, quiet, as_json, execution: ExecutionConfig,
     """(c) The cyclic-coverage path on the chain-difference distribution, with the d = 10 fixtures."""
     sizes = {"n_features": _ints(features), "passes": passes}
     config = sized_config(network_cyclic.CyclicConfig, quick, seed, sizes)
+    prepare_dir(out)
     result = network_cyclic.run(config, quiet=quiet, execution=execution)
     checks = result.summary["checks"]
     _finish(
@@ -235,6 +239,7 @@ def real_command(
     config = sized_config(
         network_real.RealConfig, quick, seed, sizes, dataset=dataset, table=table, target=target, ridge=ridge
     )
+    prepare_dir(out)
     result = network_real.run(config, quiet=quiet, execution=execution)
     summary = result.summary
     lines = [f"{summary['data']['rows']} rows, {len(summary['data']['features'])} features"]
@@ -278,6 +283,7 @@ def general_command(
     config = sized_config(
         network_general.GeneralConfig, quick, seed, sizes, learners=_names(learners), crossfit=crossfit
     )
+    prepare_dir(out)
     result = network_general.run(config, quiet=quiet, execution=execution)
     summary = result.summary
     _finish(
@@ -318,7 +324,7 @@ def general_command(
 )
 @click.option("--test-fraction", default=0.3, show_default=True, help="Share of rows held out (0 = none).")
 @click.option("--crossfit", default=0, show_default=True, help="Out-of-fold parent predictions (folds).")
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(path_type=Path))
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def train_command(network_path, table, target, learner, test_fraction, crossfit, out, seed, as_json) -> None:
@@ -332,6 +338,7 @@ def train_command(network_path, table, target, learner, test_fraction, crossfit,
         crossfit=crossfit,
         seed=seed,
     )
+    prepare_dir(out)
     result = network_train.run(config)
     s = result.summary
     _finish(

@@ -39,7 +39,7 @@ from marketalign.hull.curves import CurveConfig
 from marketalign.parallel import ExecutionConfig
 from marketalign.report.curves import headline
 
-_OUT = click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+_OUT = click.option("--out", type=click.Path(path_type=Path), required=True,
                     help="folder for the results table, summary.json and the figure")
 _DATA = click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path), default=None,
                      help=f"folder with ethics/, movielens/, opinionqa/ (default: ${DATA_ENV}; "

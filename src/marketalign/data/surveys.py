@@ -192,6 +192,11 @@ def load_panel(
     ``attributes=None`` loads every ``<ATTRIBUTE>_data.json`` except NONE (see the module docstring).
     """
     folders = panel_folders(path)
+    if not folders:
+        raise InputError(
+            f"{path} holds no OpinionQA wave: expected American_Trends_Panel_W<n> folders (each with info.csv and "
+            "<ATTRIBUTE>_data.json files) or one such folder; pass the OpinionQA human_resp folder."
+        )
     if wave is None:
         if len(folders) != 1:
             raise InputError(

@@ -22,6 +22,7 @@ from marketalign.data.location import DATA_ENV, EMBEDDED, data_root  # noqa: F40
 from marketalign.data.movielens import load_movielens
 from marketalign.hull.curves import CurveResult
 from marketalign.hull.market_weights import market_weights
+from marketalign.paths import prepare_dir
 from marketalign.report.curves import write_curve_outputs
 from marketalign.report.outputs import write_table
 
@@ -134,8 +135,7 @@ def write_figure(computed: Computed, out: str | Path, *, title: str) -> dict:
     (``scores.parquet``, its SHA-256 in the summary) and the paper comparison (returned)."""
     result, quality = computed.result, summarise_quality(computed.quality)
     comparison = paper_comparison(effect_at_kmax(result.table, result.config.k_max), quality)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = prepare_dir(out)
     computed.scores.to_parquet(out / SCORES_FILE, index=False)
     config = result.config
     scores = {

@@ -31,6 +31,7 @@ from marketalign.experiments.games_common import (
     slack_histogram,
     violations_of,
 )
+from marketalign.games.bounds import check_regret_tol
 from marketalign.games.checks import METHODS, check_conversation_game
 from marketalign.games.generators import ConversationShape, random_conversation_game
 from marketalign.parallel import ExecutionConfig
@@ -63,6 +64,7 @@ class ConversationConfig:
             raise InputError(f"method must be one of {METHODS}; got {self.method!r}.")
         if not 0.0 <= self.max_misalignment <= 1.0:
             raise InputError(f"max_misalignment must lie in [0, 1]; got {self.max_misalignment!r}.")
+        check_regret_tol(self.tol)
 
     @classmethod
     def quick(cls, seed: int = 0, **choices: Any) -> ConversationConfig:

@@ -32,7 +32,7 @@ from marketalign.experiments.games_common import (
     slack_histogram,
     violations_of,
 )
-from marketalign.games.bounds import quantal_penalty
+from marketalign.games.bounds import check_regret_tol, quantal_penalty
 from marketalign.games.checks import check_quantal_game
 from marketalign.games.generators import ConversationShape, random_conversation_game
 from marketalign.parallel import ExecutionConfig
@@ -61,12 +61,16 @@ class QuantalConfig:
     def __post_init__(self) -> None:
         if self.games < 1 or (self.chunk is not None and self.chunk < 1):
             raise InputError(f"games and chunk must be >= 1; got {self.games} and {self.chunk}.")
-        if not self.betas or min(self.betas) < 0 or not np.all(np.isfinite(self.betas)):
-            raise InputError(f"betas must be finite numbers >= 0; got {self.betas!r}.")
+        if not self.betas or not np.all(np.isfinite(self.betas)) or min(self.betas) <= 0:
+            raise InputError(
+                f"Every rationality level beta must be a finite number > 0; got {self.betas!r}. At beta = 0 Alice "
+                "picks uniformly at random and the bound's ln|A|/beta term is infinite; use e.g. --beta 0.1."
+            )
         if self.shape.n_messages < self.shape.n_actions:
             raise InputError("The quantal study compares with C_B*, which needs n_messages >= n_actions.")
         if not 0.0 <= self.max_misalignment <= 1.0:
             raise InputError(f"max_misalignment must lie in [0, 1]; got {self.max_misalignment!r}.")
+        check_regret_tol(self.tol)
 
     @classmethod
     def quick(cls, seed: int = 0, **choices: Any) -> QuantalConfig:

@@ -35,10 +35,12 @@ from marketalign.experiments.games_common import (
     run_tasks,
     violations_of,
 )
+from marketalign.games.bounds import check_regret_tol
 from marketalign.games.checks import check_selection_game
 from marketalign.games.generators import misaligned_bobs, random_selection_alice, shared_bias_bobs
 from marketalign.games.model import SelectionGame
-from marketalign.games.selection import TIE_RULES
+from marketalign.games.selection import TIE_RULES, solver_bytes
+from marketalign.limits import check_size
 from marketalign.parallel import ExecutionConfig
 from marketalign.report.outputs import prepare_dir, save_figure, write_json, write_table
 
@@ -83,6 +85,13 @@ class SelectionConfig:
             )
         if self.tie_rule not in TIE_RULES:
             raise InputError(f"tie_rule must be one of {TIE_RULES}; got {self.tie_rule!r}.")
+        check_regret_tol(self.tol)
+        k = max(self.ks)
+        check_size(
+            f"One selection game ({self.n_contexts} contexts, {self.n_states} states, {self.n_actions} actions, "
+            f"k = {k} Bobs)",
+            solver_bytes(self.n_contexts, self.n_states, self.n_actions, k),
+        )
         for name in ("max_misalignment", "max_bias", "noise"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise InputError(f"{name} must lie in [0, 1]; got {getattr(self, name)!r}.")

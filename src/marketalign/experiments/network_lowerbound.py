@@ -7,6 +7,7 @@ predictions); and hub-and-spokes, whose hub stays at error 1/2 however many spok
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,12 +22,13 @@ from marketalign.experiments.network_common import (
     run_tasks,
     task_seeds,
 )
+from marketalign.limits import check_size
 from marketalign.network import allocations, graphs
 from marketalign.network.bounds import depth_lower_bound
 from marketalign.network.distributions import chain_difference
 from marketalign.network.instances import hub_and_spokes_network, lower_bound_ordering
 from marketalign.network.modes import aggregate_population
-from marketalign.network.network import Network, build_network
+from marketalign.network.network import Network, build_network, network_bytes
 from marketalign.parallel import ExecutionConfig
 
 TOLERANCE = 1e-9
@@ -47,10 +49,29 @@ class LowerBoundConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if self.n_features < 2 or self.dags < 0 or any(d < 2 for d in self.hub_features):
-            raise InputError("n_features and every hub d must be at least 2, and dags must be >= 0.")
+        if self.n_features < 2 or any(d < 2 for d in self.hub_features):
+            raise InputError(
+                f"d (--features) and every hub d (--hub-features) must be at least 2; got {self.n_features} and "
+                f"{list(self.hub_features)}."
+            )
+        if self.dags < 1 or not self.dag_sizes or not self.edge_probs:
+            raise InputError(
+                f"The bound is checked on random DAGs: --dags must be at least 1 and --dag-sizes and --edge-probs "
+                f"non-empty; got {self.dags} DAGs, sizes {list(self.dag_sizes)}, probabilities "
+                f"{list(self.edge_probs)}."
+            )
         if any(not 0 <= p <= 1 for p in self.edge_probs) or any(n < 1 for n in self.dag_sizes):
-            raise InputError("edge_probs must lie in [0, 1] and dag_sizes must be positive.")
+            raise InputError(
+                f"Edge probabilities must lie in [0, 1] and DAG sizes be positive; got {list(self.edge_probs)} "
+                f"and {list(self.dag_sizes)}."
+            )
+        n, p = max(self.dag_sizes), max(self.edge_probs)
+        check_size(
+            f"One random DAG of {n} agents with edge probability {p:g}",
+            network_bytes(n, math.ceil(p * n * (n - 1) / 2), self.n_features, n + 1),
+        )
+        d = max(self.hub_features)
+        check_size(f"The attaining ordering on d = {d} features", network_bytes(d + 1, d * d // 2, d, d + 1))
 
     @classmethod
     def quick(cls, seed: int = 0, **choices: Any) -> LowerBoundConfig:

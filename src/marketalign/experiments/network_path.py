@@ -20,11 +20,12 @@ from marketalign.experiments.network_common import (
     run_tasks,
     task_seeds,
 )
+from marketalign.limits import check_size
 from marketalign.network import allocations, graphs
 from marketalign.network.bounds import covered_path_bound
 from marketalign.network.distributions import chain_difference, random_linear_gaussian
 from marketalign.network.modes import aggregate_population
-from marketalign.network.network import build_network
+from marketalign.network.network import build_network, network_bytes
 from marketalign.parallel import ExecutionConfig
 
 DISTRIBUTIONS = ("random", "chain")
@@ -51,10 +52,22 @@ class PathConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        if self.n_features < 1 or self.max_depth < 1 or self.instances < 1:
+            raise InputError(
+                "The number of features (--features), the longest path (--max-depth) and the draws per "
+                f"(distribution, M) (--instances) must be at least 1; got {self.n_features}, {self.max_depth} "
+                f"and {self.instances}."
+            )
         if not self.windows or any(not 1 <= m <= self.n_features for m in self.windows):
-            raise InputError(f"windows must lie in 1..n_features ({self.n_features}); got {self.windows}.")
-        if self.max_depth < 1 or self.instances < 1:
-            raise InputError("max_depth and instances must be at least 1.")
+            raise InputError(
+                f"Every coverage window M (--windows) must lie in 1..d = {self.n_features} (the features); got "
+                f"{self.windows}. With fewer features than the default windows, give --windows too, e.g. "
+                f"--windows 1,{self.n_features}."
+            )
+        check_size(
+            f"One covered path of {self.max_depth} agents on {self.n_features} features",
+            network_bytes(self.max_depth, self.max_depth - 1, self.n_features, self.n_features + 1),
+        )
         unknown = set(self.distributions) - set(DISTRIBUTIONS)
         if unknown or not self.distributions:
             raise InputError(

@@ -136,11 +136,11 @@ def check_quantal_game(
     eps = market_epsilon(game)
     first_best = opt(game)
     tolerance = bound_tolerance(tol, eps.weight_sum)
-    runs = rules.shape[0] ** game.k
     results = []
     for beta in betas:
         alice = quantal(beta)
         found = exhaustive_equilibria(game, rules, alice, tol=tol, profile_limit=profile_limit)
+        runs = rules.shape[0] ** game.k  # within the profile limit once the search has run
         delta = closeness_delta(game, rules, alice).distance
         single = float(expected_utilities(alone, play(alone, [star], alice))[0, 0])
         checks = tuple(

@@ -13,6 +13,7 @@ round and chooses a with probability ∝ exp(β·E[u_A(a, y) | x_A, transcript])
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from marketalign.games.rules import check_rule, first_best_actions, threads
 
 TIE_TOL = 1e-12
 _BATCH = 4096
+BRANCH_LIMIT = 10**7  # (plan, reply) branches Alice's backward induction may visit: minutes of Python loops
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,33 @@ def play(game: ConversationGame, rules: Sequence[np.ndarray], alice: AliceModel 
     return np.concatenate(parts)
 
 
+def _check_branches(game: ConversationGame, alice: AliceModel) -> None:
+    """Refuse games whose backward induction visits more than :data:`BRANCH_LIMIT` branches.
+
+    Each round Alice tries every plan (|X_A|^k of them when strategic, |X_A| when she reveals x_A) against every
+    reply profile (|M|^k), so the last round alone has (plans · |M|^k)^R branches; compared in logs.
+
+    Raises
+    ------
+    InputError
+        When the count exceeds the limit.
+    """
+    plans = game.k * math.log(game.n_alice_obs) if alice.strategic else math.log(game.n_alice_obs)
+    log_branches = game.rounds * (plans + game.k * math.log(game.n_messages))
+    if log_branches > math.log(BRANCH_LIMIT):
+        raise InputError(
+            f"Alice's best response in this conversation game visits about 10^{log_branches / math.log(10):.0f} "
+            f"branches (k = {game.k} Bobs, |X_A| = {game.n_alice_obs}, |M| = {game.n_messages}, R = "
+            f"{game.rounds}), more than the limit {BRANCH_LIMIT:,}; use fewer Bobs, rounds, messages or "
+            "observations."
+        )
+
+
 class _Player:
     """Backward induction over Alice's information sets, vectorised over profiles and over x_A."""
 
     def __init__(self, game: ConversationGame, alice: AliceModel) -> None:
+        _check_branches(game, alice)
         self.game = game
         self.alice = alice
         self.threads = threads(game)

@@ -10,6 +10,7 @@ being exact over his whole rule stack. Either way an equilibrium is reported onl
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,10 +43,10 @@ def payoff_table(game: ConversationGame, rules: np.ndarray, alice: AliceModel = 
                  limit: int = DEFAULT_PROFILE_LIMIT) -> np.ndarray:
     """Utilities of every profile: shape (n,)*k + (1 + k,), Alice first, for n = len(rules)."""
     n = rules.shape[0]
-    if n ** game.k > limit:
+    if game.k * math.log(n) > math.log(limit):  # in logs: n ** k has thousands of digits for many Bobs
         raise InputError(
-            f"{n}^{game.k} = {n ** game.k} profiles exceed the exhaustive limit {limit}; use best-response "
-            "dynamics (--method dynamics, or method='dynamics') or a smaller game."
+            f"{n}^{game.k} (about 10^{game.k * math.log10(n):.0f}) profiles exceed the exhaustive limit {limit}; "
+            "use best-response dynamics (--method dynamics, or method='dynamics') or a smaller game."
         )
     profiles = np.array(list(itertools.product(range(n), repeat=game.k)), dtype=int)
     utilities = expected_utilities(game, play(game, profile_rules(rules, profiles), alice))

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from marketalign.errors import InputError
+from marketalign.games.bounds import market_epsilon_bytes
 from marketalign.games.model import ConversationGame, SelectionGame
+from marketalign.limits import check_size
 
 
 def _check_unit(value: float, name: str) -> float:
@@ -105,6 +107,13 @@ class ConversationShape:
     def __post_init__(self) -> None:
         for name in ("n_alice_obs", "n_bob_obs", "n_states", "n_actions", "n_messages", "rounds", "k"):
             _check_count(getattr(self, name), name)
+        sizes = ", ".join(f"{name} = {value}" for name, value in vars(self).items())
+        check_size(f"A random conversation game ({sizes})", self.game_bytes())
+
+    def game_bytes(self) -> int:
+        """Estimated memory of drawing one game and its two ε LPs: the prior and utility tables, a few copies."""
+        cells = self.n_alice_obs * self.n_bob_obs * self.n_states + (self.k + 1) * self.n_actions * self.n_states
+        return 8 * 4 * cells + market_epsilon_bytes(self.n_actions, self.n_states, self.k)
 
 
 def random_conversation_game(

@@ -9,6 +9,7 @@ messages — a Bob's own earlier replies are a function of them — so they are 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -18,6 +19,7 @@ from marketalign.errors import InputError
 from marketalign.games.model import ConversationGame
 
 DEFAULT_RULE_LIMIT = 1 << 16
+THREAD_LIMIT = 1 << 20  # threads are numbered in Python loops; beyond this a game cannot be checked
 
 
 @dataclass(frozen=True)
@@ -111,16 +113,44 @@ def count_deterministic_rules(game: ConversationGame) -> int:
     return game.n_messages ** (game.n_bob_obs * threads(game).n_reduced)
 
 
+def capped_geometric_sum(first: int, ratio: int, terms: int, cap: int) -> int:
+    """Σ_{r < terms} first·ratio^r, or ``cap + 1`` as soon as the sum exceeds ``cap`` (never built beyond it)."""
+    if ratio == 1:
+        return min(first * terms, cap + 1)
+    total, term = 0, first
+    for _ in range(terms):
+        total += term
+        if total > cap:
+            return cap + 1
+        term *= ratio
+    return total
+
+
 def deterministic_rules(game: ConversationGame, limit: int = DEFAULT_RULE_LIMIT) -> np.ndarray:
-    """All deterministic rules of one Bob as a stack (n, H, X_B, M), in lexicographic order of tables."""
-    n_rules = count_deterministic_rules(game)
-    if n_rules > limit:
+    """All deterministic rules of one Bob as a stack (n, H, X_B, M), in lexicographic order of tables.
+
+    Raises
+    ------
+    InputError
+        When a Bob has more than ``limit`` rules or more than :data:`THREAD_LIMIT` threads; both counts are
+        compared before anything is built (they grow exponentially with the rounds, the rules doubly so).
+    """
+    sizes = f"|X_A| = {game.n_alice_obs}, |X_B| = {game.n_bob_obs}, |M| = {game.n_messages}, R = {game.rounds}"
+    n_alice, n_messages = game.n_alice_obs, game.n_messages
+    if capped_geometric_sum(n_alice, n_alice * n_messages, game.rounds, THREAD_LIMIT) > THREAD_LIMIT:
         raise InputError(
-            f"A Bob has {n_rules} deterministic conversation rules (more than the limit {limit}); use fewer "
-            "rounds, messages or observations, or raise the limit."
+            f"A Bob's conversation has more than {THREAD_LIMIT:,} threads (sum over rounds r of "
+            f"(|X_A|·|M|)^r·|X_A|, with {sizes}); use fewer rounds, messages or observations."
         )
     th = threads(game)
     n_keys = game.n_bob_obs * th.n_reduced
+    if n_keys * math.log(n_messages) > math.log(limit):  # in logs: M ** n_keys may have millions of digits
+        raise InputError(
+            f"A Bob has {n_messages}^{n_keys} (about 10^{n_keys * math.log10(n_messages):.0f}) deterministic "
+            f"conversation rules, more than the limit {limit:,} ({sizes}); use fewer rounds, messages or "
+            "observations."
+        )
+    n_rules = n_messages**n_keys
     digits = (np.arange(n_rules)[:, None] // game.n_messages ** np.arange(n_keys)[::-1]) % game.n_messages
     tables = digits.reshape(n_rules, game.n_bob_obs, th.n_reduced)
     return np.eye(game.n_messages)[tables[:, :, th.reduced]].transpose(0, 2, 1, 3)

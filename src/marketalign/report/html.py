@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from marketalign.errors import InputError
+from marketalign.paths import prepare_file
 from marketalign.report.folders import Figure, JsonFile, ResultFolder, find_result_folders, read_result_folder
 from marketalign.report.html_style import CSS
 from marketalign.report.summary_view import Rows, SummaryView, format_value, summary_view
@@ -59,8 +60,8 @@ class Report:
         out = Path(out)
         if out.is_dir():
             raise InputError(f"--out {out} is a folder; give a file name such as {out / 'report.html'}.")
+        prepare_file(out)
         try:
-            out.parent.mkdir(parents=True, exist_ok=True)
             with out.open("w", encoding="utf-8", newline="\n") as handle:
                 handle.write(self.html)
         except OSError as err:

@@ -18,14 +18,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from marketalign.paths import prepare_dir
+
+__all__ = ["prepare_dir", "save_figure", "versions", "write_json", "write_table"]
+
 _VERSIONED = ("marketalign", "numpy", "scipy", "pandas", "scikit-learn", "matplotlib", "networkx")
-
-
-def prepare_dir(out: str | Path) -> Path:
-    """Create the output folder (and parents) if needed and return it as a Path."""
-    path = Path(out)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def versions() -> dict[str, str]:

@@ -19,24 +19,53 @@ def dimensions_of(kind: str) -> tuple[str, ...]:
     return EMBEDDING_DIMENSIONS if kind == "embedding" else CHAT_DIMENSIONS
 
 
-def make_backend(section: Mapping, scale: RatingScale) -> Backend:
-    """Build the backend a ``[backend]`` table asks for (``kind`` = openai | llama | local | embedding)."""
-    settings = dict(section)
-    kind = settings.pop("kind", None)
+def backend_classes(kind: str) -> tuple[type, type]:
+    """The (settings, backend) classes of a backend kind; importing them loads no model.
+
+    Raises
+    ------
+    InputError
+        When ``kind`` is not one of :data:`KINDS`.
+    """
     if kind == "openai":
         from marketalign.bobs.backends.openai_http import OpenAIBackend, OpenAISettings
 
-        return OpenAIBackend(OpenAISettings.from_config(settings), scale)
+        return OpenAISettings, OpenAIBackend
     if kind == "llama":
         from marketalign.bobs.backends.llama_cpp import LlamaCppBackend, LlamaCppSettings
 
-        return LlamaCppBackend(LlamaCppSettings.from_config(settings), scale)
+        return LlamaCppSettings, LlamaCppBackend
     if kind == "local":
         from marketalign.bobs.backends.local_llm import LocalLLMBackend, LocalLLMSettings
 
-        return LocalLLMBackend(LocalLLMSettings.from_config(settings), scale)
+        return LocalLLMSettings, LocalLLMBackend
     if kind == "embedding":
         from marketalign.bobs.backends.embedding import EmbeddingBackend, EmbeddingSettings
 
-        return EmbeddingBackend(EmbeddingSettings.from_config(settings), scale)
+        return EmbeddingSettings, EmbeddingBackend
     raise InputError(f"[backend] kind must be one of {KINDS}; got {kind!r}.")
+
+
+def read_backend_settings(section: Mapping):
+    """Validate a ``[backend]`` table into its kind's settings (unknown keys, types, values) without building it.
+
+    Raises
+    ------
+    InputError
+        When the kind is unknown or a key is unknown, missing or invalid.
+    """
+    settings = dict(section)
+    settings_class, _ = backend_classes(settings.pop("kind", None))
+    return settings_class.from_config(settings)
+
+
+def make_backend(section: Mapping, scale: RatingScale) -> Backend:
+    """Build the backend a ``[backend]`` table asks for (``kind`` = openai | llama | local | embedding).
+
+    Raises
+    ------
+    InputError
+        As :func:`read_backend_settings`, or when the backend cannot start (missing extra, unset key).
+    """
+    _, backend_class = backend_classes(section.get("kind"))
+    return backend_class(read_backend_settings(section), scale)

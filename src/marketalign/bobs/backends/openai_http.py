@@ -14,10 +14,12 @@ from __future__ import annotations
 import email.utils
 import json
 import os
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit
 
 from marketalign.bobs.backends.base import CHAT_DIMENSIONS, Answer, Failure, Job
 from marketalign.bobs.backends.ratelimit import RateLimiter
@@ -27,6 +29,7 @@ from marketalign.bobs.scale import RatingScale
 from marketalign.errors import InputError
 
 _RETRY_STATUS = {408, 409, 425, 429}
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MAX_RETRY_AFTER = 600.0  # seconds: a server's Retry-After is obeyed up to this long
 
 
@@ -55,6 +58,19 @@ class OpenAISettings:
     def from_config(cls, section: Mapping) -> OpenAISettings:
         """Validate the ``[backend]`` table (without ``kind``)."""
         settings = read_settings(cls, section, "openai")
+        if urlsplit(settings.base_url).scheme not in ("http", "https"):
+            raise InputError(
+                f"[backend] base_url {settings.base_url!r} must start with http:// or https:// (e.g. "
+                "http://127.0.0.1:8088/v1); without a scheme every request would hang until it timed out."
+            )
+        if settings.api_key_env is not None and (
+            settings.api_key_env.startswith("sk-") or not ENV_NAME.fullmatch(settings.api_key_env)
+        ):
+            raise InputError(
+                "[backend] api_key_env must name an environment variable; the value given looks like a key itself "
+                "and is not shown. Export the key in a variable (letters, digits, _) such as OPENAI_API_KEY and "
+                "give its name."
+            )
         if settings.concurrency < 1 or settings.max_tokens < 1 or settings.timeout <= 0:
             raise InputError("[backend] concurrency and max_tokens must be >= 1 and timeout > 0.")
         if settings.top_logprobs > 20:
