@@ -1,23 +1,24 @@
-"""Commands on market alignment: ``fit`` and ``curve`` on a data table, ``epsilon`` on utility tables."""
+"""Commands on market alignment: ``fit`` and ``curve`` on a data table, ``epsilon`` on utility tables.
+
+The library (pandas, SciPy, scikit-learn, matplotlib) is imported inside the commands, so that their help is fast.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import numpy as np
-import pandas as pd
 
-from marketalign.data.tables import INSTANCE, TARGET, read_table, validate_table
+from marketalign.data.columns import INSTANCE, TARGET
 from marketalign.errors import InputError
-from marketalign.hull.curves import CurveConfig, market_curve
-from marketalign.hull.epsilon import WEIGHT_KINDS, epsilon_sup
-from marketalign.hull.estimators import FIT_CONSTRAINTS
-from marketalign.hull.fit import fit_with_cv
-from marketalign.report.curves import headline, write_curve_outputs
-from marketalign.report.outputs import write_json
+from marketalign.hull.constraints import FIT_CONSTRAINTS, WEIGHT_KINDS
+
+if TYPE_CHECKING:
+    from marketalign.hull.curves import CurveConfig
 
 _TABLE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -43,6 +44,10 @@ def load_scores(
 ) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray | None]:
     """Alice's utility, the Bob scores, their names and the labels of the ``groups`` column (None without it)
     from a CSV/Parquet table (row ids optional); the group column is never a Bob (docs/theory.md, Definition G1)."""
+    import pandas as pd
+
+    from marketalign.data.tables import read_table, validate_table
+
     table = read_table(path)
     if INSTANCE not in table.columns:
         table.insert(0, INSTANCE, pd.RangeIndex(len(table)).astype(str))
@@ -96,6 +101,8 @@ def curve_options(command):
 
 def curve_config(kmax: int | None, orderings: int, all_subsets: bool, folds: int, seed: int) -> CurveConfig:
     """The curve protocol the shared options describe."""
+    from marketalign.hull.curves import CurveConfig
+
     return CurveConfig(k_max=kmax, orderings=orderings, folds=folds, seed=seed,
                        subsets="all" if all_subsets else "orderings")
 
@@ -106,6 +113,8 @@ def curve_config(kmax: int | None, orderings: int, all_subsets: bool, folds: int
               help="nonneg: market alignment (w >= 0); simplex: convex hull (w >= 0, sum w = 1).")
 def epsilon_command(table: Path, weights: str) -> None:
     """Exact sup-norm epsilon of Definition 1 for the utility tables in TABLE.json."""
+    from marketalign.hull.epsilon import epsilon_sup
+
     alice, bobs = read_utility_tables(table)
     result = epsilon_sup(alice, bobs, weights=weights)
     click.echo(json.dumps(result.to_dict(), indent=2))
@@ -122,6 +131,9 @@ def epsilon_command(table: Path, weights: str) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="write the report as JSON here")
 def fit_command(input_path, target, bobs, constraint, folds, seed, groups_column, out) -> None:
     """Fit Alice's utility as a constrained combination of the Bobs: weights, offset, training and CV MSE."""
+    from marketalign.hull.fit import fit_with_cv
+    from marketalign.report.outputs import write_json
+
     h, scores, names, groups = load_scores(input_path, target, bobs, groups_column)
     report = fit_with_cv(scores, h, constraint, folds=folds, seed=seed, bob_names=names, groups=groups).to_dict()
     report["input"] = {"path": str(input_path), "sha256": file_sha256(input_path), "target": target}
@@ -144,6 +156,9 @@ def curve_command(
     input_path, target, bobs, out, kmax, orderings, all_subsets, folds, seed, groups_column, title, quiet
 ) -> None:
     """Held-out MSE and sparsity vs the number of Bobs K for every method (Figures 1-4)."""
+    from marketalign.hull.curves import market_curve
+    from marketalign.report.curves import headline, write_curve_outputs
+
     h, scores, names, groups = load_scores(input_path, target, bobs, groups_column)
     config = curve_config(kmax, orderings, all_subsets, folds, seed)
     result = market_curve(scores, h, config, groups=groups, bob_names=names, target_names=[target], quiet=quiet)

@@ -1,30 +1,26 @@
 """``marketalign reproduce``: the paper's data figures (1-4), the many-humans run and the synthetic-Bob curve,
-one command each; ``reproduce all`` runs every figure and experiment of both papers (:mod:`.catalogue`)."""
+one command each; ``reproduce all`` runs every figure and experiment of both papers (:mod:`.catalogue`).
+
+Each command imports its experiment when it runs, so that the help loads none of them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from marketalign.cli.catalogue import STEP_NAMES, run_steps, select_steps
+from marketalign.cli.catalogue import STEP_NAMES
 from marketalign.cli.execution import execution_options
-from marketalign.data.llm_scores import load_llm_scores
 from marketalign.errors import InputError
-from marketalign.experiments import families, fig1, fig2, fig3, fig4, llm_judges, many_humans, synthetic_curve
-from marketalign.experiments.figures import (
-    DATA_ENV,
-    EMBEDDED,
-    Loaded,
-    data_root,
-    ethics_data,
-    movielens_data,
-    opinionqa_folder,
-)
-from marketalign.hull.curves import CurveConfig
-from marketalign.parallel import ExecutionConfig
-from marketalign.report.curves import headline
+from marketalign.experiments.defaults import DATA_ENV, DEFAULT_PANELS, DEFAULT_USER, EMBEDDED, HUMANS_PER_TASK
+
+if TYPE_CHECKING:
+    from marketalign.experiments.figures import Loaded
+    from marketalign.hull.curves import CurveConfig
+    from marketalign.parallel import ExecutionConfig
 
 _OUT = click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
                     help="folder for the results table, summary.json and the figure")
@@ -43,6 +39,8 @@ def reproduce_group() -> None:
 
 
 def _curve(orderings: int, seed: int) -> CurveConfig:
+    from marketalign.hull.curves import CurveConfig
+
     return CurveConfig(k_max=None, orderings=orderings, folds=5, seed=seed)
 
 
@@ -55,6 +53,8 @@ def _report(lines: list[str], comparison: dict | None, out: Path) -> None:
 
 def _curve_figure(label: str, run, loaded: Loaded, config, out: Path, quiet: bool) -> None:
     """Run a one-Alice curve figure (1 or 3) and print its headline and the comparison with the paper."""
+    from marketalign.report.curves import headline
+
     click.echo(f"{label} on the {loaded.source} ...")
     computed, comparison = run(out, loaded, config, quiet=quiet)
     _report(headline(computed.result), comparison, out)
@@ -71,6 +71,11 @@ def _curve_figure(label: str, run, loaded: Loaded, config, out: Path, quiet: boo
               "the embedded score matrix (or a matrix folder given as --data)")
 def fig1_command(out: Path, data: Path | None, orderings: int, seed: int, quiet: bool, bobs: str) -> None:
     """Figure 1: ETHICS labels vs 100 trained classifier Bobs or 16 LLM prompt Bobs, MSE vs K (±1 std)."""
+    from marketalign.data.llm_scores import load_llm_scores
+    from marketalign.experiments import fig1
+    from marketalign.experiments.figures import data_root, ethics_data
+    from marketalign.report.curves import headline
+
     if bobs == "llm":
         matrix = load_llm_scores() if data is None or str(data) == EMBEDDED else load_llm_scores(data)
         click.echo(f"Figure 1 on the score matrix of {matrix.provenance['model']['name']} at {matrix.source} ...")
@@ -89,6 +94,10 @@ def fig1_command(out: Path, data: Path | None, orderings: int, seed: int, quiet:
 @_QUIET
 def llm_judges_command(out: Path, data: Path | None, orderings: int, seed: int, quiet: bool) -> None:
     """LLMJudge: NIST relevance grades vs 33 language-model judges, MSE vs K, folds by query (needs the data)."""
+    from marketalign.experiments import llm_judges
+    from marketalign.experiments.figures import data_root
+    from marketalign.report.curves import headline
+
     folder = llm_judges.data_folder(data_root(data))
     click.echo(f"LLMJudge on {folder.name} ...")
     config = llm_judges.LLMJudgesConfig(curve=_curve(orderings, seed))
@@ -110,6 +119,7 @@ def llm_judges_command(out: Path, data: Path | None, orderings: int, seed: int, 
 def llm_evaluators_command(out: Path, data: Path | None, orderings: int, seed: int, quiet: bool) -> None:
     """LLMBar labels vs its 65 language-model evaluators as Bobs, MSE vs K (±1 std)."""
     from marketalign.experiments import llm_evaluators
+    from marketalign.experiments.figures import data_root
 
     config = llm_evaluators.LLMEvaluatorsConfig(curve=_curve(orderings, seed))
     loaded = llm_evaluators.llmbar_data(data_root(data))
@@ -124,6 +134,9 @@ def llm_evaluators_command(out: Path, data: Path | None, orderings: int, seed: i
 @_QUIET
 def fig2_command(out: Path, data: Path | None, orderings: int, seed: int, quiet: bool) -> None:
     """Figure 2: sparsity of the NNLS and simplex weights vs K (ethics and movie runs)."""
+    from marketalign.experiments import fig1, fig2, fig3
+    from marketalign.experiments.figures import data_root, ethics_data, movielens_data
+
     root = data_root(data)
     curve = _curve(orderings, seed)
     config = fig2.Fig2Config(
@@ -142,10 +155,13 @@ def fig2_command(out: Path, data: Path | None, orderings: int, seed: int, quiet:
 @_DATA
 @_ORDERINGS
 @_SEED
-@click.option("--user", default=fig3.DEFAULT_USER, show_default=True, help="MovieLens user id of Alice")
+@click.option("--user", default=DEFAULT_USER, show_default=True, help="MovieLens user id of Alice")
 @_QUIET
 def fig3_command(out: Path, data: Path | None, orderings: int, seed: int, user: int, quiet: bool) -> None:
     """Figure 3: one MovieLens user vs 100 taste-community Bobs, MSE vs K (±1 std)."""
+    from marketalign.experiments import fig3
+    from marketalign.experiments.figures import data_root, movielens_data
+
     family = replace(fig3.Fig3Config().family, seed=seed)
     config = fig3.Fig3Config(user=user, family=family, curve=_curve(orderings, seed))
     _curve_figure("Figure 3", fig3.run, movielens_data(data_root(data)), config, out, quiet)
@@ -155,7 +171,7 @@ def fig3_command(out: Path, data: Path | None, orderings: int, seed: int, user: 
 @_OUT
 @_DATA
 @_SEED
-@click.option("--panels", default=",".join(fig4.DEFAULT_PANELS), show_default=True,
+@click.option("--panels", default=",".join(DEFAULT_PANELS), show_default=True,
               help="comma-separated survey waves")
 @click.option("--humans", default=50, show_default=True, help="sampled groups per panel (at most)")
 @click.option("--models", default=8, show_default=True, help="models (other groups) per human")
@@ -165,6 +181,9 @@ def fig3_command(out: Path, data: Path | None, orderings: int, seed: int, user: 
 def fig4_command(out: Path, data: Path | None, seed: int, panels: str, humans: int, models: int,
                  substitute: bool, quiet: bool) -> None:
     """Figure 4: four survey panels, MSE vs number of models (all combinations, ±1 s.e. over humans)."""
+    from marketalign.experiments import fig4
+    from marketalign.experiments.figures import data_root, movielens_data, opinionqa_folder
+
     config = fig4.Fig4Config(panels=tuple(p.strip() for p in panels.split(",") if p.strip()), humans=humans,
                              models=models, seed=seed)
     root = data_root(data)
@@ -192,7 +211,7 @@ def fig4_command(out: Path, data: Path | None, seed: int, panels: str, humans: i
 @click.option("--k", "k_values", default="12,100", show_default=True, help="comma-separated K_max values")
 @click.option("--min-ratings", default=1, show_default=True, type=click.IntRange(min=1),
               help="leave out users with fewer ratings (for quick runs)")
-@click.option("--humans-per-task", default=many_humans.HUMANS_PER_TASK, show_default=True,
+@click.option("--humans-per-task", default=HUMANS_PER_TASK, show_default=True,
               type=click.IntRange(min=1),
               help="users in one chunk of work (a checkpoint resumes only with the chunking it was made with)")
 @execution_options
@@ -200,6 +219,9 @@ def fig4_command(out: Path, data: Path | None, seed: int, panels: str, humans: i
 def many_humans_command(out: Path, data: Path | None, seed: int, orderings: int, k_values: str, min_ratings: int,
                         humans_per_task: int, execution: ExecutionConfig, quiet: bool) -> None:
     """Every MovieLens user as Alice: the distribution of the gains of NNLS / simplex."""
+    from marketalign.experiments import many_humans
+    from marketalign.experiments.figures import data_root, movielens_data
+
     try:
         ks = tuple(int(k) for k in k_values.split(",") if k.strip())
     except ValueError as err:
@@ -225,6 +247,9 @@ def many_humans_command(out: Path, data: Path | None, seed: int, orderings: int,
 @_QUIET
 def families_command(out: Path, data: Path | None, seed: int, orderings: int, quiet: bool) -> None:
     """Measure, then choose: per-Bob quality and the K = 100 effect of every candidate Bob family."""
+    from marketalign.experiments import families
+    from marketalign.experiments.figures import data_root, ethics_data, movielens_data
+
     root = data_root(data)
     config = families.FamiliesConfig(orderings=orderings, seed=seed)
     table = families.run(out, ethics_data(root), movielens_data(root), config, quiet=quiet)
@@ -242,6 +267,9 @@ def families_command(out: Path, data: Path | None, seed: int, orderings: int, qu
 @_QUIET
 def synthetic_command(out: Path, orderings: int, seed: int, quiet: bool) -> None:
     """The embedded ETHICS labels vs 100 SYNTHETIC Bobs (controlled misalignment, not language models)."""
+    from marketalign.experiments import synthetic_curve
+    from marketalign.report.curves import headline
+
     base = synthetic_curve.SyntheticCurveConfig()
     config = synthetic_curve.SyntheticCurveConfig(family=replace(base.family, seed=seed),
                                                   curve=_curve(orderings, seed))
@@ -265,6 +293,8 @@ def all_command(out: Path, data: Path | None, only: str | None, quick: bool, fre
     again with the same --out, it skips the finished steps and resumes the sweeps from their checkpoints.
     Exits 1 if a bound was violated, 2 if a step had bad input, after running the others.
     """
+    from marketalign.cli.catalogue import run_steps, select_steps
+
     code = run_steps(select_steps(only), "quick" if quick else "full", out,
                      data=None if data is None else str(data), execution=execution, resume=not fresh)
     if code:

@@ -22,13 +22,12 @@ from marketalign.data.embedded import load_embedded_ethics, load_embedded_moviel
 from marketalign.data.ethics import load_ethics
 from marketalign.data.movielens import load_movielens
 from marketalign.errors import InputError
+from marketalign.experiments.defaults import DATA_ENV, EMBEDDED
 from marketalign.hull.curves import CurveResult
 from marketalign.report.curves import write_curve_outputs
 from marketalign.report.outputs import write_table
 
-DATA_ENV = "MARKETALIGN_SHARED_DATA"
 DEFAULT_DATA = Path("..") / "shared" / "data"
-EMBEDDED = "embedded"
 SCORES_FILE = "scores.parquet"
 SCORES_TARGET = "alice"
 PAPER_EFFECT = (

@@ -19,9 +19,9 @@ from scipy.optimize import linprog
 from scipy.sparse import csr_array, hstack, vstack
 
 from marketalign.errors import InputError
+from marketalign.hull.constraints import WEIGHT_KINDS
 
 WeightsKind = Literal["simplex", "nonneg"]
-WEIGHT_KINDS: tuple[str, ...] = ("simplex", "nonneg")
 _BINDING_TOL = 1e-9
 
 

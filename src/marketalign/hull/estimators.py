@@ -14,9 +14,9 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from marketalign.errors import InputError
+from marketalign.hull.constraints import FIT_CONSTRAINTS
 from marketalign.hull.solvers import solve_gram
 
-FIT_CONSTRAINTS: tuple[str, ...] = ("simplex", "nonneg", "single", "single_scaled", "average")
 WEIGHT_THRESHOLD = 1e-6
 
 
