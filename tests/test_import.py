@@ -58,7 +58,8 @@ def test_importing_the_package_loads_no_heavy_library():
 @pytest.mark.parametrize("args", [["--help"], [*"curve --help".split()], [*"reproduce --help".split()],
                                   [*"reproduce fig1 --help".split()], [*"fit --help".split()],
                                   [*"coverage --help".split()], [*"curve-by-human --help".split()],
-                                  [*"report --help".split()], [*"bobs generate --help".split()]], ids=" ".join)
+                                  [*"report --help".split()], [*"bobs generate --help".split()],
+                                  [*"data ethics --help".split()]], ids=" ".join)
 def test_the_help_loads_no_heavy_library(args):
     code = f"from marketalign.cli import main\nmain({args!r}, standalone_mode=False)"
     assert _loaded(code) == []

@@ -9,7 +9,7 @@ import click
 
 from marketalign.cli.execution import execution_options
 from marketalign.cli.hull import bobs_option, curve_config, curve_options, file_sha256, target_option
-from marketalign.data.columns import INSTANCE
+from marketalign.data.names import INSTANCE
 from marketalign.errors import InputError
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from marketalign.cli.hull import bobs_option, file_sha256, target_option
-from marketalign.data.columns import INSTANCE
+from marketalign.data.names import INSTANCE
 
 
 @click.command("coverage")

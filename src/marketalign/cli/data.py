@@ -1,7 +1,8 @@
 """``marketalign data``: turn MovieLens, ETHICS or OpinionQA files into tables in the shared layout, and check
 tables of your own.
 
-PATH may be the literal ``embedded`` for the copies shipped with the package (MovieLens, ETHICS, LLMBar).
+PATH may be the literal ``embedded`` for the copies shipped with the package (MovieLens, ETHICS, LLMBar). The
+loaders are imported inside the commands, so that the help loads no pandas.
 """
 
 from __future__ import annotations
@@ -9,18 +10,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import numpy as np
-import pandas as pd
 
-from marketalign.data.embedded import load_embedded_ethics, load_embedded_movielens
-from marketalign.data.ethics import PREFIXES, SPLITS, Ethics, load_ethics
-from marketalign.data.movielens import MovieLens, load_movielens
-from marketalign.data.qrels import MISSING_POLICIES, OUT_OF_RANGE_POLICIES, load_qrels_panel
-from marketalign.data.surveys import SurveyPanel, list_panels, load_panel, load_responses
-from marketalign.data.tables import TARGET, read_table, validate_table, write_layout_table
+from marketalign.data.names import ETHICS_PREFIXES, ETHICS_SPLITS, MISSING_POLICIES, OUT_OF_RANGE_POLICIES, TARGET
 from marketalign.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from marketalign.data.ethics import Ethics
+    from marketalign.data.movielens import MovieLens
+    from marketalign.data.surveys import SurveyPanel
 
 EMBEDDED = "embedded"
 
@@ -82,11 +84,11 @@ def movielens_command(path, out, user, every, long_form, min_ratings, target, fi
 @data_group.command("ethics")
 @click.argument("path")
 @_out
-@click.option("--subset", type=click.Choice(list(PREFIXES)), default="commonsense", show_default=True)
+@click.option("--subset", type=click.Choice(list(ETHICS_PREFIXES)), default="commonsense", show_default=True)
 @click.option(
     "--split",
     "splits",
-    type=click.Choice(SPLITS),
+    type=click.Choice(ETHICS_SPLITS),
     multiple=True,
     help="Split(s) to include (repeatable); default: every labelled split present.",
 )
@@ -164,6 +166,8 @@ def opinionqa_command(
     quiet,
 ) -> None:
     """OpinionQA human_resp folder (or one American_Trends_Panel_W* folder) at PATH."""
+    from marketalign.data.surveys import list_panels, load_panel
+
     if path == EMBEDDED:
         raise InputError(
             "OpinionQA is not embedded (its terms forbid redistribution); pass its human_resp folder."
@@ -209,6 +213,8 @@ def opinionqa_command(
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def qrels_command(judges_dir, human, out, missing, out_of_range, as_json) -> None:
     """TREC qrels: one judge per file in JUDGES_DIR vs the human file; writes TABLE and TABLE.summary.json."""
+    from marketalign.data.qrels import load_qrels_panel
+    from marketalign.data.tables import write_layout_table
     from marketalign.report.outputs import write_json
 
     table, report = load_qrels_panel(judges_dir, human, missing=missing, out_of_range=out_of_range)
@@ -235,6 +241,7 @@ def llmbar_command(path, missing, out, as_json) -> None:
 
     from marketalign.data.embedded import load_embedded_llmbar
     from marketalign.data.panels.llmbar import load_llmbar
+    from marketalign.data.tables import write_layout_table
     from marketalign.experiments.figures import data_root
 
     root = data_root(path)
@@ -264,6 +271,8 @@ def llmbar_command(path, missing, out, as_json) -> None:
 )
 def check_command(table, target, bobs) -> None:
     """Validate a table of your own (CSV/Parquet) in the layout: print its size, target and Bobs."""
+    from marketalign.data.tables import read_table, validate_table
+
     h, scores, names = validate_table(read_table(table), target, list(bobs) or None, where=str(table))
     shown = ", ".join(names[:5]) + (f", ... ({len(names) - 5} more)" if len(names) > 5 else "")
     click.echo(
@@ -273,12 +282,16 @@ def check_command(table, target, bobs) -> None:
 
 
 def _answers(panel: SurveyPanel, responses: Path | None, min_respondents: int) -> pd.DataFrame:
+    from marketalign.data.surveys import load_responses
+
     if responses is not None:
         return load_responses(responses, panel)
     return panel.expected_answers(min_respondents=min_respondents)
 
 
 def _wide_table(panel: SurveyPanel, answers: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     texts = panel.questions.set_index("key").loc[answers.columns, "text"]
     table = answers.T.reset_index(drop=True)
     table.columns = [str(c) for c in table.columns]
@@ -293,6 +306,9 @@ def _one_mode(modes: dict[str, bool]) -> None:
 
 
 def _movielens(path: str) -> MovieLens:
+    from marketalign.data.embedded import load_embedded_movielens
+    from marketalign.data.movielens import load_movielens
+
     return load_embedded_movielens() if path == EMBEDDED else load_movielens(path)
 
 
@@ -304,6 +320,8 @@ def sample_rows(table: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     InputError
         When the table has fewer than ``n`` rows.
     """
+    import numpy as np
+
     if n > len(table):
         raise InputError(f"--sample {n} but the selection has only {len(table)} rows; ask for fewer.")
     keep = np.sort(np.random.default_rng(seed).choice(len(table), size=n, replace=False))
@@ -311,10 +329,15 @@ def sample_rows(table: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
 
 
 def _ethics(path: str, subset: str) -> Ethics:
+    from marketalign.data.embedded import load_embedded_ethics
+    from marketalign.data.ethics import load_ethics
+
     return load_embedded_ethics() if path == EMBEDDED else load_ethics(path, subsets=[subset])
 
 
 def _write_one(table: pd.DataFrame, out: Path, quiet: bool, what: str, target: str | None = None) -> None:
+    from marketalign.data.tables import write_layout_table
+
     write_layout_table(table, out)
     if quiet:
         return
@@ -326,6 +349,10 @@ def _write_one(table: pd.DataFrame, out: Path, quiet: bool, what: str, target: s
 
 
 def _write_all(tables: Iterable[tuple[str, pd.DataFrame]], out: Path, file_format: str, quiet: bool) -> None:
+    import pandas as pd
+
+    from marketalign.data.tables import write_layout_table
+
     if out.suffix in (".csv", ".parquet"):
         raise InputError(f"--all writes one file per human: --out must be a folder, not {out}.")
     out.mkdir(parents=True, exist_ok=True)

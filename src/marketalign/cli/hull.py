@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 import numpy as np
 
-from marketalign.data.columns import INSTANCE, TARGET
+from marketalign.data.names import INSTANCE, TARGET
 from marketalign.errors import InputError
 from marketalign.hull.constraints import FIT_CONSTRAINTS, WEIGHT_KINDS
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from marketalign.data.columns import INSTANCE, TARGET, TEXT
+from marketalign.data.names import INSTANCE, TARGET, TEXT
 from marketalign.errors import InputError
 
 READ_SUFFIXES = (".csv", ".csv.gz", ".parquet")
