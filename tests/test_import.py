@@ -12,7 +12,7 @@ import click
 import pytest
 
 import marketalign
-from marketalign.cli import COMMANDS, main
+from marketalign.cli import game_group, main, network_group
 
 HEAVY = ("sklearn", "matplotlib", "pandas", "scipy", "numba")
 PACKAGES = ("marketalign", "marketalign.data", "marketalign.network", "marketalign.parallel")
@@ -59,7 +59,8 @@ def test_importing_the_package_loads_no_heavy_library():
                                   [*"reproduce fig1 --help".split()], [*"fit --help".split()],
                                   [*"coverage --help".split()], [*"curve-by-human --help".split()],
                                   [*"report --help".split()], [*"bobs generate --help".split()],
-                                  [*"data ethics --help".split()]], ids=" ".join)
+                                  [*"data ethics --help".split()], [*"game --help".split()],
+                                  [*"network --help".split()]], ids=" ".join)
 def test_the_help_loads_no_heavy_library(args):
     code = f"from marketalign.cli import main\nmain({args!r}, standalone_mode=False)"
     assert _loaded(code) == []
@@ -129,9 +130,10 @@ def test_the_command_line_draws_without_a_display(preimported):
     assert _run(code, MPLBACKEND="svg").strip().splitlines()[-1].lower() == "agg"
 
 
-def test_the_registered_commands_and_short_help_match_the_commands():
-    ctx = click.Context(main)
-    for name, (_, short_help) in COMMANDS.items():
-        command = main.get_command(ctx, name)
+@pytest.mark.parametrize("group", [main, game_group, network_group], ids=lambda g: g.name)
+def test_the_registered_commands_and_short_help_match_the_commands(group):
+    ctx = click.Context(group)
+    for name, (_, short_help) in group.lazy_commands.items():
+        command = group.get_command(ctx, name)
         assert command.name == name and not command.hidden
-        assert command.get_short_help_str(limit=10**6) == short_help, f"update COMMANDS[{name!r}]"
+        assert command.get_short_help_str(limit=10**6) == short_help, f"update the short help of {name!r}"

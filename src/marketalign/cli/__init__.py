@@ -8,12 +8,12 @@ and ``marketalign COMMAND --help`` start about as fast as ``import numpy`` (issu
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 
 import click
 
+from marketalign.cli.lazy import LazyGroup
 from marketalign.errors import BoundViolation, InputError
 
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -35,10 +35,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "Exact sup-norm epsilon of Definition 1 for the utility tables in TABLE.json."),
     "fit": ("marketalign.cli.hull:fit_command",
             "Fit Alice's utility as a constrained combination of the Bobs: weights, offset, training and CV MSE."),
-    "game": ("marketalign.cli.games:game_group",
-             "The paper's games: Best-AI selection (Figure 5), conversation games, quantal response."),
-    "network": ("marketalign.cli.network:network_group",
-                "Networked information aggregation on DAGs: one command per experiment (a)-(e)."),
     "report": ("marketalign.cli.report:report_command", "Render RESULTS_DIR..."),
     "reproduce": ("marketalign.cli.reproduce:reproduce_group",
                   "The papers' figures: the data figures one command each (honest offline Bobs; docs/figures.md), "
@@ -46,24 +42,34 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 """Command name -> (``module:attribute`` of the click command, its short help as ``marketalign --help`` lists it)."""
 
+game_group = LazyGroup("game", help="The paper's games: Best-AI selection (Figure 5), conversation games, quantal "
+                       "response.", lazy_commands={
+    "conversation": ("marketalign.cli.games:conversation_command",
+                     "Result 1: all pure equilibria of random conversation games against OPT − 2ε."),
+    "quantal": ("marketalign.cli.games:quantal_command",
+                "Result 2: a quantal-response Alice; bound OPT − 2ε − δ·Σw − ln|A|/β as β, δ and ε vary."),
+    "selection": ("marketalign.cli.games:selection_command",
+                  "Best-AI selection on one fixed Alice game: Figure 5 (or its shared-bias companion)."),
+})
+network_group = LazyGroup("network", help="Networked information aggregation on DAGs: one command per experiment "
+                          "(a)-(e).", lazy_commands={
+    "cyclic": ("marketalign.cli.network:cyclic_command",
+               "(c) The cyclic-coverage path on the chain-difference distribution, with the d = 10 fixtures."),
+    "general": ("marketalign.cli.network:general_command",
+                "(e) General learners vs linear on non-linear data (Friedman #1), along a path and a hub."),
+    "lowerbound": ("marketalign.cli.network:lowerbound_command",
+                   "(b) Error >= 1/(D+1) on random DAGs, attained by an ordering; hub-and-spokes stuck at 1/2."),
+    "path": ("marketalign.cli.network:path_command",
+             "(a) Excess error vs depth on M-covered paths, with the O(M/sqrt(D)) bound."),
+    "real": ("marketalign.cli.network:real_command",
+             "(d) Real data: layered random DAGs of varying depth and width, error vs topology."),
+    "train": ("marketalign.cli.network:train_command",
+              "Train YOUR network (JSON) on your data: per-agent errors and the all-features benchmark."),
+})
 
-class _MarketAlignGroup(click.Group):
-    """Imports a command on first use and turns the package's exceptions into the documented exit codes."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*self.commands, *COMMANDS})
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands and cmd_name in COMMANDS:
-            module, _, attribute = COMMANDS[cmd_name][0].partition(":")
-            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
-        return super().get_command(ctx, cmd_name)
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """List the commands from their registered short help, importing none that is not loaded yet."""
-        listed = [self.commands.get(name) or click.Command(name, help=COMMANDS[name][1])
-                  for name in self.list_commands(ctx)]
-        click.Group(commands=listed).format_commands(ctx, formatter)
+class _MarketAlignGroup(LazyGroup):
+    """Turns the package's exceptions into the documented exit codes with a one-line message."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -80,7 +86,7 @@ def _one_line(err: Exception) -> str:
     return " ".join(str(err).split())
 
 
-@click.group(cls=_MarketAlignGroup)
+@click.group(cls=_MarketAlignGroup, lazy_commands=COMMANDS, commands=[game_group, network_group])
 @click.version_option(package_name="marketalign")
 def main() -> None:
     """Market alignment of AI models with a human: fits, curves over K, games, and DAG aggregation."""
@@ -92,3 +98,4 @@ def main() -> None:
         matplotlib.use("Agg")
     else:
         os.environ["MPLBACKEND"] = "Agg"
+
