@@ -1,23 +1,139 @@
-"""Importing the library changes nothing in the user's process: the matplotlib backend stays the user's."""
+"""Importing the library is light and polite: it loads no heavy dependency until a name needs it, and it changes
+nothing in the user's process (matplotlib backend, warnings, logging, environment, numpy print options)."""
 
+from __future__ import annotations
+
+import importlib
+import os
 import subprocess
 import sys
 
-SCRIPT = """
+import click
+import pytest
+
+import marketalign
+from marketalign.cli import game_group, main, network_group
+
+HEAVY = ("sklearn", "matplotlib", "pandas", "scipy", "numba")
+PACKAGES = ("marketalign", "marketalign.data", "marketalign.network", "marketalign.parallel")
+
+
+def _run(code: str, **env: str) -> str:
+    """Run ``code`` in a fresh interpreter (MPLBACKEND as given, else unset); its stdout."""
+    environ = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"} | env
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environ)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _loaded(code: str) -> list[str]:
+    """The heavy libraries in ``sys.modules`` after ``code`` ran in a fresh interpreter."""
+    probe = f"{code}\nimport sys; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    return eval(_run(probe).strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_every_public_name_resolves_and_is_listed(name):
+    package = importlib.import_module(name)
+    for public in package.__all__:
+        assert getattr(package, public) is not None, public
+        exec(f"from {name} import {public}", {})
+    assert set(package._PUBLIC) <= set(package.__all__) <= set(dir(package))
+    with pytest.raises(AttributeError, match="no attribute 'not_a_name'"):
+        package.not_a_name  # noqa: B018
+
+
+def test_the_lazy_names_are_the_objects_of_their_modules():
+    from marketalign.hull.curves import CurveConfig
+
+    assert marketalign.CurveConfig is CurveConfig
+    assert marketalign.load_bob_config is importlib.import_module("marketalign.bobs.config").load_config
+    assert marketalign.report is importlib.import_module("marketalign.report")
+
+
+def test_importing_the_package_loads_no_heavy_library():
+    assert _loaded("import marketalign") == []
+
+
+@pytest.mark.parametrize("args", [["--help"], [*"curve --help".split()], [*"reproduce --help".split()],
+                                  [*"reproduce fig1 --help".split()], [*"fit --help".split()],
+                                  [*"coverage --help".split()], [*"curve-by-human --help".split()],
+                                  [*"report --help".split()], [*"bobs generate --help".split()],
+                                  [*"data ethics --help".split()], [*"game --help".split()],
+                                  [*"network --help".split()]], ids=" ".join)
+def test_the_help_loads_no_heavy_library(args):
+    code = f"from marketalign.cli import main\nmain({args!r}, standalone_mode=False)"
+    assert _loaded(code) == []
+
+
+STATE = """
+import logging, os, warnings
+import numpy as np
+{dependencies}
+def state():
+    return repr((warnings.filters, logging.root.handlers, logging.root.level, dict(os.environ),
+                 np.get_printoptions()))
+before = state()
+import marketalign
+{touch}
+assert state() == before, "importing marketalign changed the process's global state"
 import matplotlib
-matplotlib.use("svg")
-import marketalign, marketalign.report.outputs, marketalign.report.plots, marketalign.experiments.fig1
-assert matplotlib.get_backend() == "svg", matplotlib.get_backend()
+print(matplotlib.get_backend())
 """
+# scikit-learn sets KMP_* variables and SciPy adds warnings filters when imported: their doing, not ours
+DEPENDENCIES = ("import matplotlib.pyplot, numba, pandas, scipy.optimize, scipy.sparse, scipy.special, scipy.stats, "
+                "sklearn")
+
+
+def test_importing_and_using_light_names_changes_no_global_state():
+    touch = "marketalign.CurveConfig, marketalign.report, marketalign.market_curve, marketalign.ExecutionConfig"
+    assert _run(STATE.format(dependencies="", touch=touch), MPLBACKEND="svg").strip() == "svg"
+
+
+def test_every_public_name_adds_nothing_to_what_the_dependencies_change():
+    touch = "from marketalign import *\nimport marketalign.report.plots, marketalign.experiments.fig1"
+    assert _run(STATE.format(dependencies=DEPENDENCIES, touch=touch), MPLBACKEND="svg").strip() == "svg"
 
 
 def test_importing_the_library_keeps_the_users_matplotlib_backend():
-    done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    code = ("import matplotlib\nmatplotlib.use('svg')\n"
+            "import marketalign, marketalign.report.outputs, marketalign.report.plots, marketalign.experiments.fig1\n"
+            "print(matplotlib.get_backend())")
+    assert _run(code).strip() == "svg"
 
 
-def test_the_command_line_draws_without_a_display(tmp_path):
-    done = subprocess.run([sys.executable, "-c", "import matplotlib, sys; from marketalign.cli import main; "
-                           "main(['report', '--help'], standalone_mode=False); print(matplotlib.get_backend())"],
-                          capture_output=True, text=True)
-    assert done.returncode == 0 and done.stdout.strip().splitlines()[-1].lower() == "agg", done.stderr
+PLOT_INTO_AX = """
+import pandas as pd
+from matplotlib.figure import Figure
+import matplotlib, matplotlib.pyplot as plt
+from marketalign.report.plots import plot_mse_vs_k, plot_sparsity_vs_k
+curves = pd.DataFrame({"K": [1, 2, 1, 2], "method": ["nnls", "nnls", "simplex", "simplex"],
+                       "mse_mean": [1.0, 0.5, 1.0, 0.7], "mse_std": 0.1, "nnz_mean": [1.0, 2.0, 1.0, 1.5],
+                       "nnz_std": 0.2})
+fig = Figure()
+left, right = fig.subplots(1, 2)
+assert plot_mse_vs_k(curves, ax=left) is fig and plot_sparsity_vs_k(curves, ax=right) is fig
+assert left.lines and right.lines and plt.get_fignums() == []
+print(matplotlib.get_backend())
+"""
+
+
+def test_the_curve_plots_draw_into_the_users_axes_without_touching_the_backend():
+    assert _run(PLOT_INTO_AX, MPLBACKEND="svg").strip() == "svg"
+
+
+@pytest.mark.parametrize("preimported", [True, False], ids=["matplotlib imported", "matplotlib not imported"])
+def test_the_command_line_draws_without_a_display(preimported):
+    code = ("import matplotlib\n" if preimported else "") + (
+        "from marketalign.cli import main\nmain(['report', '--help'], standalone_mode=False)\n"
+        "import matplotlib\nprint(matplotlib.get_backend())")
+    assert _run(code, MPLBACKEND="svg").strip().splitlines()[-1].lower() == "agg"
+
+
+@pytest.mark.parametrize("group", [main, game_group, network_group], ids=lambda g: g.name)
+def test_the_registered_commands_and_short_help_match_the_commands(group):
+    ctx = click.Context(group)
+    for name, (_, short_help) in group.lazy_commands.items():
+        command = group.get_command(ctx, name)
+        assert command.name == name and not command.hidden
+        assert command.get_short_help_str(limit=10**6) == short_help, f"update the short help of {name!r}"

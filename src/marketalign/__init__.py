@@ -1,51 +1,82 @@
-"""marketalign: market alignment of AI models with a human, on data and in games; aggregation on DAGs."""
+"""marketalign: market alignment of AI models with a human, on data and in games; aggregation on DAGs.
 
-from marketalign.bobs.cache import ScoreCache
-from marketalign.bobs.classifiers import ClassifierBobs, classifier_scores
-from marketalign.bobs.communities import CommunityBobs, community_scores
-from marketalign.bobs.config import load_config as load_bob_config
-from marketalign.bobs.groups import group_markets
-from marketalign.bobs.prompts import PromptFamily
-from marketalign.bobs.runner import generate_bobs
-from marketalign.bobs.scale import RatingScale
-from marketalign.bobs.synthetic import SyntheticBobs, synthetic_bobs
-from marketalign.data import (
-    Ethics,
-    MovieLens,
-    SurveyPanel,
-    list_panels,
-    load_embedded_ethics,
-    load_embedded_movielens,
-    load_ethics,
-    load_movielens,
-    load_panel,
-    load_responses,
-    read_table,
-    validate_table,
-)
-from marketalign.errors import BoundViolation, InputError, MarketAlignError
-from marketalign.games.checks import check_conversation_game, check_quantal_game, check_selection_game
-from marketalign.games.model import ConversationGame, SelectionGame, load_game, save_game
-from marketalign.hull.by_human import curves_by_human
-from marketalign.hull.coverage import CoverageResult, item_coverage
-from marketalign.hull.curves import CurveConfig, CurveResult, market_curve, market_curves
-from marketalign.hull.epsilon import EpsilonResult, epsilon_sup
-from marketalign.hull.estimators import MarketAlignmentRegressor
-from marketalign.hull.fit import FitReport, fit_with_cv
-from marketalign.hull.solvers import kkt_violation, solve_gram, solve_paths
-from marketalign.network import (
-    AggregationResult,
-    GreedyResidualRegressor,
-    LinearLearner,
-    Network,
-    aggregate_population,
-    aggregate_sample,
-    build_network,
-)
-from marketalign.parallel import ExecutionConfig, chunk_mapper, iter_chunks, run_chunks
-from marketalign.report.html import Report, build_report, write_report
+Importing the package is cheap (issue 10): every public name below is looked up in its defining module on first
+access, so scikit-learn, pandas, SciPy and matplotlib load only when something needs them.
+"""
+
+from marketalign._lazy import attach
 
 __version__ = "0.1.0"
+
+_PUBLIC = {
+    "AggregationResult": "marketalign.network.results",
+    "BoundViolation": "marketalign.errors",
+    "ClassifierBobs": "marketalign.bobs.classifiers",
+    "CommunityBobs": "marketalign.bobs.communities",
+    "ConversationGame": "marketalign.games.model",
+    "CoverageResult": "marketalign.hull.coverage",
+    "CurveConfig": "marketalign.hull.curves",
+    "CurveResult": "marketalign.hull.curves",
+    "EpsilonResult": "marketalign.hull.epsilon",
+    "Ethics": "marketalign.data.ethics",
+    "ExecutionConfig": "marketalign.parallel.config",
+    "FitReport": "marketalign.hull.fit",
+    "GreedyResidualRegressor": "marketalign.network.greedy",
+    "InputError": "marketalign.errors",
+    "LinearLearner": "marketalign.network.linear",
+    "MarketAlignError": "marketalign.errors",
+    "MarketAlignmentRegressor": "marketalign.hull.estimators",
+    "MovieLens": "marketalign.data.movielens",
+    "Network": "marketalign.network.network",
+    "PromptFamily": "marketalign.bobs.prompts",
+    "RatingScale": "marketalign.bobs.scale",
+    "Report": "marketalign.report.html",
+    "ScoreCache": "marketalign.bobs.cache",
+    "SelectionGame": "marketalign.games.model",
+    "SurveyPanel": "marketalign.data.surveys",
+    "SyntheticBobs": "marketalign.bobs.synthetic",
+    "aggregate_population": "marketalign.network.modes",
+    "aggregate_sample": "marketalign.network.modes",
+    "build_network": "marketalign.network.network",
+    "build_report": "marketalign.report.html",
+    "check_conversation_game": "marketalign.games.checks",
+    "check_quantal_game": "marketalign.games.checks",
+    "check_selection_game": "marketalign.games.checks",
+    "chunk_mapper": "marketalign.parallel.run",
+    "classifier_scores": "marketalign.bobs.classifiers",
+    "community_scores": "marketalign.bobs.communities",
+    "curves_by_human": "marketalign.hull.by_human",
+    "epsilon_sup": "marketalign.hull.epsilon",
+    "fit_with_cv": "marketalign.hull.fit",
+    "generate_bobs": "marketalign.bobs.runner",
+    "group_markets": "marketalign.bobs.groups",
+    "item_coverage": "marketalign.hull.coverage",
+    "iter_chunks": "marketalign.parallel.run",
+    "kkt_violation": "marketalign.hull.solvers",
+    "list_panels": "marketalign.data.surveys",
+    "load_bob_config": "marketalign.bobs.config:load_config",
+    "load_embedded_ethics": "marketalign.data.embedded",
+    "load_embedded_movielens": "marketalign.data.embedded",
+    "load_ethics": "marketalign.data.ethics",
+    "load_game": "marketalign.games.model",
+    "load_movielens": "marketalign.data.movielens",
+    "load_panel": "marketalign.data.surveys",
+    "load_responses": "marketalign.data.surveys",
+    "market_curve": "marketalign.hull.curves",
+    "market_curves": "marketalign.hull.curves",
+    "read_table": "marketalign.data.tables",
+    "run_chunks": "marketalign.parallel.run",
+    "save_game": "marketalign.games.model",
+    "solve_gram": "marketalign.hull.solvers",
+    "solve_paths": "marketalign.hull.solvers",
+    "synthetic_bobs": "marketalign.bobs.synthetic",
+    "validate_table": "marketalign.data.tables",
+    "write_report": "marketalign.report.html",
+}
+_SUBMODULES = ("bobs", "cli", "data", "errors", "experiments", "games", "hull", "network", "parallel", "progress",
+               "report")
+
+__getattr__, __dir__ = attach(__name__, _PUBLIC, _SUBMODULES)
 
 __all__ = [
     "AggregationResult",

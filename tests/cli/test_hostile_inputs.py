@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import marketalign.cli.hull as hull_cli
+import marketalign.hull.epsilon as epsilon_module
 from marketalign.cli import INTERNAL_ERROR_EXIT, main
 from marketalign.errors import BoundViolation
 
@@ -215,7 +215,7 @@ def test_an_internal_error_exits_4_with_the_traceback_and_a_request_to_report_it
     def broken(*args, **kwargs):
         raise RuntimeError("solver exploded")
 
-    monkeypatch.setattr(hull_cli, "epsilon_sup", broken)
+    monkeypatch.setattr(epsilon_module, "epsilon_sup", broken)
     table = tmp_path / "t.json"
     table.write_text(json.dumps({"alice": [[1.0, 0.0]], "bobs": [[[1.0, 0.0]]]}))
     result = run(["epsilon", table])
@@ -229,7 +229,7 @@ def test_a_violated_bound_still_exits_1(monkeypatch, tmp_path):
     def violated(*args, **kwargs):
         raise BoundViolation("2 equilibria broke the bound")
 
-    monkeypatch.setattr(hull_cli, "epsilon_sup", violated)
+    monkeypatch.setattr(epsilon_module, "epsilon_sup", violated)
     table = tmp_path / "t.json"
     table.write_text(json.dumps({"alice": [[1.0, 0.0]], "bobs": [[[1.0, 0.0]]]}))
     assert one_line_error(run(["epsilon", table]), code=1).startswith("BOUND VIOLATED:")

@@ -3,30 +3,77 @@
 Exit codes: 0 success; 1 a theorem's bound was violated; 2 bad input or a usage error (one line saying what
 and how to fix); 3 ``bobs generate`` finished but some scores failed (re-run to retry them); 4 an internal error
 (a bug: the traceback goes to stderr with a request to report it).
+
+Commands are registered by name and imported only when run or asked for their help, so that ``marketalign --help``
+and ``marketalign COMMAND --help`` start about as fast as ``import numpy``.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import traceback
 
 import click
 
-from marketalign.cli.bobs import bobs_group
-from marketalign.cli.by_human import curve_by_human_command
-from marketalign.cli.coverage import coverage_command
-from marketalign.cli.data import data_group
-from marketalign.cli.demo import demo_command
-from marketalign.cli.games import game_group
-from marketalign.cli.hull import curve_command, epsilon_command, fit_command
-from marketalign.cli.network import network_group
-from marketalign.cli.report import report_command
-from marketalign.cli.reproduce import reproduce_group
+from marketalign.cli.lazy import LazyGroup
 from marketalign.errors import BoundViolation, InputError
 
 INTERNAL_ERROR_EXIT = 4
 
+COMMANDS: dict[str, tuple[str, str]] = {
+    "bobs": ("marketalign.cli.bobs:bobs_group",
+             "Produce Bob utilities (one score column per Bob) from language models."),
+    "coverage": ("marketalign.cli.coverage:coverage_command",
+                 "Per item: is Alice's centred utility a non-negative combination of the Bobs'? "
+                 "(coverage.csv, summary.json)"),
+    "curve": ("marketalign.cli.hull:curve_command",
+              "Held-out MSE and sparsity vs the number of Bobs K for every method (Figures 1-4)."),
+    "curve-by-human": ("marketalign.cli.by_human:curve_by_human_command",
+                       "Curves over K for every human in TABLE (columns human, instance, target, Bobs), averaged "
+                       "over humans."),
+    "data": ("marketalign.cli.data:data_group",
+             "Write Alice's data as tables: one row per instance, her utility in a target column."),
+    "demo": ("marketalign.cli.demo:demo_command",
+             "Run the embedded demonstrations, write the report and say where the results are."),
+    "epsilon": ("marketalign.cli.hull:epsilon_command",
+                "Exact sup-norm epsilon of Definition 1 for the utility tables in TABLE.json."),
+    "fit": ("marketalign.cli.hull:fit_command",
+            "Fit Alice's utility as a constrained combination of the Bobs: weights, offset, training and CV MSE."),
+    "report": ("marketalign.cli.report:report_command", "Render RESULTS_DIR..."),
+    "reproduce": ("marketalign.cli.reproduce:reproduce_group",
+                  "The papers' figures: the data figures one command each (honest offline Bobs; docs/figures.md), "
+                  "and ``all``, every figure and experiment of both papers at full scale with one report."),
+}
+"""Command name -> (``module:attribute`` of the click command, its short help as ``marketalign --help`` lists it)."""
 
-class _MarketAlignGroup(click.Group):
+game_group = LazyGroup("game", help="The paper's games: Best-AI selection (Figure 5), conversation games, quantal "
+                       "response.", lazy_commands={
+    "conversation": ("marketalign.cli.games:conversation_command",
+                     "Result 1: all pure equilibria of random conversation games against OPT − 2ε."),
+    "quantal": ("marketalign.cli.games:quantal_command",
+                "Result 2: a quantal-response Alice; bound OPT − 2ε − δ·Σw − ln|A|/β as β, δ and ε vary."),
+    "selection": ("marketalign.cli.games:selection_command",
+                  "Best-AI selection on one fixed Alice game: Figure 5 (or its shared-bias companion)."),
+})
+network_group = LazyGroup("network", help="Networked information aggregation on DAGs: one command per experiment "
+                          "(a)-(e).", lazy_commands={
+    "cyclic": ("marketalign.cli.network:cyclic_command",
+               "(c) The cyclic-coverage path on the chain-difference distribution, with the d = 10 fixtures."),
+    "general": ("marketalign.cli.network:general_command",
+                "(e) General learners vs linear on non-linear data (Friedman #1), along a path and a hub."),
+    "lowerbound": ("marketalign.cli.network:lowerbound_command",
+                   "(b) Error >= 1/(D+1) on random DAGs, attained by an ordering; hub-and-spokes stuck at 1/2."),
+    "path": ("marketalign.cli.network:path_command",
+             "(a) Excess error vs depth on M-covered paths, with the O(M/sqrt(D)) bound."),
+    "real": ("marketalign.cli.network:real_command",
+             "(d) Real data: layered random DAGs of varying depth and width, error vs topology."),
+    "train": ("marketalign.cli.network:train_command",
+              "Train YOUR network (JSON) on your data: per-agent errors and the all-features benchmark."),
+})
+
+
+class _MarketAlignGroup(LazyGroup):
     """Turns the package's exceptions into the documented exit codes with a one-line message.
 
     Click's own exceptions (usage errors, ``Exit``, ``Abort``) keep click's behaviour; any other exception is a
@@ -58,27 +105,16 @@ def _one_line(err: Exception) -> str:
     return " ".join(str(err).split())
 
 
-@click.group(cls=_MarketAlignGroup)
+@click.group(cls=_MarketAlignGroup, lazy_commands=COMMANDS, commands=[game_group, network_group])
 @click.version_option(package_name="marketalign")
 def main() -> None:
     """Market alignment of AI models with a human: fits, curves over K, games, and DAG aggregation."""
-    import matplotlib
+    # The command line draws into files; the library leaves the backend to its user. Before matplotlib is
+    # imported, MPLBACKEND chooses Agg without importing it (a --help needs no matplotlib).
+    if "matplotlib" in sys.modules:
+        import matplotlib
 
-    matplotlib.use("Agg")  # the command line draws into files; the library leaves the backend to its user
+        matplotlib.use("Agg")
+    else:
+        os.environ["MPLBACKEND"] = "Agg"
 
-
-for command in (
-    demo_command,
-    fit_command,
-    curve_command,
-    curve_by_human_command,
-    epsilon_command,
-    coverage_command,
-    data_group,
-    bobs_group,
-    reproduce_group,
-    game_group,
-    network_group,
-    report_command,
-):
-    main.add_command(command)

@@ -7,15 +7,7 @@ from pathlib import Path
 
 import click
 
-from marketalign.bobs.backends import dimensions_of, make_backend
-from marketalign.bobs.cache import ScoreCache
-from marketalign.bobs.config import load_config
-from marketalign.bobs.items import read_items
-from marketalign.bobs.quality import bob_quality, summarise_quality
-from marketalign.bobs.runner import check_output_path, generate_bobs, write_generation
-from marketalign.data.tables import read_table
 from marketalign.paths import prepare_file
-from marketalign.report.outputs import write_table
 
 INCOMPLETE_EXIT = 3
 
@@ -42,6 +34,12 @@ def generate_command(config: Path, data: Path, out: Path, cache_path: Path | Non
     Writes OUT and OUT.provenance.json. Answers are cached as they arrive: a killed run resumes where it
     stopped. Exit code 3 when some questions failed after all retries (their cells are NaN; re-run to retry).
     """
+    from marketalign.bobs.backends import make_backend
+    from marketalign.bobs.cache import ScoreCache
+    from marketalign.bobs.config import load_config
+    from marketalign.bobs.items import read_items
+    from marketalign.bobs.runner import check_output_path, generate_bobs, write_generation
+
     prepare_file(check_output_path(out))
     settings = load_config(config)
     items = read_items(data)
@@ -84,6 +82,9 @@ def generate_command(config: Path, data: Path, out: Path, cache_path: Path | Non
 @click.option("--json", "as_json", is_flag=True, help="Print every Bob's prompt as JSON.")
 def show_command(config: Path, text: str, as_json: bool) -> None:
     """Preview the Bobs of CONFIG (what each one asks) without loading a model or asking anything."""
+    from marketalign.bobs.backends import dimensions_of
+    from marketalign.bobs.config import load_config
+
     settings = load_config(config)
     bobs = settings.family.draw(dimensions_of(settings.backend.get("kind")))
     embedding = settings.backend.get("kind") == "embedding"
@@ -117,6 +118,11 @@ def quality_command(table: Path, target: str, prefix: str, population_fraction: 
     """Per-Bob agreement with TARGET (AUC, correlations) and the scale check (raw, calibrated, constant).
 
     TABLE needs only TARGET and the Bob columns (no 'instance' or 'text')."""
+    from marketalign.bobs.quality import bob_quality, summarise_quality
+    from marketalign.bobs.runner import check_output_path
+    from marketalign.data.tables import read_table
+    from marketalign.report.outputs import write_table
+
     data = read_table(table)
     bobs = [c for c in data.columns if c.startswith(prefix)]
     quality = bob_quality(data, target, bobs, population_fraction=population_fraction, seed=seed)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import numpy as np
-import pandas as pd
 
 from marketalign.cli.execution import execution_options
 from marketalign.cli.hull import bobs_option, curve_config, curve_options, file_sha256, target_option
-from marketalign.data.tables import INSTANCE, bob_columns, check_instances, read_table, validate_table
+from marketalign.data.names import INSTANCE
 from marketalign.errors import InputError
-from marketalign.hull.by_human import curves_by_human, merge_humans
-from marketalign.report.curves import headline, write_curve_outputs
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 HUMAN = "human"
 _TABLE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -35,6 +36,8 @@ def humans_from_table(
     InputError
         A missing ``human``, ``instance`` or ``groups`` column, unscored instances, or bad Bob columns.
     """
+    from marketalign.data.tables import bob_columns, check_instances, validate_table
+
     if HUMAN not in table.columns:
         raise InputError(f"{where} has no '{HUMAN}' column; a long table has one row per (human, instance).")
     if INSTANCE not in table.columns:
@@ -83,6 +86,10 @@ def humans_from_table(
 def curve_by_human_command(input_path, scores_path, target, bobs, out, kmax, orderings, all_subsets, folds, seed,
                            groups, humans_per_task, execution, title, quiet) -> None:
     """Curves over K for every human in TABLE (columns human, instance, target, Bobs), averaged over humans."""
+    from marketalign.data.tables import read_table
+    from marketalign.hull.by_human import curves_by_human, merge_humans
+    from marketalign.report.curves import headline, write_curve_outputs
+
     names = [name for item in bobs for name in item.split(",") if name] or None
     scores = read_table(scores_path) if scores_path is not None else None
     humans, datasets, bob_names, labels = humans_from_table(read_table(input_path), target, names, str(input_path),

@@ -16,14 +16,16 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from marketalign.errors import InputError
 from marketalign.parallel import ExecutionConfig
 from marketalign.paths import prepare_dir
-from marketalign.report.html import write_report
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCALES = ("full", "demo", "quick")
 STEPS_FILE = "steps.csv"
@@ -142,6 +144,8 @@ def select_steps(only: str | None) -> tuple[Step, ...]:
 def _finished_earlier(out: Path, step: Step, command: str) -> float | None:
     """Seconds of an earlier run of exactly this command into ``out`` that finished and whose folder is still
     there, else None."""
+    import pandas as pd
+
     path = out / STEPS_FILE
     if not path.exists() or not (out / step.name).is_dir():
         return None
@@ -169,6 +173,10 @@ def run_steps(steps: Sequence[Step], scale: str, out: Path, *, data: str | None 
 
     Returns the worst exit code of the steps (0 all done, 1 a bound was violated, 2 bad input or missing data).
     """
+    import pandas as pd
+
+    from marketalign.report.html import write_report
+
     if scale not in SCALES:
         raise InputError(f"scale {scale!r} is not one of {SCALES}.")
     root = click.get_current_context().find_root().command
@@ -215,6 +223,8 @@ def run_steps(steps: Sequence[Step], scale: str, out: Path, *, data: str | None 
 
 def _write_steps(out: Path, rows: list[dict]) -> None:
     """``steps.csv``: the earlier runs' rows of other commands, then this run's rows."""
+    import pandas as pd
+
     table = pd.DataFrame(rows, columns=["step", "command", "status", "exit_code", "seconds"])
     path = out / STEPS_FILE
     if path.exists():

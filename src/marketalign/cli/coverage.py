@@ -8,10 +8,7 @@ from pathlib import Path
 import click
 
 from marketalign.cli.hull import bobs_option, file_sha256, target_option
-from marketalign.cli.network import _ints
-from marketalign.data.tables import INSTANCE, read_table
-from marketalign.hull.coverage import item_coverage
-from marketalign.report.outputs import prepare_dir, write_json, write_table
+from marketalign.data.names import INSTANCE
 
 
 @click.command("coverage")
@@ -27,6 +24,11 @@ from marketalign.report.outputs import prepare_dir, write_json, write_table
 @click.option("--json", "as_json", is_flag=True, help="print summary.json")
 def coverage_command(table_path, item, answer, target, bobs, robust, samples, seed, out, as_json) -> None:
     """Per item: is Alice's centred utility a non-negative combination of the Bobs'? (coverage.csv, summary.json)"""
+    from marketalign.cli.network import _ints
+    from marketalign.data.tables import read_table
+    from marketalign.hull.coverage import item_coverage
+    from marketalign.report.outputs import prepare_dir, write_json, write_table
+
     table = read_table(table_path)
     names = [name for entry in bobs for name in entry.split(",") if name] or None
     result = item_coverage(table, item=item, answer=answer, target=target, bobs=names, robust=_ints(robust) or (),

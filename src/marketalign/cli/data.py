@@ -1,7 +1,8 @@
 """``marketalign data``: turn MovieLens, ETHICS or OpinionQA files into tables in the shared layout, and check
 tables of your own.
 
-PATH may be the literal ``embedded`` for the copies shipped with the package (MovieLens, ETHICS, LLMBar).
+PATH may be the literal ``embedded`` for the copies shipped with the package (MovieLens, ETHICS, LLMBar). The
+loaders are imported inside the commands, so that the help loads no pandas.
 """
 
 from __future__ import annotations
@@ -9,27 +10,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import numpy as np
-import pandas as pd
 
-from marketalign.cli.hull import echo_unused
-from marketalign.data.embedded import load_embedded_ethics, load_embedded_movielens
-from marketalign.data.ethics import PREFIXES, SPLITS, Ethics, load_ethics
-from marketalign.data.movielens import MovieLens, load_movielens
-from marketalign.data.qrels import MISSING_POLICIES, OUT_OF_RANGE_POLICIES, load_qrels_panel
-from marketalign.data.surveys import SurveyPanel, list_panels, load_panel, load_responses
-from marketalign.data.tables import (
-    TARGET,
-    check_target_varies,
-    read_table,
-    unused_columns,
-    validate_table,
-    write_layout_table,
-)
+from marketalign.data.names import ETHICS_PREFIXES, ETHICS_SPLITS, MISSING_POLICIES, OUT_OF_RANGE_POLICIES, TARGET
 from marketalign.errors import InputError
 from marketalign.paths import prepare_dir, prepare_file
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from marketalign.data.ethics import Ethics
+    from marketalign.data.movielens import MovieLens
+    from marketalign.data.surveys import SurveyPanel
 
 EMBEDDED = "embedded"
 
@@ -91,11 +85,11 @@ def movielens_command(path, out, user, every, long_form, min_ratings, target, fi
 @data_group.command("ethics")
 @click.argument("path")
 @_out
-@click.option("--subset", type=click.Choice(list(PREFIXES)), default="commonsense", show_default=True)
+@click.option("--subset", type=click.Choice(list(ETHICS_PREFIXES)), default="commonsense", show_default=True)
 @click.option(
     "--split",
     "splits",
-    type=click.Choice(SPLITS),
+    type=click.Choice(ETHICS_SPLITS),
     multiple=True,
     help="Split(s) to include (repeatable); default: every labelled split present.",
 )
@@ -173,6 +167,8 @@ def opinionqa_command(
     quiet,
 ) -> None:
     """OpinionQA human_resp folder (or one American_Trends_Panel_W* folder) at PATH."""
+    from marketalign.data.surveys import list_panels, load_panel
+
     if path == EMBEDDED:
         raise InputError(
             "OpinionQA is not embedded (its terms forbid redistribution); pass its human_resp folder."
@@ -218,6 +214,8 @@ def opinionqa_command(
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def qrels_command(judges_dir, human, out, missing, out_of_range, as_json) -> None:
     """TREC qrels: one judge per file in JUDGES_DIR vs the human file; writes TABLE and TABLE.summary.json."""
+    from marketalign.data.qrels import load_qrels_panel
+    from marketalign.data.tables import write_layout_table
     from marketalign.report.outputs import write_json
 
     table, report = load_qrels_panel(judges_dir, human, missing=missing, out_of_range=out_of_range)
@@ -248,6 +246,7 @@ def qrels_command(judges_dir, human, out, missing, out_of_range, as_json) -> Non
 def panel_command(scores_path, labels_path, item, judge, score, label, group, missing, out, as_json) -> None:
     """A long panel (one row per item x judge) and its labels into the curve layout; TABLE.summary.json."""
     from marketalign.data.panels.long import load_long_panel
+    from marketalign.data.tables import write_layout_table
     from marketalign.report.outputs import write_json
 
     table, report = load_long_panel(scores_path, labels_path, item=item, judge=judge, score=score, label=label,
@@ -277,6 +276,7 @@ def llmbar_command(path, missing, out, as_json) -> None:
 
     from marketalign.data.embedded import load_embedded_llmbar
     from marketalign.data.panels.llmbar import load_llmbar
+    from marketalign.data.tables import write_layout_table
     from marketalign.experiments.figures import data_root
 
     root = data_root(path)
@@ -307,6 +307,9 @@ def llmbar_command(path, missing, out, as_json) -> None:
 def check_command(table, target, bobs) -> None:
     """Validate a table of your own (CSV/Parquet) in the layout: print its size, target and Bobs, and every
     column left out with the reason."""
+    from marketalign.cli.hull import echo_unused
+    from marketalign.data.tables import check_target_varies, read_table, unused_columns, validate_table
+
     frame = read_table(table)
     h, scores, names = validate_table(frame, target, list(bobs) or None, where=str(table))
     check_target_varies(h, target, str(table))
@@ -319,12 +322,16 @@ def check_command(table, target, bobs) -> None:
 
 
 def _answers(panel: SurveyPanel, responses: Path | None, min_respondents: int) -> pd.DataFrame:
+    from marketalign.data.surveys import load_responses
+
     if responses is not None:
         return load_responses(responses, panel)
     return panel.expected_answers(min_respondents=min_respondents)
 
 
 def _wide_table(panel: SurveyPanel, answers: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     texts = panel.questions.set_index("key").loc[answers.columns, "text"]
     table = answers.T.reset_index(drop=True)
     table.columns = [str(c) for c in table.columns]
@@ -339,6 +346,9 @@ def _one_mode(modes: dict[str, bool]) -> None:
 
 
 def _movielens(path: str) -> MovieLens:
+    from marketalign.data.embedded import load_embedded_movielens
+    from marketalign.data.movielens import load_movielens
+
     return load_embedded_movielens() if path == EMBEDDED else load_movielens(path)
 
 
@@ -350,6 +360,8 @@ def sample_rows(table: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     InputError
         When the table has fewer than ``n`` rows.
     """
+    import numpy as np
+
     if n > len(table):
         raise InputError(f"--sample {n} but the selection has only {len(table)} rows; ask for fewer.")
     keep = np.sort(np.random.default_rng(seed).choice(len(table), size=n, replace=False))
@@ -357,10 +369,15 @@ def sample_rows(table: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
 
 
 def _ethics(path: str, subset: str) -> Ethics:
+    from marketalign.data.embedded import load_embedded_ethics
+    from marketalign.data.ethics import load_ethics
+
     return load_embedded_ethics() if path == EMBEDDED else load_ethics(path, subsets=[subset])
 
 
 def _write_one(table: pd.DataFrame, out: Path, quiet: bool, what: str, target: str | None = None) -> None:
+    from marketalign.data.tables import write_layout_table
+
     write_layout_table(table, prepare_file(out))
     if quiet:
         return
@@ -372,6 +389,10 @@ def _write_one(table: pd.DataFrame, out: Path, quiet: bool, what: str, target: s
 
 
 def _write_all(tables: Iterable[tuple[str, pd.DataFrame]], out: Path, file_format: str, quiet: bool) -> None:
+    import pandas as pd
+
+    from marketalign.data.tables import write_layout_table
+
     if out.suffix in (".csv", ".parquet"):
         raise InputError(f"--all writes one file per human: --out must be a folder, not {out}.")
     prepare_dir(out)

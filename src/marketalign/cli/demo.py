@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from marketalign.cli.catalogue import STEPS, run_steps
-from marketalign.experiments.figures import EMBEDDED
+from marketalign.data.location import EMBEDDED
 
 
 @click.command("demo")

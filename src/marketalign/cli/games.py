@@ -139,12 +139,7 @@ _CONVERSATION_QUICK = games_conversation.ConversationConfig.quick()
 _QUANTAL, _QUANTAL_QUICK = games_quantal.QuantalConfig(), games_quantal.QuantalConfig.quick()
 
 
-@click.group("game")
-def game_group() -> None:
-    """The paper's games: Best-AI selection (Figure 5), conversation games, quantal response."""
-
-
-@game_group.command("selection", cls=ListOptionCommand)
+@click.command("selection", cls=ListOptionCommand)
 @_common_options
 @click.option(
     "--k",
@@ -233,7 +228,7 @@ def selection_command(
     raise_if_violated(result.summary, out)
 
 
-@game_group.command("conversation", cls=ListOptionCommand)
+@click.command("conversation", cls=ListOptionCommand)
 @_common_options
 @_shape_options
 @click.option(
@@ -298,7 +293,7 @@ def conversation_command(
     raise_if_violated(result.summary, out)
 
 
-@game_group.command("quantal", cls=ListOptionCommand)
+@click.command("quantal", cls=ListOptionCommand)
 @_common_options
 @_shape_options
 @click.option(

@@ -1,32 +1,24 @@
-"""Commands on market alignment: ``fit`` and ``curve`` on a data table, ``epsilon`` on utility tables."""
+"""Commands on market alignment: ``fit`` and ``curve`` on a data table, ``epsilon`` on utility tables.
+
+The library (pandas, SciPy, scikit-learn, matplotlib) is imported inside the commands, so that their help is fast.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import click
 import numpy as np
-import pandas as pd
 
-from marketalign.data.tables import (
-    INSTANCE,
-    TARGET,
-    check_target_varies,
-    read_table,
-    unused_columns,
-    validate_table,
-)
+from marketalign.data.names import INSTANCE, TARGET
 from marketalign.errors import InputError
-from marketalign.hull.curves import CurveConfig, market_curve
-from marketalign.hull.epsilon import WEIGHT_KINDS, epsilon_sup
-from marketalign.hull.estimators import FIT_CONSTRAINTS
-from marketalign.hull.fit import fit_with_cv
-from marketalign.hull.market_weights import market_weights
-from marketalign.report.curves import headline, write_curve_outputs
-from marketalign.report.outputs import write_json
+from marketalign.hull.constraints import FIT_CONSTRAINTS, WEIGHT_KINDS
+
+if TYPE_CHECKING:
+    from marketalign.hull.curves import CurveConfig
 
 _TABLE = click.Path(exists=True, dir_okay=False, path_type=Path)
 LP_MAX_VALUE = 1e15  # HiGHS's large_matrix_value: a coefficient this large or larger is a model error
@@ -69,6 +61,10 @@ def load_scores(path: Path, target: str, bobs: tuple[str, ...], groups: str | No
         An unreadable or invalid table (see :func:`read_table`, :func:`validate_table`), a bad group column, or
         a constant target.
     """
+    import pandas as pd
+
+    from marketalign.data.tables import check_target_varies, read_table, unused_columns, validate_table
+
     table = read_table(path)
     numbered = INSTANCE not in table.columns
     if numbered:
@@ -132,6 +128,8 @@ def curve_options(command):
 
 def curve_config(kmax: int | None, orderings: int, all_subsets: bool, folds: int, seed: int) -> CurveConfig:
     """The curve protocol the shared options describe."""
+    from marketalign.hull.curves import CurveConfig
+
     return CurveConfig(k_max=kmax, orderings=orderings, folds=folds, seed=seed,
                        subsets="all" if all_subsets else "orderings")
 
@@ -142,6 +140,8 @@ def curve_config(kmax: int | None, orderings: int, all_subsets: bool, folds: int
               help="nonneg: market alignment (w >= 0); simplex: convex hull (w >= 0, sum w = 1).")
 def epsilon_command(table: Path, weights: str) -> None:
     """Exact sup-norm epsilon of Definition 1 for the utility tables in TABLE.json."""
+    from marketalign.hull.epsilon import epsilon_sup
+
     alice, bobs = read_utility_tables(table)
     largest = max(np.abs(alice).max(initial=0.0), np.abs(bobs).max(initial=0.0))
     if largest >= LP_MAX_VALUE:  # also refuses inf; NaN is refused by epsilon_sup
@@ -165,6 +165,9 @@ def epsilon_command(table: Path, weights: str) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="write the report as JSON here")
 def fit_command(input_path, target, bobs, constraint, folds, seed, groups_column, out) -> None:
     """Fit Alice's utility as a constrained combination of the Bobs: weights, offset, training and CV MSE."""
+    from marketalign.hull.fit import fit_with_cv
+    from marketalign.report.outputs import write_json
+
     h, scores, names, groups, unused = load_scores(input_path, target, bobs, groups_column)
     report = fit_with_cv(scores, h, constraint, folds=folds, seed=seed, bob_names=names, groups=groups).to_dict()
     echo_unused(unused)
@@ -188,6 +191,10 @@ def curve_command(
     input_path, target, bobs, out, kmax, orderings, all_subsets, folds, seed, groups_column, title, quiet
 ) -> None:
     """Held-out MSE and sparsity vs the number of Bobs K for every method (Figures 1-4)."""
+    from marketalign.hull.curves import market_curve
+    from marketalign.hull.market_weights import market_weights
+    from marketalign.report.curves import headline, write_curve_outputs
+
     h, scores, names, groups, unused = load_scores(input_path, target, bobs, groups_column)
     config = curve_config(kmax, orderings, all_subsets, folds, seed)
     result = market_curve(scores, h, config, groups=groups, bob_names=names, target_names=[target], quiet=quiet)

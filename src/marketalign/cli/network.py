@@ -97,11 +97,6 @@ def _finish(result: ExperimentResult, module, out: Path, as_json: bool, lines: l
         click.echo(f"wrote {paths['results']}, {paths['summary']}, {paths['plot']}")
 
 
-@click.group("network")
-def network_group() -> None:
-    """Networked information aggregation on DAGs: one command per experiment (a)-(e)."""
-
-
 _PATH, _PATH_QUICK = network_path.PathConfig(), network_path.PathConfig.quick()
 _LOW, _LOW_QUICK = network_lowerbound.LowerBoundConfig(), network_lowerbound.LowerBoundConfig.quick()
 _CYCLIC, _CYCLIC_QUICK = network_cyclic.CyclicConfig(), network_cyclic.CyclicConfig.quick()
@@ -109,7 +104,7 @@ _REAL, _REAL_QUICK = network_real.RealConfig(), network_real.RealConfig.quick()
 _GENERAL, _GENERAL_QUICK = network_general.GeneralConfig(), network_general.GeneralConfig.quick()
 
 
-@network_group.command("path")
+@click.command("path")
 @_common
 @click.option("--features", type=int, help="Number of features d. " + _sizes(_PATH, _PATH_QUICK, "n_features"))
 @click.option("--windows", help="Coverage windows M (comma list). " + _sizes(_PATH, _PATH_QUICK, "windows"))
@@ -143,7 +138,7 @@ def path_command(
         )
 
 
-@network_group.command("lowerbound")
+@click.command("lowerbound")
 @_common
 @click.option("--features", type=int, help="d for the random DAGs. " + _sizes(_LOW, _LOW_QUICK, "n_features"))
 @click.option("--dag-sizes", help="Agents per random DAG. " + _sizes(_LOW, _LOW_QUICK, "dag_sizes"))
@@ -187,7 +182,7 @@ def lowerbound_command(
         )
 
 
-@network_group.command("cyclic")
+@click.command("cyclic")
 @_common
 @click.option("--features", help="d values (comma list). " + _sizes(_CYCLIC, _CYCLIC_QUICK, "n_features"))
 @click.option(
@@ -217,7 +212,7 @@ def cyclic_command(out, seed, quick, quiet, as_json, execution: ExecutionConfig,
         raise BoundViolation(f"the cyclic-path fixtures were not reproduced; see {out / 'summary.json'}.")
 
 
-@network_group.command("real")
+@click.command("real")
 @_common
 @click.option("--dataset", default="diabetes", show_default=True, help="A bundled data set (no download).")
 @click.option(
@@ -251,7 +246,7 @@ def real_command(
     _finish(result, network_real, out, as_json, lines)
 
 
-@network_group.command("general")
+@click.command("general")
 @_common
 @click.option(
     "--learners",
@@ -300,7 +295,7 @@ def general_command(
     )
 
 
-@network_group.command("train")
+@click.command("train")
 @click.option(
     "--network",
     "network_path",

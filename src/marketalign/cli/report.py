@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from marketalign.report.html import DEFAULT_MAX_ROWS, DEFAULT_TITLE, build_report
+from marketalign.report.defaults import DEFAULT_MAX_ROWS, DEFAULT_TITLE
 
 
 @click.command("report")
@@ -19,6 +19,8 @@ from marketalign.report.html import DEFAULT_MAX_ROWS, DEFAULT_TITLE, build_repor
 @click.option("--quiet", is_flag=True, help="print nothing but problems")
 def report_command(results_dirs: tuple[Path, ...], out: Path, title: str, max_rows: int, quiet: bool) -> None:
     """Render RESULTS_DIR... (searched recursively for result folders) into one HTML file."""
+    from marketalign.report.html import build_report
+
     report = build_report(results_dirs, title=title, max_rows=max_rows)
     path = report.write(out)
     for problem in report.problems:

@@ -1,43 +1,37 @@
 """``marketalign reproduce``: the paper's data figures (1-4), the many-humans run and the synthetic-Bob curve,
-one command each; ``reproduce all`` runs every figure and experiment of both papers (:mod:`.catalogue`)."""
+one command each; ``reproduce all`` runs every figure and experiment of both papers (:mod:`.catalogue`).
+
+Each command imports its experiment when it runs, so that the help loads none of them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from marketalign.cli.catalogue import STEP_NAMES, run_steps, select_steps
+from marketalign.cli.catalogue import STEP_NAMES
 from marketalign.cli.execution import execution_options
-from marketalign.cli.network import _ints
-from marketalign.data.llm_scores import load_llm_scores
-from marketalign.data.panels.missing import POLICIES as MISSING_POLICIES
+from marketalign.data.location import DATA_ENV, EMBEDDED
+from marketalign.data.names import MISSING_POLICIES
 from marketalign.errors import InputError
-from marketalign.experiments import (
-    families,
-    fig1,
-    fig2,
-    fig3,
-    fig4,
-    fig4_llm,
-    llm_judges,
-    many_humans,
-    panel_coverage,
-    synthetic_curve,
+from marketalign.experiments.defaults import (
+    COVERAGE_SAMPLES,
+    COVERAGE_SOURCES,
+    DEFAULT_PANELS,
+    DEFAULT_USER,
+    FIG4_LLM_MISSING,
+    FIG4_LLM_SOURCE,
+    HUMANS_PER_TASK,
+    PANEL_FOLDERS,
 )
-from marketalign.experiments.figures import (
-    DATA_ENV,
-    EMBEDDED,
-    Loaded,
-    data_root,
-    ethics_data,
-    movielens_data,
-    opinionqa_folder,
-)
-from marketalign.hull.curves import CurveConfig
-from marketalign.parallel import ExecutionConfig
-from marketalign.report.curves import headline
+
+if TYPE_CHECKING:
+    from marketalign.experiments.figures import Loaded
+    from marketalign.hull.curves import CurveConfig
+    from marketalign.parallel import ExecutionConfig
 
 _OUT = click.option("--out", type=click.Path(path_type=Path), required=True,
                     help="folder for the results table, summary.json and the figure")
@@ -56,6 +50,8 @@ def reproduce_group() -> None:
 
 
 def _curve(orderings: int, seed: int) -> CurveConfig:
+    from marketalign.hull.curves import CurveConfig
+
     return CurveConfig(k_max=None, orderings=orderings, folds=5, seed=seed)
 
 
@@ -68,6 +64,8 @@ def _report(lines: list[str], comparison: dict | None, out: Path) -> None:
 
 def _curve_figure(label: str, run, loaded: Loaded, config, out: Path, quiet: bool) -> None:
     """Run a one-Alice curve figure (1 or 3) and print its headline and the comparison with the paper."""
+    from marketalign.report.curves import headline
+
     click.echo(f"{label} on the {loaded.source} ...")
     computed, comparison = run(out, loaded, config, quiet=quiet)
     _report(headline(computed.result), comparison, out)
@@ -84,6 +82,11 @@ def _curve_figure(label: str, run, loaded: Loaded, config, out: Path, quiet: boo
               "the embedded score matrix (or a matrix folder given as --data)")
 def fig1_command(out: Path, data: Path | None, orderings: int, seed: int, quiet: bool, bobs: str) -> None:
     """Figure 1: ETHICS labels vs 100 trained classifier Bobs or 16 LLM prompt Bobs, MSE vs K (±1 std)."""
+    from marketalign.data.llm_scores import load_llm_scores
+    from marketalign.experiments import fig1
+    from marketalign.experiments.figures import data_root, ethics_data
+    from marketalign.report.curves import headline
+
     if bobs == "llm":
         matrix = load_llm_scores() if data is None or str(data) == EMBEDDED else load_llm_scores(data)
         click.echo(f"Figure 1 on {matrix.provenance['model']['name']}'s scores: {matrix.source} ...")
@@ -102,6 +105,10 @@ def fig1_command(out: Path, data: Path | None, orderings: int, seed: int, quiet:
 @_QUIET
 def llm_judges_command(out: Path, data: Path | None, orderings: int, seed: int, quiet: bool) -> None:
     """LLMJudge: NIST relevance grades vs 33 language-model judges, MSE vs K, folds by query (needs the data)."""
+    from marketalign.experiments import llm_judges
+    from marketalign.experiments.figures import data_root
+    from marketalign.report.curves import headline
+
     folder = llm_judges.data_folder(data_root(data))
     click.echo(f"LLMJudge on {folder.name} ...")
     config = llm_judges.LLMJudgesConfig(curve=_curve(orderings, seed))
@@ -123,6 +130,7 @@ def llm_judges_command(out: Path, data: Path | None, orderings: int, seed: int, 
 def llm_evaluators_command(out: Path, data: Path | None, orderings: int, seed: int, quiet: bool) -> None:
     """LLMBar labels vs its 65 language-model evaluators as Bobs, MSE vs K (±1 std)."""
     from marketalign.experiments import llm_evaluators
+    from marketalign.experiments.figures import data_root
 
     config = llm_evaluators.LLMEvaluatorsConfig(curve=_curve(orderings, seed))
     loaded = llm_evaluators.llmbar_data(data_root(data))
@@ -137,6 +145,9 @@ def llm_evaluators_command(out: Path, data: Path | None, orderings: int, seed: i
 @_QUIET
 def fig2_command(out: Path, data: Path | None, orderings: int, seed: int, quiet: bool) -> None:
     """Figure 2: sparsity of the NNLS and simplex weights vs K (ethics and movie runs)."""
+    from marketalign.experiments import fig1, fig2, fig3
+    from marketalign.experiments.figures import data_root, ethics_data, movielens_data
+
     root = data_root(data)
     curve = _curve(orderings, seed)
     config = fig2.Fig2Config(
@@ -155,10 +166,13 @@ def fig2_command(out: Path, data: Path | None, orderings: int, seed: int, quiet:
 @_DATA
 @_ORDERINGS
 @_SEED
-@click.option("--user", default=fig3.DEFAULT_USER, show_default=True, help="MovieLens user id of Alice")
+@click.option("--user", default=DEFAULT_USER, show_default=True, help="MovieLens user id of Alice")
 @_QUIET
 def fig3_command(out: Path, data: Path | None, orderings: int, seed: int, user: int, quiet: bool) -> None:
     """Figure 3: one MovieLens user vs 100 taste-community Bobs, MSE vs K (±1 std)."""
+    from marketalign.experiments import fig3
+    from marketalign.experiments.figures import data_root, movielens_data
+
     family = replace(fig3.Fig3Config().family, seed=seed)
     config = fig3.Fig3Config(user=user, family=family, curve=_curve(orderings, seed))
     _curve_figure("Figure 3", fig3.run, movielens_data(data_root(data)), config, out, quiet)
@@ -168,7 +182,7 @@ def fig3_command(out: Path, data: Path | None, orderings: int, seed: int, user: 
 @_OUT
 @_DATA
 @_SEED
-@click.option("--panels", default=",".join(fig4.DEFAULT_PANELS), show_default=True,
+@click.option("--panels", default=",".join(DEFAULT_PANELS), show_default=True,
               help="comma-separated survey waves")
 @click.option("--humans", default=50, show_default=True, help="sampled groups per panel (at most)")
 @click.option("--models", default=8, show_default=True, help="models (other groups) per human")
@@ -178,6 +192,9 @@ def fig3_command(out: Path, data: Path | None, orderings: int, seed: int, user: 
 def fig4_command(out: Path, data: Path | None, seed: int, panels: str, humans: int, models: int,
                  substitute: bool, quiet: bool) -> None:
     """Figure 4: four survey panels, MSE vs number of models (all combinations, ±1 s.e. over humans)."""
+    from marketalign.experiments import fig4
+    from marketalign.experiments.figures import data_root, movielens_data, opinionqa_folder
+
     config = fig4.Fig4Config(panels=tuple(p.strip() for p in panels.split(",") if p.strip()), humans=humans,
                              models=models, seed=seed)
     root = data_root(data)
@@ -199,7 +216,7 @@ def _fig4_llm_options(command):
         _OUT, _DATA, _SEED,
         click.option("--panels", help="comma-separated waves (tjuatja) or topics (hwang); default: hwang the "
                      "paper's four waves' topics, tjuatja every wave with enough matched questions"),
-        click.option("--missing", type=click.Choice(list(MISSING_POLICIES)), default=fig4_llm.Fig4LLMConfig.missing,
+        click.option("--missing", type=click.Choice(list(MISSING_POLICIES)), default=FIG4_LLM_MISSING,
                      show_default=True, help="a human's questions with a missing model cell: drop them, drop the "
                      "model, fill with its mean, or refuse (error)"),
         _ORDERINGS, _QUIET,
@@ -210,7 +227,7 @@ def _fig4_llm_options(command):
 
 
 @reproduce_group.command("fig4-llm")
-@click.option("--source", type=click.Choice(list(fig4_llm.SOURCES)), default=fig4_llm.Fig4LLMConfig.source,
+@click.option("--source", type=click.Choice(list(PANEL_FOLDERS)), default=FIG4_LLM_SOURCE,
               show_default=True, help="tjuatja: 9 LLMs vs OpinionQA groups; meister: 16 (method, LLM) Bobs vs 14 "
               "groups; hwang: 12 prompt variants vs individual respondents")
 @_fig4_llm_options
@@ -228,6 +245,9 @@ def fig4_individuals_command(**options) -> None:
 
 def _fig4_llm(source: str, out: Path, data: Path | None, seed: int, panels: str | None, missing: str,
               orderings: int, quiet: bool) -> None:
+    from marketalign.experiments import fig4, fig4_llm
+    from marketalign.experiments.figures import data_root
+
     names = tuple(p.strip() for p in panels.split(",") if p.strip()) if panels else None
     config = fig4_llm.Fig4LLMConfig(source=source, panels=names, missing=missing, seed=seed, orderings=orderings)
     summary = fig4_llm.run(out, data_root(data), config, quiet=quiet)
@@ -242,14 +262,18 @@ def _fig4_llm(source: str, out: Path, data: Path | None, seed: int, panels: str 
 @_OUT
 @_DATA
 @_SEED
-@click.option("--source", type=click.Choice(list(panel_coverage.SOURCES)),
-              default=panel_coverage.PanelCoverageConfig.source, show_default=True,
+@click.option("--source", type=click.Choice(list(COVERAGE_SOURCES)),
+              default=COVERAGE_SOURCES[0], show_default=True,
               help="meister: 16 (method, LLM) Bobs vs 14 groups; tjuatja: 9 LLMs vs OpinionQA groups")
 @click.option("--robust", default="1,5", show_default=True, help="k values of k-robust coverage, comma-separated")
-@click.option("--samples", default=panel_coverage.PanelCoverageConfig.samples, show_default=True,
+@click.option("--samples", default=COVERAGE_SAMPLES, show_default=True,
               help="sampled removals per k beyond the exact limit")
 def coverage_command(out: Path, data: Path | None, seed: int, source: str, robust: str, samples: int) -> None:
     """Coverage per question of every human group by real LLMs: covered, k-robust, closest angle (medians)."""
+    from marketalign.cli.network import _ints
+    from marketalign.experiments import panel_coverage
+    from marketalign.experiments.figures import data_root
+
     config = panel_coverage.PanelCoverageConfig(source=source, robust=tuple(_ints(robust)), samples=samples,
                                                 seed=seed)
     summary = panel_coverage.run(out, data_root(data), config)
@@ -272,7 +296,7 @@ def coverage_command(out: Path, data: Path | None, seed: int, source: str, robus
 @click.option("--k", "k_values", default="12,100", show_default=True, help="comma-separated K_max values")
 @click.option("--min-ratings", default=1, show_default=True, type=click.IntRange(min=1),
               help="leave out users with fewer ratings (for quick runs)")
-@click.option("--humans-per-task", default=many_humans.HUMANS_PER_TASK, show_default=True,
+@click.option("--humans-per-task", default=HUMANS_PER_TASK, show_default=True,
               type=click.IntRange(min=1),
               help="users in one chunk of work (a checkpoint resumes only with the chunking it was made with)")
 @execution_options
@@ -280,6 +304,9 @@ def coverage_command(out: Path, data: Path | None, seed: int, source: str, robus
 def many_humans_command(out: Path, data: Path | None, seed: int, orderings: int, k_values: str, min_ratings: int,
                         humans_per_task: int, execution: ExecutionConfig, quiet: bool) -> None:
     """Every MovieLens user as Alice: the distribution of the gains of NNLS / simplex."""
+    from marketalign.experiments import many_humans
+    from marketalign.experiments.figures import data_root, movielens_data
+
     try:
         ks = tuple(int(k) for k in k_values.split(",") if k.strip())
     except ValueError as err:
@@ -305,6 +332,9 @@ def many_humans_command(out: Path, data: Path | None, seed: int, orderings: int,
 @_QUIET
 def families_command(out: Path, data: Path | None, seed: int, orderings: int, quiet: bool) -> None:
     """Measure, then choose: per-Bob quality and the K = 100 effect of every candidate Bob family."""
+    from marketalign.experiments import families
+    from marketalign.experiments.figures import data_root, ethics_data, movielens_data
+
     root = data_root(data)
     config = families.FamiliesConfig(orderings=orderings, seed=seed)
     table = families.run(out, ethics_data(root), movielens_data(root), config, quiet=quiet)
@@ -322,6 +352,9 @@ def families_command(out: Path, data: Path | None, seed: int, orderings: int, qu
 @_QUIET
 def synthetic_command(out: Path, orderings: int, seed: int, quiet: bool) -> None:
     """The embedded ETHICS labels vs 100 SYNTHETIC Bobs (controlled misalignment, not language models)."""
+    from marketalign.experiments import synthetic_curve
+    from marketalign.report.curves import headline
+
     base = synthetic_curve.SyntheticCurveConfig()
     config = synthetic_curve.SyntheticCurveConfig(family=replace(base.family, seed=seed),
                                                   curve=_curve(orderings, seed))
@@ -345,6 +378,8 @@ def all_command(out: Path, data: Path | None, only: str | None, quick: bool, fre
     again with the same --out, it skips the finished steps and resumes the sweeps from their checkpoints.
     Exits 1 if a bound was violated, 2 if a step had bad input, after running the others.
     """
+    from marketalign.cli.catalogue import run_steps, select_steps
+
     code = run_steps(select_steps(only), "quick" if quick else "full", out,
                      data=None if data is None else str(data), execution=execution, resume=not fresh)
     if code:

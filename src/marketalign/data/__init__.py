@@ -4,11 +4,27 @@ Every loader ends in the shared table layout of :mod:`marketalign.data.tables`: 
 ``instance`` id, an optional ``text``, Alice's utility in a target column and numeric Bob columns.
 """
 
-from marketalign.data.embedded import embedded_provenance, load_embedded_ethics, load_embedded_movielens
-from marketalign.data.ethics import Ethics, load_ethics
-from marketalign.data.movielens import MovieLens, load_movielens
-from marketalign.data.surveys import SurveyPanel, list_panels, load_panel, load_responses
-from marketalign.data.tables import bob_columns, read_table, validate_table, write_layout_table
+from marketalign._lazy import attach
+
+_PUBLIC = {
+    "Ethics": "marketalign.data.ethics",
+    "MovieLens": "marketalign.data.movielens",
+    "SurveyPanel": "marketalign.data.surveys",
+    "bob_columns": "marketalign.data.tables",
+    "embedded_provenance": "marketalign.data.embedded",
+    "list_panels": "marketalign.data.surveys",
+    "load_embedded_ethics": "marketalign.data.embedded",
+    "load_embedded_movielens": "marketalign.data.embedded",
+    "load_ethics": "marketalign.data.ethics",
+    "load_movielens": "marketalign.data.movielens",
+    "load_panel": "marketalign.data.surveys",
+    "load_responses": "marketalign.data.surveys",
+    "read_table": "marketalign.data.tables",
+    "validate_table": "marketalign.data.tables",
+    "write_layout_table": "marketalign.data.tables",
+}
+
+__getattr__, __dir__ = attach(__name__, _PUBLIC)
 
 __all__ = [
     "Ethics",

@@ -30,17 +30,11 @@ import numpy as np
 import pandas as pd
 
 from marketalign.data._files import read_csv, require_columns, require_dir
+from marketalign.data.names import ETHICS_PREFIXES as PREFIXES
+from marketalign.data.names import ETHICS_SPLITS as SPLITS
 from marketalign.data.tables import TARGET, layout_table
 from marketalign.errors import InputError
 
-PREFIXES = {
-    "commonsense": "cm",
-    "deontology": "deontology",
-    "justice": "justice",
-    "utilitarianism": "util",
-    "virtue": "virtue",
-}
-SPLITS = ("train", "test", "test_hard", "ambig")
 SEP = " [SEP] "
 # Columns of each subset once parsed (``row`` = 0-based data row in the source file).
 COLUMNS = {

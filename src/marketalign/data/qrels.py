@@ -15,14 +15,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from marketalign.data.panels.missing import POLICIES, apply_missing
+from marketalign.data.names import MISSING_POLICIES, OUT_OF_RANGE_POLICIES
+from marketalign.data.panels.missing import apply_missing
 from marketalign.data.tables import INSTANCE, TARGET
 from marketalign.errors import InputError
 
 GROUP = "group"
 GRADES = (0, 3)
-MISSING_POLICIES = POLICIES
-OUT_OF_RANGE_POLICIES = ("error", "missing")
 
 
 def read_qrels(path: str | Path) -> pd.Series:

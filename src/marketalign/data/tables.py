@@ -20,11 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from marketalign.data.names import INSTANCE, TARGET, TEXT
 from marketalign.errors import InputError
 
-INSTANCE = "instance"
-TEXT = "text"
-TARGET = "alice"
 READ_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 WRITE_SUFFIXES = (".csv", ".parquet")
 

@@ -15,6 +15,7 @@ import numpy as np
 from marketalign.bobs.communities import CommunityBobs, bob_names, community_scores
 from marketalign.bobs.quality import bob_agreement
 from marketalign.errors import InputError
+from marketalign.experiments.defaults import DEFAULT_USER
 from marketalign.experiments.figures import (
     Computed,
     Loaded,
@@ -26,7 +27,6 @@ from marketalign.experiments.figures import (
 from marketalign.hull.curves import CurveConfig, market_curve
 
 TITLE = "Figure 3 (movie ratings): one MovieLens user vs taste-community Bobs"
-DEFAULT_USER = 414
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from marketalign.bobs.communities import CommunityBobs, bob_names, community_sco
 from marketalign.bobs.groups import GroupMarket, check_markets, group_markets, slot_names
 from marketalign.data.surveys import load_panel
 from marketalign.errors import InputError
+from marketalign.experiments.defaults import DEFAULT_PANELS
 from marketalign.experiments.figures import PAPER_EFFECT, Loaded, effect_at_kmax
 from marketalign.hull.curves import CurveConfig, market_curves
 from marketalign.hull.market_weights import market_weights
@@ -29,7 +30,6 @@ from marketalign.report.curves import across_targets, stacked_tables
 from marketalign.report.outputs import prepare_dir, save_figure, versions, write_json, write_table
 from marketalign.report.plots import PAPER_METHODS, plot_curves
 
-DEFAULT_PANELS = ("W27", "W29", "W32", "W34")
 UNAVAILABLE = (
     "OpinionQA data not found (it is never embedded); pass --data with an opinionqa/human_resp folder to draw "
     "Figure 4"

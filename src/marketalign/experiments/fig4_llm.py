@@ -27,16 +27,13 @@ from marketalign.bobs.groups import GroupMarket
 from marketalign.data.panels.missing import POLICIES, apply_missing
 from marketalign.data.tables import INSTANCE, TARGET
 from marketalign.errors import InputError
+from marketalign.experiments.defaults import FIG4_LLM_MISSING, FIG4_LLM_SOURCE, PANEL_FOLDERS
 from marketalign.experiments.fig4 import Panel, draw_panels, panel_comparison, panel_curves
 from marketalign.experiments.figures import PAPER_EFFECT, effect_at_kmax, opinionqa_folder
 from marketalign.hull.curves import CurveConfig
 from marketalign.report.outputs import prepare_dir, versions, write_json
 
-SOURCES = {
-    "tjuatja": Path("panels") / "tjuatja2024_biasmonkey",
-    "meister": Path("panels") / "meister2024_opinionqa",
-    "hwang": Path("panels") / "hwang2023_personalized",
-}
+SOURCES = {name: Path(folder) for name, folder in PANEL_FOLDERS.items()}
 # Hwang et al.'s topics of the OpinionQA waves of the paper's four panels (W27, W29, W32, W34)
 HWANG_PAPER_TOPICS = (
     "Automation and driverless vehicles",
@@ -60,11 +57,11 @@ class Fig4LLMConfig:
     """Which market, its panels (waves or topics; default per source), the eligibility thresholds, the
     missing-cell policy and the curve protocol."""
 
-    source: str = "hwang"
+    source: str = FIG4_LLM_SOURCE
     panels: tuple[str, ...] | None = None
     min_questions: int = 10
     min_panel_questions: int = 20
-    missing: str = "drop-items"
+    missing: str = FIG4_LLM_MISSING
     folds: int = 5
     seed: int = 0
     orderings: int = 100

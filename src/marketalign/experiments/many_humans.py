@@ -21,14 +21,13 @@ import pandas as pd
 
 from marketalign.bobs.communities import CommunityBobs, bob_names, community_scores
 from marketalign.errors import InputError
+from marketalign.experiments.defaults import HUMANS_PER_TASK
 from marketalign.experiments.figures import Loaded, min_ratings, movielens_data
 from marketalign.hull.by_human import curves_by_human
 from marketalign.hull.curves import CurveConfig
 from marketalign.parallel import ExecutionConfig
 from marketalign.report.outputs import prepare_dir, save_figure, versions, write_json, write_table
 
-HUMANS_PER_TASK = 25  # users per chunk: enough for the curve engine to batch across them, few enough that a lost
-# worker or a kill costs little and two workers share the load evenly (benchmarks/bench_figures.py)
 COMPARISONS = (("nnls", "single"), ("nnls", "average"), ("simplex", "single"), ("simplex", "average"))
 _STYLE = {"nnls": "tab:green", "simplex": "tab:red"}
 

@@ -18,11 +18,12 @@ import pandas as pd
 
 from marketalign.data.tables import INSTANCE
 from marketalign.errors import InputError
+from marketalign.experiments.defaults import COVERAGE_SAMPLES, COVERAGE_SOURCES
 from marketalign.experiments.fig4_llm import load_market
 from marketalign.hull.coverage import item_coverage
 from marketalign.report.outputs import prepare_dir, versions, write_json, write_table
 
-SOURCES = ("meister", "tjuatja")
+SOURCES = COVERAGE_SOURCES
 ORIENTATION = {
     "panel": "RewardBench 2, 48 reward models (Collina, Goel, Roth, Sengupta, Delegating Authorization to "
     "Misaligned Agents); not available here, a different market, for orientation only",
@@ -36,9 +37,9 @@ ORIENTATION = {
 class PanelCoverageConfig:
     """Which market, the k values of k-robust coverage, and the sampled removals beyond the exact limit."""
 
-    source: str = "meister"
+    source: str = COVERAGE_SOURCES[0]
     robust: tuple[int, ...] = (1, 5)
-    samples: int = 1000
+    samples: int = COVERAGE_SAMPLES
     seed: int = 0
 
     def __post_init__(self) -> None:

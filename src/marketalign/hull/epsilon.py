@@ -19,10 +19,10 @@ from scipy.optimize import linprog
 from scipy.sparse import csr_array, hstack, vstack
 
 from marketalign.errors import InputError
+from marketalign.hull.constraints import WEIGHT_KINDS
 from marketalign.hull.scaling import to_unit_range
 
 WeightsKind = Literal["simplex", "nonneg"]
-WEIGHT_KINDS: tuple[str, ...] = ("simplex", "nonneg")
 _BINDING_TOL = 1e-9
 
 

@@ -14,10 +14,10 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from marketalign.errors import InputError
+from marketalign.hull.constraints import FIT_CONSTRAINTS
 from marketalign.hull.scaling import to_unit_range
 from marketalign.hull.solvers import solve_gram
 
-FIT_CONSTRAINTS: tuple[str, ...] = ("simplex", "nonneg", "single", "single_scaled", "average")
 CONTRIBUTION_THRESHOLD = 1e-3  # a Bob carries weight when w_i sd(U_i) / sd(h) exceeds this (docs/theory.md, G2)
 
 

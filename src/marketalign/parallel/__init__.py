@@ -4,8 +4,19 @@ Usage: ``run_chunks(func, chunks, scheduler=None, workers=None, checkpoint=None)
 a ``mapper``, ``chunk_mapper(ExecutionConfig(...))``. See ``docs/cluster.md``.
 """
 
-from marketalign.parallel.config import ExecutionConfig, available_cores, normalise_address
-from marketalign.parallel.run import chunk_mapper, iter_chunks, run_chunks, split_range
+from marketalign._lazy import attach
+
+_PUBLIC = {
+    "ExecutionConfig": "marketalign.parallel.config",
+    "available_cores": "marketalign.parallel.config",
+    "chunk_mapper": "marketalign.parallel.run",
+    "iter_chunks": "marketalign.parallel.run",
+    "normalise_address": "marketalign.parallel.config",
+    "run_chunks": "marketalign.parallel.run",
+    "split_range": "marketalign.parallel.run",
+}
+
+__getattr__, __dir__ = attach(__name__, _PUBLIC)
 
 __all__ = [
     "ExecutionConfig",

@@ -20,13 +20,12 @@ import pandas as pd
 
 from marketalign.errors import InputError
 from marketalign.paths import prepare_file
+from marketalign.report.defaults import DEFAULT_MAX_ROWS, DEFAULT_TITLE
 from marketalign.report.folders import Figure, JsonFile, ResultFolder, find_result_folders, read_result_folder
 from marketalign.report.html_style import CSS
 from marketalign.report.summary_view import Rows, SummaryView, format_value, summary_view
 from marketalign.report.table_preview import TablePreview
 
-DEFAULT_TITLE = "marketalign results"
-DEFAULT_MAX_ROWS = 20
 MAX_COLUMNS = 40
 MAX_SUMMARY_ROWS = 200
 _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"

@@ -58,14 +58,16 @@ def plot_curves(
     return fig
 
 
-def plot_mse_vs_k(curves: pd.DataFrame, *, spread: str = "mse_std", title: str = "", ax=None) -> plt.Figure:
+def plot_mse_vs_k(
+    curves: pd.DataFrame, *, spread: str = "mse_std", title: str = "", ax: plt.Axes | None = None
+) -> plt.Figure:
     """Figure 1/3 style: held-out MSE vs K, the paper's four methods with ±1 band, plus the references."""
     methods = [*PAPER_METHODS, "single_scaled", "constant"]
     return plot_curves(curves, value="mse_mean", spread=spread, methods=methods, ylabel="held-out MSE",
                        title=title, ax=ax)
 
 
-def plot_sparsity_vs_k(curves: pd.DataFrame, *, title: str = "", ax=None) -> plt.Figure:
+def plot_sparsity_vs_k(curves: pd.DataFrame, *, title: str = "", ax: plt.Axes | None = None) -> plt.Figure:
     """Figure 2 style: number of weights above 1e-6 vs K for NNLS and simplex, ±1 std."""
     fig = plot_curves(curves, value="nnz_mean", spread="nnz_std", methods=("nnls", "simplex"),
                       ylabel="non-zero weights (> 1e-6)", title=title, ax=ax)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from marketalign.data.names import MISSING_POLICIES as POLICIES
 from marketalign.errors import InputError
-
-POLICIES = ("error", "drop-items", "drop-judges", "fill-mean")
 
 
 def apply_missing(wide: pd.DataFrame, bob_columns: list[str], policy: str = "error") -> tuple[pd.DataFrame, dict]:

@@ -1,0 +1,31 @@
+"""Defaults the figure commands show in their help, free of imports so that ``marketalign reproduce --help``
+loads none of the experiments; each is also importable from the module that uses it."""
+
+DEFAULT_USER = 414
+"""Figure 3's Alice: a MovieLens user id."""
+
+DEFAULT_PANELS = ("W27", "W29", "W32", "W34")
+"""Figure 4's survey waves."""
+
+HUMANS_PER_TASK = 25
+"""Users per chunk of ``reproduce many-humans``: enough for the curve engine to batch across them, few enough that a
+lost worker or a kill costs little and two workers share the load evenly (benchmarks/bench_figures.py)."""
+
+PANEL_FOLDERS = {
+    "tjuatja": "panels/tjuatja2024_biasmonkey",
+    "meister": "panels/meister2024_opinionqa",
+    "hwang": "panels/hwang2023_personalized",
+}
+"""``reproduce fig4-llm --source`` -> the release folder under the data folder (docs/data.md)."""
+
+FIG4_LLM_SOURCE = "hwang"
+"""The default market of ``reproduce fig4-llm``."""
+
+FIG4_LLM_MISSING = "drop-items"
+"""The default missing-cell policy of ``reproduce fig4-llm`` (one of ``data.names.MISSING_POLICIES``)."""
+
+COVERAGE_SOURCES = ("meister", "tjuatja")
+"""Markets whose rows are a question's options, as ``reproduce coverage`` needs."""
+
+COVERAGE_SAMPLES = 1000
+"""Sampled removals per k of ``reproduce coverage`` beyond the exact limit."""
