@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
-from marketalign.errors import InputError
+from marketalign.errors import InputError, SolverError
 from marketalign.games.conversation import weighted_tables
 from marketalign.games.model import ConversationGame
 
@@ -58,7 +58,7 @@ def optimal_persuasion(game: ConversationGame, bob: int = 0) -> Persuasion:
         method="highs",
     )
     if result.status != 0:  # always feasible (full revelation obeys) and bounded
-        raise RuntimeError(f"HiGHS failed on the obedience LP: {result.message}")
+        raise SolverError(f"HiGHS failed on the obedience LP (status {result.status}): {result.message}")
     signal = np.clip(result.x.reshape(n_b, n_a), 0.0, None)
     signal /= signal.sum(axis=1, keepdims=True)
     return Persuasion(signal, float((signal * sender_w).sum()), float((signal * alice_w).sum()))

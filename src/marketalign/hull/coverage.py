@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from marketalign.data.tables import INSTANCE, TARGET, bob_columns, validate_table
-from marketalign.errors import InputError
+from marketalign.errors import InputError, SolverError
 
 RTOL = 1e-9
 EXACT_LIMIT = 20_000
@@ -244,7 +244,10 @@ class _Solver:
         single = float(np.linalg.norm(self.u - cosines[best] * self.V[:, columns[best]]))  # distance to that ray
         if single <= self.rtol:
             return single, self._remember(columns[[best]])
-        w, residual = nnls(self.V[:, columns], self.u)
+        try:
+            w, residual = nnls(self.V[:, columns], self.u)
+        except RuntimeError as err:  # SciPy's iteration limit
+            raise SolverError(f"SciPy's NNLS failed on an item's coverage problem: {err}") from err
         if residual > self.rtol:
             return float(residual), None
         return float(residual), self._remember(columns[w > 0])

@@ -18,7 +18,7 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import csr_array, hstack, vstack
 
-from marketalign.errors import InputError
+from marketalign.errors import InputError, SolverError
 from marketalign.hull.constraints import WEIGHT_KINDS
 from marketalign.hull.scaling import to_unit_range
 
@@ -120,7 +120,7 @@ def epsilon_sup(alice: np.ndarray, bobs: np.ndarray, weights: WeightsKind = "non
         options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10},
     )
     if result.status != 0:  # the LP is always feasible and bounded; anything else is a solver failure
-        raise RuntimeError(f"HiGHS failed on the epsilon LP: {result.message}")
+        raise SolverError(f"HiGHS failed on the epsilon LP (status {result.status}): {result.message}")
     w = np.clip(result.x[:k], 0.0, None)
     if weights == "simplex":
         w = w / w.sum()

@@ -20,7 +20,7 @@ from typing import Literal
 
 import numpy as np
 
-from marketalign.errors import InputError
+from marketalign.errors import InputError, SolverError
 from marketalign.hull import _kernels
 
 Constraint = Literal["nonneg", "simplex"]
@@ -131,13 +131,16 @@ def solve_paths(
     weight_sum = np.zeros((n_problems, k_max))
     final = np.zeros(rhs.shape)
     kkt = np.zeros((n_problems, 2))
-    _kernels.solve_paths(
-        np.ascontiguousarray(scaled), np.ascontiguousarray(scales), gram_of, rhs, orders, constraint == "simplex",
-        ev_grams, ev_of, ev_rhs, ev_const, value, nonzero, weight_sum, final, kkt,
-    )
+    try:
+        _kernels.solve_paths(
+            np.ascontiguousarray(scaled), np.ascontiguousarray(scales), gram_of, rhs, orders,
+            constraint == "simplex", ev_grams, ev_of, ev_rhs, ev_const, value, nonzero, weight_sum, final, kkt,
+        )
+    except RuntimeError as err:  # the compiled kernel's iteration limits
+        raise SolverError(f"the active-set {constraint} solver failed: {err}; please report this data set.") from err
     worst = float(kkt[:, 0].max(initial=0.0))
     if worst > KKT_TOLERANCE:
-        raise RuntimeError(
+        raise SolverError(
             f"the active-set solver stopped with a relative KKT violation of {worst:.3g} (problem "
             f"{int(kkt[:, 0].argmax())}); please report this data set."
         )

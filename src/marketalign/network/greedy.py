@@ -17,11 +17,15 @@ from sklearn.tree import DecisionTreeRegressor
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from marketalign.errors import SolverError
 from marketalign.network.threads import single_blas_thread
 
 
 def _least_squares(columns: np.ndarray, y: np.ndarray) -> np.ndarray:
-    return np.linalg.lstsq(columns, y, rcond=None)[0]
+    try:
+        return np.linalg.lstsq(columns, y, rcond=None)[0]
+    except np.linalg.LinAlgError as err:  # the SVD did not converge
+        raise SolverError(f"the greedy learner's least-squares refit failed: {err}.") from err
 
 
 class GreedyResidualRegressor(RegressorMixin, BaseEstimator):
