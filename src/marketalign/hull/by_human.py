@@ -120,4 +120,5 @@ def merge_humans(results: Sequence[CurveResult], human_names: Sequence[str]) -> 
         n_rows=sum(r.n_rows for r in results),
         folds=np.concatenate([r.folds for r in results]),
         n_groups=None if any(r.n_groups is None for r in results) else sum(r.n_groups for r in results),
+        orders=first.orders,
     )
