@@ -175,7 +175,23 @@ def detect_layout(folder: str | Path) -> str:
 
 
 def load_movielens(folder: str | Path) -> MovieLens:
-    """Read a MovieLens release folder in any published layout (validated; see the module docstring)."""
+    """Read a MovieLens release folder in any published layout (validated; see the module docstring).
+
+    Parameters
+    ----------
+    folder : str or Path
+        A MovieLens release (latest, 25M/32M, 1M ``.dat`` or 100K ``u.data`` layout).
+
+    Returns
+    -------
+    MovieLens
+        Ratings and movies.
+
+    Raises
+    ------
+    InputError
+        A folder in no known layout, or files that do not parse.
+    """
     folder = Path(folder)
     layout = detect_layout(folder)
     ratings_file, movies_file = (first_existing(folder, names) for names in _LAYOUT_FILES[layout])

@@ -203,7 +203,22 @@ def game_from_dict(payload: dict) -> Game:
 
 
 def save_game(game: Game, path: str | Path, **extra: Any) -> Path:
-    """Write ``game`` (and any JSON-ready ``extra`` fields, e.g. the equilibrium) to ``path`` exactly."""
+    """Write ``game`` (and any JSON-ready ``extra`` fields, e.g. the equilibrium) to ``path`` exactly.
+
+    Parameters
+    ----------
+    game : ConversationGame or SelectionGame
+        The game.
+    path : str or Path
+        Where to write the JSON.
+    **extra
+        JSON-ready fields stored beside the game.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
     path = Path(path)
     payload = json.dumps({**game.to_dict(), **extra}, indent=1, sort_keys=True, default=_plain)
     path.write_text(payload + "\n")
@@ -220,7 +235,23 @@ def _plain(value: Any) -> Any:
 
 
 def load_game(path: str | Path) -> Game:
-    """Read a game written by :func:`save_game`; floats round-trip exactly."""
+    """Read a game written by :func:`save_game`; floats round-trip exactly.
+
+    Parameters
+    ----------
+    path : str or Path
+        A JSON file written by :func:`save_game`.
+
+    Returns
+    -------
+    ConversationGame or SelectionGame
+        The game, validated.
+
+    Raises
+    ------
+    InputError
+        A missing or unreadable file, or one that does not describe a valid game.
+    """
     try:
         payload = json.loads(Path(path).read_text())
     except (OSError, json.JSONDecodeError) as err:

@@ -30,7 +30,27 @@ class Persuasion:
 
 
 def optimal_persuasion(game: ConversationGame, bob: int = 0) -> Persuasion:
-    """Solve the obedience LP for Bob ``bob`` talking alone to an uninformed Alice."""
+    """Solve the obedience LP for Bob ``bob`` talking alone to an uninformed Alice.
+
+    Parameters
+    ----------
+    game : ConversationGame
+        A game whose Alice has no private information (|X_A| = 1).
+    bob : int
+        The sender.
+
+    Returns
+    -------
+    Persuasion
+        The optimal signal and the sender's and Alice's expected utilities.
+
+    Raises
+    ------
+    InputError
+        An Alice with private information, or ``bob`` out of range.
+    SolverError
+        HiGHS did not solve the LP (always feasible and bounded, so this is numerical).
+    """
     if game.n_alice_obs != 1:
         raise InputError(
             f"Persuasion needs an Alice without private information (|X_A| = 1); got {game.n_alice_obs}."

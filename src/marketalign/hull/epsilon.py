@@ -84,10 +84,26 @@ def epsilon_sup(alice: np.ndarray, bobs: np.ndarray, weights: WeightsKind = "non
     not depend on the units; the returned ε is then recomputed exactly from the returned (w, c) with c
     re-centred, so the reported ε is always attained by the reported weights.
 
+    Parameters
+    ----------
+    alice : array_like, shape (A, Y)
+        Alice's utility u_A(a, y).
+    bobs : array_like, shape (k, A, Y)
+        One utility table per Bob.
+    weights : {"nonneg", "simplex"}
+        The cone (market alignment) or the convex hull (docs/theory.md §1.2).
+
+    Returns
+    -------
+    EpsilonResult
+        ε, the weights w, the offset c and the binding cells.
+
     Raises
     ------
     InputError
         An unknown ``weights``, bad shapes or non-finite values, or values too large or small to represent.
+    SolverError
+        HiGHS did not solve the LP (it is always feasible and bounded, so this is numerical).
     """
     if weights not in WEIGHT_KINDS:
         raise InputError(f"weights must be one of {WEIGHT_KINDS}; got {weights!r}.")

@@ -88,11 +88,35 @@ def fit_with_cv(
     depend on the units: weights are unchanged when Alice and the Bobs are scaled together, MSEs scale by the
     factor squared.
 
+    Parameters
+    ----------
+    scores : array_like, shape (N, K)
+        One column per Bob.
+    target : array_like, shape (N,)
+        Alice's utility h.
+    constraint : {"simplex", "nonneg"}
+        w in the simplex (convex hull) or w ≥ 0 (market alignment; docs/theory.md §1.3).
+    folds : int
+        Cross-validation folds (at least 2).
+    seed : int
+        Seed of the fold split.
+    bob_names : sequence of str, optional
+        One name per Bob (default ``bob_0``, ...).
+    groups : array_like, shape (N,), optional
+        A group label per row.
+
+    Returns
+    -------
+    FitReport
+        Weights, offset, training and held-out MSE, sparsity.
+
     Raises
     ------
     InputError
         Bad constraint, shapes, names, group labels or non-finite values, or a column too small to represent
         next to the others.
+    SolverError
+        The active-set solver failed.
     """
     if constraint not in FIT_CONSTRAINTS:
         raise InputError(f"constraint must be one of {FIT_CONSTRAINTS}; got {constraint!r}.")

@@ -84,6 +84,25 @@ def build_network(graph: nx.DiGraph, allocation: Allocation, n_features: int) ->
     Raises :class:`InputError` for a graph with a cycle, a node without an allocation (or an allocation for an
     unknown node), or a feature index outside ``0..n_features-1``. The order is the lexicographic topological
     sort keyed by the graph's node order, so the same graph always gives the same network.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        The DAG (docs/theory.md §2.1).
+    allocation : mapping
+        Node -> the indices of the features it sees.
+    n_features : int
+        d, the number of features.
+
+    Returns
+    -------
+    Network
+        The validated network, agents in topological order.
+
+    Raises
+    ------
+    InputError
+        As above.
     """
     if not isinstance(graph, nx.DiGraph):
         raise InputError(f"The network must be a networkx.DiGraph; got {type(graph).__name__}.")
