@@ -132,7 +132,7 @@ def _numpydoc_missing(obj) -> list[str]:
 NUMPYDOC_PACKAGES = ("marketalign.hull", "marketalign.games", "marketalign.network", "marketalign.data")
 
 
-def test_public_functions_of_the_core_packages_have_numpydoc_sections():
+def test_public_functions_and_classes_of_the_core_packages_have_numpydoc_sections():
     import inspect
 
     import marketalign
@@ -141,6 +141,7 @@ def test_public_functions_of_the_core_packages_have_numpydoc_sections():
     for name in marketalign.__all__:
         module = marketalign._PUBLIC[name].split(":")[0]
         obj = getattr(marketalign, name)
-        if module.startswith(NUMPYDOC_PACKAGES) and inspect.isfunction(obj) and _numpydoc_missing(obj):
+        public = inspect.isfunction(obj) or inspect.isclass(obj) and not issubclass(obj, Exception)
+        if module.startswith(NUMPYDOC_PACKAGES) and public and _numpydoc_missing(obj):
             missing[name] = _numpydoc_missing(obj)
     assert not missing, f"add numpydoc sections: {missing}"

@@ -49,7 +49,15 @@ AMBIG_COLUMNS = ("row", "input")
 
 @dataclass(frozen=True, eq=False)
 class Ethics:
-    """Parsed ETHICS files: ``frames[(subset, split)]`` has the subset's :data:`COLUMNS`."""
+    """Parsed ETHICS files: ``frames[(subset, split)]`` has the subset's :data:`COLUMNS`.
+
+    Attributes
+    ----------
+    frames : mapping
+        (subset, split) -> its table.
+    source : str
+        Where the files were read from.
+    """
 
     frames: Mapping[tuple[str, str], pd.DataFrame]
     source: str

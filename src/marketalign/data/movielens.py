@@ -66,6 +66,15 @@ class MovieLens:
     ``ratings``: user, movie, rating, timestamp (sorted by user then movie); ``movies``: movie, title,
     genres (``|``-separated, ``"(no genres listed)"`` when none); ``tags``: user, movie, tag, timestamp
     (may be empty).
+
+    Attributes
+    ----------
+    ratings, movies, tags : pandas.DataFrame
+        As above.
+    layout : str
+        The release layout read.
+    source : str
+        The folder read.
     """
 
     ratings: pd.DataFrame

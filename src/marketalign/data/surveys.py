@@ -68,6 +68,17 @@ class SurveyPanel:
     ``options``: key, position, option, code, ordinal (NaN for options without an ordinal value).
     ``counts``: attribute, group, key, option, count (only the attributes that were loaded).
     ``attributes``: attribute -> categories listed in ``metadata.csv``.
+
+    Attributes
+    ----------
+    wave, topic : str
+        The wave's name and topic.
+    questions, options, counts : pandas.DataFrame
+        As above.
+    attributes : dict of str to tuple of str
+        As above.
+    source : str
+        The folder read.
     """
 
     wave: str

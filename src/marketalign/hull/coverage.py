@@ -37,6 +37,23 @@ class CoverageResult:
     """Per-item coverage (``table``, one row per item) and how robustness was decided for each k.
 
     ``robust_method[k]`` is ``"exact"`` or ``"sampled"``; ``skipped`` counts items with a single answer.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per item: covered or not, robustness per k, the closest angle (docs/theory.md §3.1-3.3).
+    bob_names : list of str
+        The Bobs, in column order.
+    robust_method : dict of int to str
+        Per k, ``"exact"`` or ``"sampled"`` (docs/theory.md §3.4).
+    samples, seed : int
+        The sampled robustness's draws and seed.
+    rtol : float
+        Relative tolerance of the coverage test.
+    skipped_single_answer : int
+        Items with a single answer, left out.
+    constant_bobs : dict of str to int
+        Per Bob, the items on which it is constant.
     """
 
     table: pd.DataFrame

@@ -43,7 +43,23 @@ _BLOCKS_FOR_PROGRESS = 20  # long runs are cut into about this many blocks so th
 
 @dataclass(frozen=True)
 class CurveConfig:
-    """How to draw the curves: K range, orderings or all subsets, folds, seed and methods."""
+    """How to draw the curves: K range, orderings or all subsets, folds, seed and methods.
+
+    Parameters
+    ----------
+    k_max : int, optional
+        The largest market size K (default: every Bob).
+    orderings : int
+        Random orderings of the Bobs (``subsets="orderings"``).
+    folds : int
+        Cross-validation folds, shared by every method, K and curve.
+    seed : int
+        Seed of the folds and the orderings.
+    subsets : {"orderings", "all"}
+        Random orderings, or every K-subset (docs/theory.md §1.3).
+    methods : tuple of str
+        Among :data:`METHODS`.
+    """
 
     k_max: int | None = None  # default: every Bob
     orderings: int = 100

@@ -32,6 +32,19 @@ class EpsilonResult:
 
     ``binding`` lists the (action, state) cells whose residual reaches ±ε (to 1e-9 of max(ε, max|u_A|)): the cells that
     certify the optimum.
+
+    Attributes
+    ----------
+    epsilon : float
+        The minimal sup-norm ε (docs/theory.md §1.2, Definition 1).
+    weights : numpy.ndarray, shape (k,)
+        The weights w that attain it.
+    offset : float
+        The offset c.
+    binding : tuple of (int, int)
+        The binding cells, as above.
+    kind : {"nonneg", "simplex"}
+        The weights' constraint.
     """
 
     epsilon: float

@@ -36,6 +36,19 @@ class GreedyResidualRegressor(RegressorMixin, BaseEstimator):
     ``validation_fraction`` (share of rows held out to decide when to stop; 0 = in-sample), ``random_state``
     (the validation split and the base estimator's seed). Learned: ``estimators_``, ``coef_`` (over 1, the
     inputs and the added functions), ``last_gain_`` (the last candidate's relative MSE reduction).
+
+    Parameters
+    ----------
+    base_estimator : scikit-learn regressor, optional
+        The class of added functions (default: a depth-3 regression tree).
+    n_rounds : int
+        Most functions added.
+    tol : float
+        Relative validation gain below which it stops.
+    validation_fraction : float
+        Share of rows held out to decide when to stop.
+    random_state : int, Generator or None
+        Seed of the split and the base estimator.
     """
 
     def __init__(

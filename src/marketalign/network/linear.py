@@ -38,6 +38,18 @@ class LinearLearner:
     ``ridge`` adds ``ridge * ||a||^2`` to the *mean* squared error (the intercept is not penalised), so on
     n rows it equals scikit-learn's ``Ridge(alpha=n * ridge)``; the same value means the same thing in
     population mode.
+
+    Parameters
+    ----------
+    intercept : bool
+        Fit an intercept.
+    ridge : float
+        The penalty on the mean squared error (0: OLS; docs/theory.md §2.2).
+
+    Raises
+    ------
+    InputError
+        A negative or non-finite ``ridge``.
     """
 
     intercept: bool = True

@@ -37,6 +37,17 @@ class Network:
     """Agents 0..n-1 in a topological order: each one's parents (earlier agents) and observed features.
 
     ``names`` are the node labels of the graph the network was built from, in the same order.
+
+    Attributes
+    ----------
+    parents : tuple of tuple of int
+        Each agent's parents (docs/theory.md §2.1).
+    features : tuple of tuple of int
+        Each agent's own features.
+    n_features : int
+        d.
+    names : tuple
+        The graph's node labels.
     """
 
     parents: tuple[tuple[int, ...], ...]
