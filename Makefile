@@ -19,7 +19,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/marketalign demo --out $(OUT)
 
+# The lint runs first, so CI (which runs `make test`) fails on a lint error as on a failing test.
 test: $(STAMP) chromium
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q
 
 test-slow: $(STAMP) server

@@ -15,7 +15,8 @@ import marketalign
 from marketalign.cli import game_group, main, network_group
 
 HEAVY = ("sklearn", "matplotlib", "pandas", "scipy", "numba")
-PACKAGES = ("marketalign", "marketalign.data", "marketalign.network", "marketalign.parallel")
+PACKAGES = ("marketalign", "marketalign.bobs", "marketalign.data", "marketalign.experiments", "marketalign.games",
+            "marketalign.hull", "marketalign.network", "marketalign.parallel", "marketalign.report")
 
 
 def _run(code: str, **env: str) -> str:
@@ -53,6 +54,26 @@ def test_the_lazy_names_are_the_objects_of_their_modules():
 
 def test_importing_the_package_loads_no_heavy_library():
     assert _loaded("import marketalign") == []
+
+
+@pytest.mark.parametrize("name", PACKAGES[1:])
+def test_importing_a_subpackage_loads_no_heavy_library(name):
+    assert _loaded(f"import {name}") == []
+
+
+def test_every_subpackage_exports_public_names():
+    for name in PACKAGES:
+        package = importlib.import_module(name)
+        assert package.__all__ and package._PUBLIC, f"{name} exports nothing"
+        assert package.__all__ == sorted(package.__all__), f"keep {name}.__all__ sorted"
+
+
+def test_the_top_level_names_are_the_subpackages_names():
+    """A name exported at the top and by its subpackage is the same object, so either import works."""
+    for name in marketalign._PUBLIC:
+        subpackage = importlib.import_module(".".join(marketalign._PUBLIC[name].split(".")[:2]))
+        if name in getattr(subpackage, "_PUBLIC", {}):
+            assert getattr(subpackage, name) is getattr(marketalign, name), name
 
 
 @pytest.mark.parametrize("args", [["--help"], [*"curve --help".split()], [*"reproduce --help".split()],

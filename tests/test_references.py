@@ -108,3 +108,40 @@ def test_the_check_finds_bad_references(tmp_path):
     written.write_text('"""Cites docs/theory.md §12.1."""\n')
     assert reference_problems(written.read_text(), written) == [
         f"{written}: cites docs/theory.md §12.1, which docs/theory.md does not have"]
+
+
+def _numpydoc_missing(obj) -> list[str]:
+    """The numpydoc sections ``obj``'s docstring lacks: Parameters (when it takes any), Returns (a function)
+    and Raises (when its body raises)."""
+    import inspect
+
+    doc = inspect.getdoc(obj) or ""
+    has = {section: f"{section}\n{'-' * len(section)}" in doc for section in ("Parameters", "Returns", "Raises")}
+    if inspect.isclass(obj):
+        has["Parameters"] = has["Parameters"] or "Attributes\n----------" in doc
+        params = [p for p in inspect.signature(obj).parameters if p not in ("self", "args", "kwargs")]
+        wanted = ["Parameters"] if params else []
+    else:
+        params = list(inspect.signature(obj).parameters)
+        wanted = (["Parameters"] if params else []) + ["Returns"]
+        if "raise " in inspect.getsource(obj):
+            wanted.append("Raises")
+    return [section for section in wanted if not has[section]]
+
+
+NUMPYDOC_PACKAGES = ("marketalign.hull", "marketalign.games", "marketalign.network", "marketalign.data")
+
+
+def test_public_functions_and_classes_of_the_core_packages_have_numpydoc_sections():
+    import inspect
+
+    import marketalign
+
+    missing = {}
+    for name in marketalign.__all__:
+        module = marketalign._PUBLIC[name].split(":")[0]
+        obj = getattr(marketalign, name)
+        public = inspect.isfunction(obj) or inspect.isclass(obj) and not issubclass(obj, Exception)
+        if module.startswith(NUMPYDOC_PACKAGES) and public and _numpydoc_missing(obj):
+            missing[name] = _numpydoc_missing(obj)
+    assert not missing, f"add numpydoc sections: {missing}"

@@ -1,6 +1,7 @@
 """Curves over K against a naive implementation that refits every method from the rows."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from reference import curve_rows
 
@@ -15,18 +16,19 @@ def _data(seed=0, n=60, k=6, targets=1):
     return s, h
 
 
-def _orders_used(result):
-    """Rebuild the orderings from the seed, as a user reproducing a run would."""
-    from marketalign.hull.curves import _curve_orders
-
-    _, order_seed = np.random.SeedSequence(result.config.seed).spawn(2)
-    return _curve_orders(len(result.bobs), result.config, np.random.default_rng(order_seed))
+def _by_size(result):
+    """The result's curves, grouped by length in the order they appear on its curve axis."""
+    groups: dict[int, list] = {}
+    for order in result.orders:
+        groups.setdefault(len(order), []).append(order)
+    return [np.array(group) for group in groups.values()]
 
 
 def test_every_method_matches_refitting_from_rows():
     s, h = _data()
     result = market_curve(s, h[:, 0], CurveConfig(orderings=3, folds=3, seed=1))
-    orders = _orders_used(result)[0].orders
+    orders = np.array(result.orders)
+    assert orders.shape == (3, 6) and all(sorted(order) == list(range(6)) for order in result.orders)
     reference = curve_rows(s, h[:, 0], result.folds, orders, METHODS)
     np.testing.assert_allclose(result.mse[0], reference, rtol=1e-9, atol=1e-12)
 
@@ -44,7 +46,8 @@ def test_data_sets_with_their_own_rows_match_refits():
     """Many humans who each rated different items: one batch, each checked against refits from its rows."""
     datasets = [_data(seed=s, n=n, k=5) for s, n in ((1, 40), (2, 75), (3, 55))]
     results = market_curves([(s, h[:, 0]) for s, h in datasets], CurveConfig(orderings=2, folds=3, seed=4))
-    orders = _orders_used(results[0])[0].orders
+    orders = np.array(results[0].orders)
+    assert all(result.orders == results[0].orders for result in results)
     for (s, h), result in zip(datasets, results, strict=True):
         assert result.n_rows == len(s)
         reference = curve_rows(s, h[:, 0], result.folds, orders, METHODS)
@@ -61,11 +64,11 @@ def test_all_subsets_mode_matches_rows():
     result = market_curve(s, h[:, 0], CurveConfig(folds=3, seed=3, subsets="all"))
     assert result.mse.shape[1] == 15  # 4 + 6 + 4 + 1 subsets
     first = 0
-    for group in _orders_used(result):
-        k = group.orders.shape[1]
-        reference = curve_rows(s, h[:, 0], result.folds, group.orders, METHODS)[:, -1]
-        np.testing.assert_allclose(result.mse[0, first : first + len(group.orders), k - 1], reference, rtol=1e-9)
-        first += len(group.orders)
+    for orders in _by_size(result):
+        k = orders.shape[1]
+        reference = curve_rows(s, h[:, 0], result.folds, orders, METHODS)[:, -1]
+        np.testing.assert_allclose(result.mse[0, first : first + len(orders), k - 1], reference, rtol=1e-9)
+        first += len(orders)
     table = result.table
     assert (table.groupby("K")["n_curves"].first().to_numpy() == [4, 6, 4, 1]).all()
 
@@ -114,3 +117,48 @@ def test_same_seed_same_numbers():
 def test_bad_input(scores, target, config, fragment):
     with pytest.raises(InputError, match=fragment):
         market_curve(scores, target, config)
+
+
+@pytest.mark.parametrize("subsets", ["orderings", "all"])
+def test_refitting_with_the_stored_orders_reproduces_the_curves(subsets):
+    """A user reproduces a curve from the result alone: its orders, given back, give the same numbers."""
+    s, h = _data(seed=5, k=5)
+    config = CurveConfig(orderings=4, folds=3, seed=8, subsets=subsets, k_max=4)
+    result = market_curve(s, h[:, 0], config)
+    again = market_curve(s, h[:, 0], CurveConfig(orderings=1, folds=3, seed=8, subsets=subsets, k_max=4),
+                         orders=result.orders)
+    assert again.orders == result.orders
+    np.testing.assert_array_equal(again.mse, result.mse)
+    np.testing.assert_array_equal(again.nonzero, result.nonzero)
+    pd.testing.assert_frame_equal(again.table, result.table)  # the 4 given curves, not the 1 the config asks for
+
+
+def test_the_stored_orders_are_the_markets_behind_each_curve():
+    """NNLS at K on the first K Bobs of a stored ordering, refitted from the rows with the stored folds."""
+    s, h = _data(seed=6, k=5)
+    result = market_curve(s, h[:, 0], CurveConfig(orderings=2, folds=3, seed=9, methods=("nnls",)))
+    for c, order in enumerate(result.orders):
+        for k in (1, 3, 5):
+            reference = curve_rows(s, h[:, 0], result.folds, np.array([order[:k]]), ("nnls",))
+            np.testing.assert_allclose(result.mse[0, c, k - 1, 0], reference[0, -1, 0], rtol=1e-9)
+
+
+def test_given_orders_are_a_shuffled_curve_set_in_all_subsets_mode():
+    s, h = _data(seed=7, k=4)
+    config = CurveConfig(folds=3, seed=1, subsets="all", k_max=2)
+    result = market_curve(s, h[:, 0], config)
+    again = market_curve(s, h[:, 0], config, orders=list(reversed(result.orders)))
+    assert sorted(again.orders) == sorted(result.orders)
+    np.testing.assert_allclose(again.table["mse_mean"], result.table["mse_mean"], rtol=1e-12)
+
+
+@pytest.mark.parametrize(("orders", "fragment"), [
+    ([], "orders is empty"),
+    ([[0, 1, 9]], "distinct Bob indices in 0..5"),
+    ([[0, 0, 1]], "distinct Bob indices"),
+    ([[0, 1]], "has 2 Bobs but config asks for 3 Bobs"),
+])
+def test_bad_orders_are_refused(orders, fragment):
+    s, h = _data()
+    with pytest.raises(InputError, match=fragment):
+        market_curve(s, h[:, 0], CurveConfig(k_max=3, folds=3), orders=orders)

@@ -2,7 +2,9 @@
 
 Exit codes: 0 success; 1 a theorem's bound was violated; 2 bad input or a usage error (one line saying what
 and how to fix); 3 ``bobs generate`` finished but some scores failed (re-run to retry them); 4 an internal error
-(a bug: the traceback goes to stderr with a request to report it).
+(a bug: the traceback goes to stderr with a request to report it); 5 a numerical solver failed on valid input
+(:class:`~marketalign.errors.SolverError`: one line naming the solver; rescaling the data or dropping
+near-duplicate Bobs usually helps, else report the data set).
 
 Commands are registered by name and imported only when run or asked for their help, so that ``marketalign --help``
 and ``marketalign COMMAND --help`` start about as fast as ``import numpy``.
@@ -17,9 +19,10 @@ import traceback
 import click
 
 from marketalign.cli.lazy import LazyGroup
-from marketalign.errors import BoundViolation, InputError
+from marketalign.errors import BoundViolation, InputError, SolverError
 
 INTERNAL_ERROR_EXIT = 4
+SOLVER_ERROR_EXIT = 5
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "bobs": ("marketalign.cli.bobs:bobs_group",
@@ -89,6 +92,9 @@ class _MarketAlignGroup(LazyGroup):
         except BoundViolation as err:
             click.echo(f"BOUND VIOLATED: {_one_line(err)}", err=True)
             ctx.exit(1)
+        except SolverError as err:  # valid input the numerics could not handle: not a bug in our code
+            click.echo(f"solver failed: {_one_line(err)}", err=True)
+            ctx.exit(SOLVER_ERROR_EXIT)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as err:  # a bug: exit code 1 stays reserved for violated bounds

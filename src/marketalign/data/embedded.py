@@ -33,7 +33,18 @@ def embedded_ethics_name(subset: str, split: str) -> str:
 
 
 def load_embedded_ethics(folder: Path = EMBEDDED_DIR / "ethics") -> Ethics:
-    """The embedded ETHICS subset as an :class:`~marketalign.data.ethics.Ethics`, like the full loader's."""
+    """The embedded ETHICS subset as an :class:`~marketalign.data.ethics.Ethics`, like the full loader's.
+
+    Parameters
+    ----------
+    folder : Path
+        The embedded files (default: those shipped with the package).
+
+    Returns
+    -------
+    Ethics
+        The subsets, in the layout of :func:`~marketalign.data.ethics.load_ethics`.
+    """
     frames = {}
     for subset in PREFIXES:
         for split in SPLITS:
@@ -45,7 +56,13 @@ def load_embedded_ethics(folder: Path = EMBEDDED_DIR / "ethics") -> Ethics:
 
 
 def load_embedded_movielens() -> MovieLens:
-    """The embedded MovieLens latest-small as a :class:`~marketalign.data.movielens.MovieLens`."""
+    """The embedded MovieLens latest-small as a :class:`~marketalign.data.movielens.MovieLens`.
+
+    Returns
+    -------
+    MovieLens
+        Ratings and movies, in the layout of :func:`~marketalign.data.movielens.load_movielens`.
+    """
     return replace(load_movielens(EMBEDDED_DIR / "movielens"), source="embedded")
 
 

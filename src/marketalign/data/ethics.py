@@ -49,7 +49,15 @@ AMBIG_COLUMNS = ("row", "input")
 
 @dataclass(frozen=True, eq=False)
 class Ethics:
-    """Parsed ETHICS files: ``frames[(subset, split)]`` has the subset's :data:`COLUMNS`."""
+    """Parsed ETHICS files: ``frames[(subset, split)]`` has the subset's :data:`COLUMNS`.
+
+    Attributes
+    ----------
+    frames : mapping
+        (subset, split) -> its table.
+    source : str
+        Where the files were read from.
+    """
 
     frames: Mapping[tuple[str, str], pd.DataFrame]
     source: str
@@ -139,7 +147,25 @@ def ethics_file(subset: str, split: str) -> str:
 
 
 def load_ethics(folder: str | Path, subsets: Iterable[str] | None = None) -> Ethics:
-    """Read the ETHICS files under ``folder`` (one folder per subset, or the files directly in ``folder``)."""
+    """Read the ETHICS files under ``folder`` (one folder per subset, or the files directly in ``folder``).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The ETHICS release folder.
+    subsets : iterable of str, optional
+        The subsets to read (default: every one present).
+
+    Returns
+    -------
+    Ethics
+        One table per subset.
+
+    Raises
+    ------
+    InputError
+        A missing folder, an unknown subset, or a file that does not parse.
+    """
     folder = require_dir(folder, "the ETHICS data (with commonsense/, deontology/, ... inside)")
     wanted = list(PREFIXES) if subsets is None else list(subsets)
     for subset in wanted:

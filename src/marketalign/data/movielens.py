@@ -66,6 +66,15 @@ class MovieLens:
     ``ratings``: user, movie, rating, timestamp (sorted by user then movie); ``movies``: movie, title,
     genres (``|``-separated, ``"(no genres listed)"`` when none); ``tags``: user, movie, tag, timestamp
     (may be empty).
+
+    Attributes
+    ----------
+    ratings, movies, tags : pandas.DataFrame
+        As above.
+    layout : str
+        The release layout read.
+    source : str
+        The folder read.
     """
 
     ratings: pd.DataFrame
@@ -175,7 +184,23 @@ def detect_layout(folder: str | Path) -> str:
 
 
 def load_movielens(folder: str | Path) -> MovieLens:
-    """Read a MovieLens release folder in any published layout (validated; see the module docstring)."""
+    """Read a MovieLens release folder in any published layout (validated; see the module docstring).
+
+    Parameters
+    ----------
+    folder : str or Path
+        A MovieLens release (latest, 25M/32M, 1M ``.dat`` or 100K ``u.data`` layout).
+
+    Returns
+    -------
+    MovieLens
+        Ratings and movies.
+
+    Raises
+    ------
+    InputError
+        A folder in no known layout, or files that do not parse.
+    """
     folder = Path(folder)
     layout = detect_layout(folder)
     ratings_file, movies_file = (first_existing(folder, names) for names in _LAYOUT_FILES[layout])

@@ -68,6 +68,17 @@ class SurveyPanel:
     ``options``: key, position, option, code, ordinal (NaN for options without an ordinal value).
     ``counts``: attribute, group, key, option, count (only the attributes that were loaded).
     ``attributes``: attribute -> categories listed in ``metadata.csv``.
+
+    Attributes
+    ----------
+    wave, topic : str
+        The wave's name and topic.
+    questions, options, counts : pandas.DataFrame
+        As above.
+    attributes : dict of str to tuple of str
+        As above.
+    source : str
+        The folder read.
     """
 
     wave: str
@@ -161,7 +172,23 @@ def panel_folders(root: str | Path) -> dict[str, Path]:
 
 
 def list_panels(root: str | Path) -> pd.DataFrame:
-    """One row per wave: wave, topic, questions, attributes (from the file names), folder."""
+    """One row per wave: wave, topic, questions, attributes (from the file names), folder.
+
+    Parameters
+    ----------
+    root : str or Path
+        The human_resp folder of the survey data.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per wave.
+
+    Raises
+    ------
+    InputError
+        A missing folder or one with no waves.
+    """
     rows = []
     for wave, folder in panel_folders(root).items():
         questions = (
@@ -190,6 +217,25 @@ def load_panel(
     """Read one wave: ``path`` is its folder, or the human_resp folder with ``wave`` (e.g. ``"W26"`` or 26).
 
     ``attributes=None`` loads every ``<ATTRIBUTE>_data.json`` except NONE (see the module docstring).
+
+    Parameters
+    ----------
+    path : str or Path
+        The wave's folder, or the human_resp folder with ``wave``.
+    wave : str, optional
+        The wave's name or number.
+    attributes : iterable of str, optional
+        The demographic attributes to load.
+
+    Returns
+    -------
+    SurveyPanel
+        Questions, options and per-group answer distributions (docs/theory.md §1.10).
+
+    Raises
+    ------
+    InputError
+        A missing wave or attribute, or files that do not parse.
     """
     folders = panel_folders(path)
     if not folders:
@@ -452,6 +498,23 @@ def load_responses(path: str | Path, panel: SurveyPanel) -> pd.DataFrame:
 
     ``answer`` is the option text (up to case and spacing) or its code in ``option_mapping``; answers
     without an ordinal value (refusals, "not sure") become NaN, as do questions a respondent skipped.
+
+    Parameters
+    ----------
+    path : str or Path
+        The long table (CSV or Parquet).
+    panel : SurveyPanel
+        The panel whose questions and options the answers refer to.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Respondents x questions, values in [0, 1] or NaN.
+
+    Raises
+    ------
+    InputError
+        Missing columns, unknown questions, or answers that are not among a question's options.
     """
     table = read_table(path)
     require_columns(table, ["respondent", "question", "answer"], Path(path), "individual responses")

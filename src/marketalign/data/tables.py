@@ -61,6 +61,16 @@ def table_format(path: str | Path, *, writing: bool = False) -> str:
 def read_table(path: str | Path) -> pd.DataFrame:
     """Read a layout table from CSV (``.csv``/``.csv.gz``) or Parquet (``.parquet``), ids as strings.
 
+    Parameters
+    ----------
+    path : str or Path
+        The table's file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table, ``instance`` ids as strings.
+
     Raises
     ------
     InputError
@@ -156,6 +166,26 @@ def validate_table(
 
     ``bobs=None`` takes every numeric, non-boolean column other than ``target`` and ``instance``; the columns
     left out and why are :func:`unused_columns`.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A layout table.
+    target : str
+        Alice's utility column.
+    bobs : sequence of str, optional
+        The Bob columns.
+    where : str
+        How messages name the table.
+
+    Returns
+    -------
+    h : numpy.ndarray, shape (N,)
+        Alice's utility.
+    S : numpy.ndarray, shape (N, K)
+        The Bob scores.
+    names : list of str
+        The Bob columns, in order.
 
     Raises
     ------

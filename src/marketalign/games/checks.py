@@ -81,7 +81,33 @@ def check_conversation_game(
     rule_limit: int = DEFAULT_RULE_LIMIT,
     profile_limit: int = DEFAULT_PROFILE_LIMIT,
 ) -> GameCheck:
-    """Result 1: all pure equilibria (or those best-response dynamics reach) against OPT − 2ε."""
+    """Result 1: all pure equilibria (or those best-response dynamics reach) against OPT − 2ε.
+
+    Parameters
+    ----------
+    game : ConversationGame
+        The game (docs/theory.md §1.4).
+    method : {"exhaustive", "dynamics"}
+        Every pure equilibrium, or those best-response dynamics reach from ``starts`` random profiles.
+    starts : int
+        Starting profiles for ``"dynamics"``.
+    rng : numpy.random.Generator, optional
+        Draws the starts.
+    tol : float
+        Tolerance of the equilibrium and bound checks.
+    rule_limit, profile_limit : int
+        Largest number of deterministic rules per Bob, and of profiles, to enumerate.
+
+    Returns
+    -------
+    GameCheck
+        ε, OPT, the bound and every equilibrium found with its value and slack.
+
+    Raises
+    ------
+    InputError
+        An unknown ``method``, or a game whose rules or profiles exceed the limits.
+    """
     if method not in METHODS:
         raise InputError(f"method must be one of {METHODS}; got {method!r}.")
     rules = deterministic_rules(game, rule_limit)
@@ -129,7 +155,29 @@ def check_quantal_game(
     rule_limit: int = DEFAULT_RULE_LIMIT,
     profile_limit: int = DEFAULT_PROFILE_LIMIT,
 ) -> list[QuantalCheck]:
-    """Result 2 at each rationality β: pure equilibria against a quantal Alice, and their bound."""
+    """Result 2 at each rationality β: pure equilibria against a quantal Alice, and their bound.
+
+    Parameters
+    ----------
+    game : ConversationGame
+        The game (docs/theory.md §1.5).
+    betas : sequence of float
+        Alice's rationalities β.
+    tol : float
+        Tolerance of the checks.
+    rule_limit, profile_limit : int
+        Enumeration limits, as in :func:`check_conversation_game`.
+
+    Returns
+    -------
+    list of QuantalCheck
+        One per β.
+
+    Raises
+    ------
+    InputError
+        A game whose rules or profiles exceed the limits.
+    """
     rules = deterministic_rules(game, rule_limit)
     star = alice_optimal_rule(game)
     alone = game.with_bobs(game.bobs[:1])
@@ -168,7 +216,31 @@ def check_selection_game(
     tie_rule: TieRule = "uniform",
     tol: float = EQUILIBRIUM_TOL,
 ) -> GameCheck:
-    """Result 3: equilibria reached by best-response dynamics against OPT − 2ε (no condition needed)."""
+    """Result 3: equilibria reached by best-response dynamics against OPT − 2ε (no condition needed).
+
+    Parameters
+    ----------
+    game : SelectionGame
+        The game (docs/theory.md §1.6).
+    starts : int
+        Starting profiles of the best-response dynamics.
+    rng : numpy.random.Generator, optional
+        Draws the starts.
+    tie_rule : {"uniform", "lowest"}
+        How Alice breaks ties between equally valued Bobs: uniformly, or the lowest index.
+    tol : float
+        Tolerance of the checks.
+
+    Returns
+    -------
+    GameCheck
+        ε, OPT, the bound and the equilibria reached.
+
+    Raises
+    ------
+    InputError
+        An unknown ``tie_rule``.
+    """
     solver = SelectionSolver.build(game, tie_rule)
     search = find_equilibria(solver, starts, np.random.default_rng(rng), tol)
     eps = market_epsilon(game)

@@ -56,7 +56,18 @@ def weighted_tables(game: ConversationGame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def opt(game: ConversationGame) -> float:
-    """First-Best Utility OPT = E_{x_A, x_B}[max_a E[u_A(a, y) | x_A, x_B]]."""
+    """First-Best Utility OPT = E_{x_A, x_B}[max_a E[u_A(a, y) | x_A, x_B]].
+
+    Parameters
+    ----------
+    game : ConversationGame
+        The game (docs/theory.md §1.4).
+
+    Returns
+    -------
+    float
+        OPT.
+    """
     return float(weighted_tables(game)[0].max(axis=2).sum())
 
 
@@ -81,6 +92,25 @@ def play(game: ConversationGame, rules: Sequence[np.ndarray], alice: AliceModel 
     """P(a | x_A, x_B) when Bob i follows ``rules[i]`` and Alice plays ``alice``; shape (P, X_A, X_B, A).
 
     Each rule is (H, X_B, M) or a batch (P, H, X_B, M) of profiles evaluated together.
+
+    Parameters
+    ----------
+    game : ConversationGame
+        The game (docs/theory.md §1.4).
+    rules : sequence of numpy.ndarray
+        One conversation rule per Bob.
+    alice : AliceModel, optional
+        Alice's response (default: her best response; :func:`quantal` for a quantal one, docs/theory.md §1.5).
+
+    Returns
+    -------
+    numpy.ndarray
+        P(a | x_A, x_B), of shape (X_A, X_B, A) or (P, X_A, X_B, A) for batched rules.
+
+    Raises
+    ------
+    InputError
+        Not one rule per Bob, or rules of the wrong shape.
     """
     if len(rules) != game.k:
         raise InputError(f"Give one conversation rule per Bob: the game has {game.k} Bobs, got {len(rules)}.")

@@ -74,6 +74,25 @@ class ConversationGame:
     ``prior[x_A, x_B, y]`` is the common prior; ``alice[a, y]`` and ``bobs[i, a, y]`` the utilities. Alice's
     messages to a Bob are drawn from her observation alphabet X_A (she can reveal x_A, stay silent by always
     sending the same symbol, or anything in between); Bobs reply with one of ``n_messages`` symbols.
+
+    Parameters
+    ----------
+    prior : array_like, shape (X_A, X_B, Y)
+        The common prior; non-negative, summing to 1.
+    alice : array_like, shape (A, Y)
+        Alice's utility.
+    bobs : array_like, shape (k, A, Y)
+        The Bobs' utilities.
+    n_messages : int
+        The Bobs' reply alphabet size.
+    rounds : int
+        R, the rounds of conversation.
+
+    Raises
+    ------
+    InputError
+        Shapes that do not agree, a prior that is not a distribution or gives some x_A or x_B probability 0,
+        non-finite values, or R or the alphabet below 1.
     """
 
     prior: np.ndarray
@@ -139,7 +158,22 @@ class ConversationGame:
 
 @dataclass(frozen=True)
 class SelectionGame:
-    """The Best-AI selection game (docs/theory.md §1.6, ours): contexts x, states y, prior ``prior[x, y]``."""
+    """The Best-AI selection game (docs/theory.md §1.6, ours): contexts x, states y, prior ``prior[x, y]``.
+
+    Parameters
+    ----------
+    prior : array_like, shape (X, Y)
+        The prior over contexts and states.
+    alice : array_like, shape (A, Y)
+        Alice's utility.
+    bobs : array_like, shape (k, A, Y)
+        The Bobs' utilities.
+
+    Raises
+    ------
+    InputError
+        Shapes that do not agree, a prior that is not a distribution, or non-finite values.
+    """
 
     prior: np.ndarray
     alice: np.ndarray
@@ -203,7 +237,22 @@ def game_from_dict(payload: dict) -> Game:
 
 
 def save_game(game: Game, path: str | Path, **extra: Any) -> Path:
-    """Write ``game`` (and any JSON-ready ``extra`` fields, e.g. the equilibrium) to ``path`` exactly."""
+    """Write ``game`` (and any JSON-ready ``extra`` fields, e.g. the equilibrium) to ``path`` exactly.
+
+    Parameters
+    ----------
+    game : ConversationGame or SelectionGame
+        The game.
+    path : str or Path
+        Where to write the JSON.
+    **extra
+        JSON-ready fields stored beside the game.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
     path = Path(path)
     payload = json.dumps({**game.to_dict(), **extra}, indent=1, sort_keys=True, default=_plain)
     path.write_text(payload + "\n")
@@ -220,7 +269,23 @@ def _plain(value: Any) -> Any:
 
 
 def load_game(path: str | Path) -> Game:
-    """Read a game written by :func:`save_game`; floats round-trip exactly."""
+    """Read a game written by :func:`save_game`; floats round-trip exactly.
+
+    Parameters
+    ----------
+    path : str or Path
+        A JSON file written by :func:`save_game`.
+
+    Returns
+    -------
+    ConversationGame or SelectionGame
+        The game, validated.
+
+    Raises
+    ------
+    InputError
+        A missing or unreadable file, or one that does not describe a valid game.
+    """
     try:
         payload = json.loads(Path(path).read_text())
     except (OSError, json.JSONDecodeError) as err:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
-from marketalign.errors import InputError
+from marketalign.errors import InputError, SolverError
 from marketalign.games.conversation import weighted_tables
 from marketalign.games.model import ConversationGame
 
@@ -30,7 +30,27 @@ class Persuasion:
 
 
 def optimal_persuasion(game: ConversationGame, bob: int = 0) -> Persuasion:
-    """Solve the obedience LP for Bob ``bob`` talking alone to an uninformed Alice."""
+    """Solve the obedience LP for Bob ``bob`` talking alone to an uninformed Alice.
+
+    Parameters
+    ----------
+    game : ConversationGame
+        A game whose Alice has no private information (|X_A| = 1).
+    bob : int
+        The sender.
+
+    Returns
+    -------
+    Persuasion
+        The optimal signal and the sender's and Alice's expected utilities.
+
+    Raises
+    ------
+    InputError
+        An Alice with private information, or ``bob`` out of range.
+    SolverError
+        HiGHS did not solve the LP (always feasible and bounded, so this is numerical).
+    """
     if game.n_alice_obs != 1:
         raise InputError(
             f"Persuasion needs an Alice without private information (|X_A| = 1); got {game.n_alice_obs}."
@@ -58,7 +78,7 @@ def optimal_persuasion(game: ConversationGame, bob: int = 0) -> Persuasion:
         method="highs",
     )
     if result.status != 0:  # always feasible (full revelation obeys) and bounded
-        raise RuntimeError(f"HiGHS failed on the obedience LP: {result.message}")
+        raise SolverError(f"HiGHS failed on the obedience LP (status {result.status}): {result.message}")
     signal = np.clip(result.x.reshape(n_b, n_a), 0.0, None)
     signal /= signal.sum(axis=1, keepdims=True)
     return Persuasion(signal, float((signal * sender_w).sum()), float((signal * alice_w).sum()))

@@ -55,6 +55,34 @@ def curves_by_human(
     number of workers or the cluster. ``execution`` says where (default: one local process per core);
     its ``checkpoint`` folder makes the sweep resumable. ``groups`` (one array of row labels per human) makes
     each human's folds whole groups, as in ``market_curves`` (docs/theory.md §1.7, Definition G1).
+
+    Parameters
+    ----------
+    datasets : sequence of (scores, targets)
+        Per human: scores (N_i, K) and targets (N_i,) or (N_i, T), the same Bobs for all.
+    config : CurveConfig, optional
+        As for :func:`~marketalign.hull.curves.market_curves` (docs/theory.md §1.3).
+    humans_per_task : int, optional
+        Humans per chunk of work (default: from the number of humans and workers).
+    execution : ExecutionConfig, optional
+        Where the chunks run.
+    bob_names, target_names : sequence of str, optional
+        Names of the Bob and target columns.
+    quiet : bool
+        No progress bar.
+    groups : sequence of array_like, optional
+        Row group labels per human.
+
+    Returns
+    -------
+    list of CurveResult
+        One per human, in order.
+
+    Raises
+    ------
+    InputError
+        No humans, humans with different Bobs, a bad ``humans_per_task`` or ``groups``, or any error of
+        :func:`~marketalign.hull.curves.market_curves`.
     """
     if not datasets:
         raise InputError("no humans given; pass at least one (scores, targets) pair.")
@@ -120,4 +148,5 @@ def merge_humans(results: Sequence[CurveResult], human_names: Sequence[str]) -> 
         n_rows=sum(r.n_rows for r in results),
         folds=np.concatenate([r.folds for r in results]),
         n_groups=None if any(r.n_groups is None for r in results) else sum(r.n_groups for r in results),
+        orders=first.orders,
     )

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from marketalign.data.tables import INSTANCE, TARGET, bob_columns, validate_table
-from marketalign.errors import InputError
+from marketalign.errors import InputError, SolverError
 
 RTOL = 1e-9
 EXACT_LIMIT = 20_000
@@ -37,6 +37,23 @@ class CoverageResult:
     """Per-item coverage (``table``, one row per item) and how robustness was decided for each k.
 
     ``robust_method[k]`` is ``"exact"`` or ``"sampled"``; ``skipped`` counts items with a single answer.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per item: covered or not, robustness per k, the closest angle (docs/theory.md §3.1-3.3).
+    bob_names : list of str
+        The Bobs, in column order.
+    robust_method : dict of int to str
+        Per k, ``"exact"`` or ``"sampled"`` (docs/theory.md §3.4).
+    samples, seed : int
+        The sampled robustness's draws and seed.
+    rtol : float
+        Relative tolerance of the coverage test.
+    skipped_single_answer : int
+        Items with a single answer, left out.
+    constant_bobs : dict of str to int
+        Per Bob, the items on which it is constant.
     """
 
     table: pd.DataFrame
@@ -244,7 +261,10 @@ class _Solver:
         single = float(np.linalg.norm(self.u - cosines[best] * self.V[:, columns[best]]))  # distance to that ray
         if single <= self.rtol:
             return single, self._remember(columns[[best]])
-        w, residual = nnls(self.V[:, columns], self.u)
+        try:
+            w, residual = nnls(self.V[:, columns], self.u)
+        except RuntimeError as err:  # SciPy's iteration limit
+            raise SolverError(f"SciPy's NNLS failed on an item's coverage problem: {err}") from err
         if residual > self.rtol:
             return float(residual), None
         return float(residual), self._remember(columns[w > 0])

@@ -43,7 +43,23 @@ _BLOCKS_FOR_PROGRESS = 20  # long runs are cut into about this many blocks so th
 
 @dataclass(frozen=True)
 class CurveConfig:
-    """How to draw the curves: K range, orderings or all subsets, folds, seed and methods."""
+    """How to draw the curves: K range, orderings or all subsets, folds, seed and methods.
+
+    Parameters
+    ----------
+    k_max : int, optional
+        The largest market size K (default: every Bob).
+    orderings : int
+        Random orderings of the Bobs (``subsets="orderings"``).
+    folds : int
+        Cross-validation folds, shared by every method, K and curve.
+    seed : int
+        Seed of the folds and the orderings.
+    subsets : {"orderings", "all"}
+        Random orderings, or every K-subset (docs/theory.md §1.3).
+    methods : tuple of str
+        Among :data:`METHODS`.
+    """
 
     k_max: int | None = None  # default: every Bob
     orderings: int = 100
@@ -75,10 +91,33 @@ class CurveConfig:
 
 @dataclass(frozen=True)
 class CurveResult:
-    """Curves for every target: a tidy ``table`` and the per-curve MSE behind it.
+    """Curves for every target: a tidy ``table`` and the per-curve MSE behind it (docs/theory.md §1.3).
 
-    ``mse[t, c, K−1, m]`` is the fold-averaged held-out MSE of target t on curve c (an ordering or a subset)
-    at K for method ``methods[m]`` (NaN where curve c has no value at K, e.g. a subset of another size).
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per (target, K, method): mean, std and s.e. of the MSE over curves, sparsity, Σw, the fraction
+        of the constant predictor's MSE explained and the number of curves (what ``curve.csv`` holds).
+    mse : numpy.ndarray
+        ``mse[t, c, K−1, m]``, the fold-averaged held-out MSE of target t on curve c (an ordering or a subset)
+        at K for method ``methods[m]`` (NaN where curve c has no value at K, e.g. a subset of another size).
+    nonzero : numpy.ndarray
+        Same shape: the number of weights above 1e-6 of the fit on all rows.
+    methods, targets, bobs : tuple of str
+        The names along the method, target and Bob axes.
+    config : CurveConfig
+        The validated settings (``k_max`` filled in).
+    n_rows : int
+        Rows of the data (summed over humans for a merged result).
+    folds : numpy.ndarray
+        The fold label of every row, shared by every method, K and curve.
+    n_groups : int or None
+        The number of groups when folds never split a group (docs/theory.md §1.7, Definition G1).
+    orders : tuple of tuple of int
+        ``orders[c]`` lists the Bobs of curve c (column indices into ``bobs``) in the order they join: with
+        ``subsets="orderings"`` an ordering of ``k_max`` Bobs whose first K are the market at K; with
+        ``subsets="all"`` one K-subset, reported at its size K only. ``market_curve(..., orders=result.orders)``
+        with the same data and config re-fits exactly these curves.
     """
 
     table: pd.DataFrame
@@ -91,6 +130,7 @@ class CurveResult:
     n_rows: int
     folds: np.ndarray = field(repr=False)
     n_groups: int | None = None  # number of groups when folds never split a group (docs/theory.md §1.7, Definition G1)
+    orders: tuple[tuple[int, ...], ...] = field(default=(), repr=False)
 
     def summary(self) -> dict:
         """Headline numbers at K_max per target, plus the configuration: JSON-ready."""
@@ -129,13 +169,39 @@ def market_curve(
     bob_names: Sequence[str] | None = None,
     target_names: Sequence[str] | None = None,
     quiet: bool = True,
+    orders: Sequence[Sequence[int]] | None = None,
 ) -> CurveResult:
     """Curves over K for Bob scores (N, K) against one target (N,) or many (N, T) sharing the same Bobs.
 
-    ``groups`` (one label per row) makes folds that never split a group (docs/theory.md §1.7, Definition G1).
+    Parameters
+    ----------
+    scores : array_like, shape (N, K)
+        One column per Bob.
+    targets : array_like, shape (N,) or (N, T)
+        Alice's utility (one column per target).
+    config : CurveConfig
+        K range, orderings or all subsets, folds, seed and methods.
+    groups : array_like, shape (N,), optional
+        A group label per row: folds never split a group (docs/theory.md §1.7, Definition G1).
+    bob_names, target_names : sequence of str, optional
+        Names of the columns (default ``bob_0``, ... and ``target_0``, ...).
+    quiet : bool
+        No progress bar.
+    orders : sequence of sequence of int, optional
+        The curves to fit (a :attr:`CurveResult.orders`) instead of those drawn from ``config.seed``.
+
+    Returns
+    -------
+    CurveResult
+        The curves of every target, with the folds and the orders used.
+
+    Raises
+    ------
+    InputError
+        Bad shapes or values, or settings the data cannot support (see :func:`market_curves`).
     """
     return market_curves([(scores, targets)], config, bob_names=bob_names, target_names=target_names,
-                         quiet=quiet, groups=None if groups is None else [groups])[0]
+                         quiet=quiet, groups=None if groups is None else [groups], orders=orders)[0]
 
 
 def market_curves(
@@ -147,6 +213,7 @@ def market_curves(
     quiet: bool = True,
     dataset_ids: Sequence[int] | None = None,
     groups: Sequence[np.ndarray | Sequence] | None = None,
+    orders: Sequence[Sequence[int]] | None = None,
 ) -> list[CurveResult]:
     """Curves for several data sets at once, e.g. every user of a ratings site with her own items.
 
@@ -160,11 +227,38 @@ def market_curves(
     of two (:mod:`marketalign.hull.scaling`): its weights and sparsity do not depend on the units Alice and
     the Bobs share, and its MSEs scale by the factor squared.
 
+    Parameters
+    ----------
+    datasets : sequence of (scores, targets)
+        Scores (N_i, K) and targets (N_i,) or (N_i, T) per data set.
+    config : CurveConfig
+        K range, orderings or all subsets, folds, seed and methods (docs/theory.md §1.3).
+    bob_names, target_names : sequence of str, optional
+        Names of the Bob and target columns.
+    quiet : bool
+        No progress bar.
+    dataset_ids : sequence of int, optional
+        Each data set's position in a larger list, which seeds its folds.
+    groups : sequence of array_like, optional
+        Row group labels per data set; folds never split a group.
+    orders : sequence of sequence of int, optional
+        The curves to fit, as in :attr:`CurveResult.orders` (Bob column indices; each of ``k_max`` distinct
+        Bobs for ``subsets="orderings"``, each a subset of 1..``k_max`` Bobs for ``subsets="all"``); default:
+        drawn from ``config.seed``. The folds are drawn from the seed either way.
+
+    Returns
+    -------
+    list of CurveResult
+        One per data set, in order; all share ``orders``.
+
     Raises
     ------
     InputError
         No data sets, mismatched shapes or names, non-finite values, a column too small to represent next to
-        the others, or settings the data cannot support (see :meth:`CurveConfig.validated`).
+        the others, settings the data cannot support (see :meth:`CurveConfig.validated`), or ``orders`` that
+        do not fit the Bobs and the config.
+    SolverError
+        The active-set solver failed (see :func:`marketalign.hull.solvers.solve_paths`).
     """
     if not datasets:
         raise InputError("no data sets given; pass at least one (scores, targets) pair.")
@@ -192,12 +286,17 @@ def market_curves(
     else:
         folds, n_groups = _group_folds(groups, arrays, config.folds, fold_seeds)
     stacked = _stack([accumulate(s, h, f, config.folds) for (s, h), f in zip(arrays, folds, strict=True)])
-    curves = _curve_orders(n_bobs, config, np.random.default_rng(order_seed))
+    if orders is None:
+        curves = _curve_orders(n_bobs, config, np.random.default_rng(order_seed))
+    else:
+        curves = _given_orders(orders, n_bobs, config)
+    used = tuple(tuple(int(b) for b in order) for group in curves for order in group.orders)
     mse, nonzero, weight_sum = _evaluate(stacked, curves, config, quiet)
     mse = np.ldexp(mse, 2 * np.asarray(exponents).reshape(-1, *[1] * (mse.ndim - 1)))
     return [
         CurveResult(_tabulate(mse[i], nonzero[i], weight_sum[i], config, target_names), mse[i], nonzero[i],
-                    config.methods, target_names, bob_names, config, len(arrays[i][0]), folds[i], n_groups[i])
+                    config.methods, target_names, bob_names, config, len(arrays[i][0]), folds[i], n_groups[i],
+                    used)
         for i in range(len(arrays))
     ]
 
@@ -277,6 +376,28 @@ def _curve_orders(n_bobs: int, config: CurveConfig, rng: np.random.Generator) ->
     for k in range(1, k_max + 1):
         orders = np.array(list(itertools.combinations(range(n_bobs), k)), dtype=np.int64)
         groups.append(_Curves(orders, False, np.full(len(orders), k)))
+    return groups
+
+
+def _given_orders(orders: Sequence[Sequence[int]], n_bobs: int, config: CurveConfig) -> list[_Curves]:
+    """The caller's curves in the solver's form, checked against the Bobs and the config."""
+    rows = [np.asarray(order, dtype=np.int64).ravel() for order in orders]
+    k_max = config.k_max
+    if not rows:
+        raise InputError("orders is empty; pass at least one curve (a CurveResult's orders) or None.")
+    for c, row in enumerate(rows):
+        if row.size == 0 or row.min() < 0 or row.max() >= n_bobs or len(set(row.tolist())) != row.size:
+            raise InputError(f"orders[{c}] must list distinct Bob indices in 0..{n_bobs - 1}; got {row.tolist()}.")
+        if config.subsets == "orderings" and row.size != k_max or row.size > k_max:
+            want = f"{k_max} Bobs" if config.subsets == "orderings" else f"at most {k_max} Bobs"
+            raise InputError(f"orders[{c}] has {row.size} Bobs but config asks for {want} (k_max = {k_max}).")
+    if config.subsets == "orderings":
+        stacked = np.stack(rows)
+        return [_Curves(stacked, True, np.full(len(stacked), k_max))]
+    groups = []
+    for k in sorted({row.size for row in rows}):
+        stacked = np.stack([row for row in rows if row.size == k])
+        groups.append(_Curves(stacked, False, np.full(len(stacked), k)))
     return groups
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import csr_array, hstack, vstack
 
-from marketalign.errors import InputError
+from marketalign.errors import InputError, SolverError
 from marketalign.hull.constraints import WEIGHT_KINDS
 from marketalign.hull.scaling import to_unit_range
 
@@ -32,6 +32,19 @@ class EpsilonResult:
 
     ``binding`` lists the (action, state) cells whose residual reaches ±ε (to 1e-9 of max(ε, max|u_A|)): the cells that
     certify the optimum.
+
+    Attributes
+    ----------
+    epsilon : float
+        The minimal sup-norm ε (docs/theory.md §1.2, Definition 1).
+    weights : numpy.ndarray, shape (k,)
+        The weights w that attain it.
+    offset : float
+        The offset c.
+    binding : tuple of (int, int)
+        The binding cells, as above.
+    kind : {"nonneg", "simplex"}
+        The weights' constraint.
     """
 
     epsilon: float
@@ -84,10 +97,26 @@ def epsilon_sup(alice: np.ndarray, bobs: np.ndarray, weights: WeightsKind = "non
     not depend on the units; the returned ε is then recomputed exactly from the returned (w, c) with c
     re-centred, so the reported ε is always attained by the reported weights.
 
+    Parameters
+    ----------
+    alice : array_like, shape (A, Y)
+        Alice's utility u_A(a, y).
+    bobs : array_like, shape (k, A, Y)
+        One utility table per Bob.
+    weights : {"nonneg", "simplex"}
+        The cone (market alignment) or the convex hull (docs/theory.md §1.2).
+
+    Returns
+    -------
+    EpsilonResult
+        ε, the weights w, the offset c and the binding cells.
+
     Raises
     ------
     InputError
         An unknown ``weights``, bad shapes or non-finite values, or values too large or small to represent.
+    SolverError
+        HiGHS did not solve the LP (it is always feasible and bounded, so this is numerical).
     """
     if weights not in WEIGHT_KINDS:
         raise InputError(f"weights must be one of {WEIGHT_KINDS}; got {weights!r}.")
@@ -120,7 +149,7 @@ def epsilon_sup(alice: np.ndarray, bobs: np.ndarray, weights: WeightsKind = "non
         options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10},
     )
     if result.status != 0:  # the LP is always feasible and bounded; anything else is a solver failure
-        raise RuntimeError(f"HiGHS failed on the epsilon LP: {result.message}")
+        raise SolverError(f"HiGHS failed on the epsilon LP (status {result.status}): {result.message}")
     w = np.clip(result.x[:k], 0.0, None)
     if weights == "simplex":
         w = w / w.sum()

@@ -16,7 +16,29 @@ from marketalign.hull.suffstats import accumulate, assign_folds, assign_group_fo
 
 @dataclass(frozen=True)
 class FitReport:
-    """Weights per Bob, offset, training MSE and F-fold cross-validated MSE (with the constant's, for scale)."""
+    """Weights per Bob, offset, training MSE and F-fold cross-validated MSE (with the constant's, for scale).
+
+    Attributes
+    ----------
+    constraint : {"simplex", "nonneg"}
+        The weights' constraint (docs/theory.md §1.3).
+    weights : dict of str to float
+        w per Bob, fitted on all rows.
+    offset : float
+        The offset c.
+    training_mse, cv_mse : float
+        MSE on all rows, and mean held-out MSE over the folds.
+    cv_mse_per_fold : tuple of float
+        Held-out MSE of each fold.
+    constant_cv_mse : float
+        Held-out MSE of the training mean, for scale.
+    n_rows, folds, seed : int
+        Rows, folds and fold seed.
+    n_groups : int or None
+        Groups, when folds never split a group (docs/theory.md §1.7).
+    contributions : dict of str to float or None
+        w_i sd(U_i) / sd(h) per Bob (docs/theory.md §1.8).
+    """
 
     constraint: str
     weights: dict[str, float]
@@ -88,11 +110,35 @@ def fit_with_cv(
     depend on the units: weights are unchanged when Alice and the Bobs are scaled together, MSEs scale by the
     factor squared.
 
+    Parameters
+    ----------
+    scores : array_like, shape (N, K)
+        One column per Bob.
+    target : array_like, shape (N,)
+        Alice's utility h.
+    constraint : {"simplex", "nonneg"}
+        w in the simplex (convex hull) or w ≥ 0 (market alignment; docs/theory.md §1.3).
+    folds : int
+        Cross-validation folds (at least 2).
+    seed : int
+        Seed of the fold split.
+    bob_names : sequence of str, optional
+        One name per Bob (default ``bob_0``, ...).
+    groups : array_like, shape (N,), optional
+        A group label per row.
+
+    Returns
+    -------
+    FitReport
+        Weights, offset, training and held-out MSE, sparsity.
+
     Raises
     ------
     InputError
         Bad constraint, shapes, names, group labels or non-finite values, or a column too small to represent
         next to the others.
+    SolverError
+        The active-set solver failed.
     """
     if constraint not in FIT_CONSTRAINTS:
         raise InputError(f"constraint must be one of {FIT_CONSTRAINTS}; got {constraint!r}.")

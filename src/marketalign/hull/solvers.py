@@ -20,7 +20,7 @@ from typing import Literal
 
 import numpy as np
 
-from marketalign.errors import InputError
+from marketalign.errors import InputError, SolverError
 from marketalign.hull import _kernels
 
 Constraint = Literal["nonneg", "simplex"]
@@ -44,6 +44,22 @@ def kkt_violation(gram: np.ndarray, rhs: np.ndarray, w: np.ndarray, constraint: 
     w_i = 0. Measured in diagonally scaled variables (unit-diagonal Gram, so every Bob counts alike, whatever
     its scale) and divided by max|b'| + max|G'|·‖w'‖₁, the size of the terms in the scaled gradient — in
     Alice's units, so the measure does not change when Alice and the Bobs are scaled together.
+
+    Parameters
+    ----------
+    gram : array_like, shape (K, K)
+        G, symmetric positive semi-definite.
+    rhs : array_like, shape (K,)
+        b.
+    w : array_like, shape (K,)
+        The candidate solution.
+    constraint : {"nonneg", "simplex"}
+        The feasible set.
+
+    Returns
+    -------
+    float
+        The largest relative violation (0 at an exact optimum).
     """
     gram, rhs, w = (np.asarray(a, dtype=float) for a in (gram, rhs, w))
     d = column_scales(gram)
@@ -105,6 +121,33 @@ def solve_paths(
 
     Bobs that are numerically a combination of the Bobs already in use (their Schur complement is below 1e-14
     of their norm) are left out at that step; a warning says how often that mattered.
+
+    Parameters
+    ----------
+    grams : array_like, shape (D, K, K)
+        The Gram matrices the problems share.
+    gram_of : array_like of int, shape (P,)
+        Which Gram matrix problem p uses.
+    rhs : array_like, shape (P, K)
+        b_p.
+    orders : array_like of int, shape (P, K_max)
+        The order in which each problem's variables join.
+    constraint : {"nonneg", "simplex"}
+        w ≥ 0 or w in the simplex.
+    evaluation : tuple of arrays, optional
+        (E, eval_of, e, c) as above.
+
+    Returns
+    -------
+    PathSolutions
+        Values, sparsity and Σw at every K; the solutions at K_max; KKT violations.
+
+    Raises
+    ------
+    InputError
+        An unknown ``constraint``.
+    SolverError
+        The active-set solver hit an iteration limit or stopped above :data:`KKT_TOLERANCE`.
     """
     if constraint not in CONSTRAINTS:
         raise InputError(f"constraint must be one of {CONSTRAINTS}; got {constraint!r}.")
@@ -131,13 +174,16 @@ def solve_paths(
     weight_sum = np.zeros((n_problems, k_max))
     final = np.zeros(rhs.shape)
     kkt = np.zeros((n_problems, 2))
-    _kernels.solve_paths(
-        np.ascontiguousarray(scaled), np.ascontiguousarray(scales), gram_of, rhs, orders, constraint == "simplex",
-        ev_grams, ev_of, ev_rhs, ev_const, value, nonzero, weight_sum, final, kkt,
-    )
+    try:
+        _kernels.solve_paths(
+            np.ascontiguousarray(scaled), np.ascontiguousarray(scales), gram_of, rhs, orders,
+            constraint == "simplex", ev_grams, ev_of, ev_rhs, ev_const, value, nonzero, weight_sum, final, kkt,
+        )
+    except RuntimeError as err:  # the compiled kernel's iteration limits
+        raise SolverError(f"the active-set {constraint} solver failed: {err}; please report this data set.") from err
     worst = float(kkt[:, 0].max(initial=0.0))
     if worst > KKT_TOLERANCE:
-        raise RuntimeError(
+        raise SolverError(
             f"the active-set solver stopped with a relative KKT violation of {worst:.3g} (problem "
             f"{int(kkt[:, 0].argmax())}); please report this data set."
         )
@@ -158,6 +204,27 @@ def solve_gram(gram: np.ndarray, rhs: np.ndarray, constraint: Constraint = "nonn
     """Exact minimiser of ``½w'Gw − b'w`` over w ≥ 0 (``"nonneg"``) or the simplex (``"simplex"``).
 
     With G = X'X and b = X'y this is non-negative or simplex-constrained least squares of y on X.
+
+    Parameters
+    ----------
+    gram : array_like, shape (K, K)
+        G, symmetric positive semi-definite.
+    rhs : array_like, shape (K,)
+        b.
+    constraint : {"nonneg", "simplex"}
+        The feasible set.
+
+    Returns
+    -------
+    numpy.ndarray, shape (K,)
+        The minimiser w.
+
+    Raises
+    ------
+    InputError
+        An unknown ``constraint``, bad shapes or non-finite values.
+    SolverError
+        The active-set solver failed.
     """
     if constraint not in CONSTRAINTS:
         raise InputError(f"constraint must be one of {CONSTRAINTS}; got {constraint!r}.")

@@ -17,11 +17,15 @@ from sklearn.tree import DecisionTreeRegressor
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from marketalign.errors import SolverError
 from marketalign.network.threads import single_blas_thread
 
 
 def _least_squares(columns: np.ndarray, y: np.ndarray) -> np.ndarray:
-    return np.linalg.lstsq(columns, y, rcond=None)[0]
+    try:
+        return np.linalg.lstsq(columns, y, rcond=None)[0]
+    except np.linalg.LinAlgError as err:  # the SVD did not converge
+        raise SolverError(f"the greedy learner's least-squares refit failed: {err}.") from err
 
 
 class GreedyResidualRegressor(RegressorMixin, BaseEstimator):
@@ -32,6 +36,19 @@ class GreedyResidualRegressor(RegressorMixin, BaseEstimator):
     ``validation_fraction`` (share of rows held out to decide when to stop; 0 = in-sample), ``random_state``
     (the validation split and the base estimator's seed). Learned: ``estimators_``, ``coef_`` (over 1, the
     inputs and the added functions), ``last_gain_`` (the last candidate's relative MSE reduction).
+
+    Parameters
+    ----------
+    base_estimator : scikit-learn regressor, optional
+        The class of added functions (default: a depth-3 regression tree).
+    n_rounds : int
+        Most functions added.
+    tol : float
+        Relative validation gain below which it stops.
+    validation_fraction : float
+        Share of rows held out to decide when to stop.
+    random_state : int, Generator or None
+        Seed of the split and the base estimator.
     """
 
     def __init__(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from marketalign.errors import InputError
+from marketalign.errors import InputError, SolverError
 from marketalign.network.moments import Moments
 from marketalign.network.network import Network
 
@@ -38,6 +38,18 @@ class LinearLearner:
     ``ridge`` adds ``ridge * ||a||^2`` to the *mean* squared error (the intercept is not penalised), so on
     n rows it equals scikit-learn's ``Ridge(alpha=n * ridge)``; the same value means the same thing in
     population mode.
+
+    Parameters
+    ----------
+    intercept : bool
+        Fit an intercept.
+    ridge : float
+        The penalty on the mean squared error (0: OLS; docs/theory.md §2.2).
+
+    Raises
+    ------
+    InputError
+        A negative or non-finite ``ridge``.
     """
 
     intercept: bool = True
@@ -103,7 +115,10 @@ def _solve(design: _Design, basis: np.ndarray, n_own: int, ridge: float) -> np.n
     if ridge > 0:  # ridge * ||a||^2 with a = unit coefficients / size: extra rows sqrt(ridge) / size
         unit = np.vstack([unit, np.diag(np.sqrt(ridge) / size[live])])
         target = np.concatenate([target, np.zeros(int(live.sum()))])
-    unit_coef = np.linalg.lstsq(unit, target, rcond=_RCOND)[0]
+    try:
+        unit_coef = np.linalg.lstsq(unit, target, rcond=_RCOND)[0]
+    except np.linalg.LinAlgError as err:  # the SVD did not converge
+        raise SolverError(f"the least-squares fit of an agent failed: {err}.") from err
     coef[live] = unit_coef / size[live]
     return coef
 

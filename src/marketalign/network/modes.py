@@ -29,7 +29,29 @@ def aggregate_population(
     network: Network, moments: Moments, learner: LinearLearner | None = None
 ) -> AggregationResult:
     """Exact population errors of every linear agent and of the all-features benchmark (cost independent of
-    any sample size)."""
+    any sample size).
+
+    Parameters
+    ----------
+    network : Network
+        The DAG with its feature allocation (docs/theory.md §2.1).
+    moments : Moments
+        The first and second moments of (1, x, y).
+    learner : LinearLearner, optional
+        The linear learner (default: ``LinearLearner()``).
+
+    Returns
+    -------
+    AggregationResult
+        Per-agent errors and the all-features benchmark.
+
+    Raises
+    ------
+    InputError
+        Moments that do not match the network's features, or a non-linear ``learner``.
+    SolverError
+        A least-squares solve failed.
+    """
     learner = LinearLearner() if learner is None else learner
     if not isinstance(learner, LinearLearner):
         raise InputError(
@@ -64,6 +86,33 @@ def aggregate_sample(
     A :class:`LinearLearner` reads the rows once into moments and solves per agent on those; any other
     scikit-learn regressor is fitted on the rows (``crossfit`` >= 2 feeds children out-of-fold parent
     predictions during training, ``seed`` fixes the folds).
+
+    Parameters
+    ----------
+    network : Network
+        The DAG with its feature allocation (docs/theory.md §2.2).
+    X_train, y_train : array_like, shapes (N, d) and (N,)
+        The training rows.
+    X_test, y_test : array_like, optional
+        Held-out rows for the reported errors (default: the training rows).
+    learner : LinearLearner or scikit-learn regressor, optional
+        Every agent's learner (default: ``LinearLearner()``).
+    crossfit : int
+        Folds of out-of-fold parent predictions (0 or 1: none).
+    seed : int
+        Seed of those folds.
+
+    Returns
+    -------
+    AggregationResult
+        Per-agent errors and the all-features benchmark.
+
+    Raises
+    ------
+    InputError
+        Shapes that do not match the network, non-finite values, or a bad ``crossfit``.
+    SolverError
+        A least-squares solve failed.
     """
     learner = LinearLearner() if learner is None else learner
     X_train, y_train = validate_rows(X_train, y_train, "training data")

@@ -37,6 +37,17 @@ class Network:
     """Agents 0..n-1 in a topological order: each one's parents (earlier agents) and observed features.
 
     ``names`` are the node labels of the graph the network was built from, in the same order.
+
+    Attributes
+    ----------
+    parents : tuple of tuple of int
+        Each agent's parents (docs/theory.md §2.1).
+    features : tuple of tuple of int
+        Each agent's own features.
+    n_features : int
+        d.
+    names : tuple
+        The graph's node labels.
     """
 
     parents: tuple[tuple[int, ...], ...]
@@ -84,6 +95,25 @@ def build_network(graph: nx.DiGraph, allocation: Allocation, n_features: int) ->
     Raises :class:`InputError` for a graph with a cycle, a node without an allocation (or an allocation for an
     unknown node), or a feature index outside ``0..n_features-1``. The order is the lexicographic topological
     sort keyed by the graph's node order, so the same graph always gives the same network.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        The DAG (docs/theory.md §2.1).
+    allocation : mapping
+        Node -> the indices of the features it sees.
+    n_features : int
+        d, the number of features.
+
+    Returns
+    -------
+    Network
+        The validated network, agents in topological order.
+
+    Raises
+    ------
+    InputError
+        As above.
     """
     if not isinstance(graph, nx.DiGraph):
         raise InputError(f"The network must be a networkx.DiGraph; got {type(graph).__name__}.")

@@ -17,6 +17,23 @@ class AggregationResult:
     ``mse`` is the population MSE (population mode) or the held-out MSE (sample mode; the training MSE when no
     test set was given). ``benchmark_mse`` is the same learner trained on all features, the paper's
     information-aggregation benchmark. ``coef`` holds each linear agent's predictor over (1, x_1..x_d).
+
+    Attributes
+    ----------
+    network : Network
+        The trained network.
+    mse : numpy.ndarray, shape (n_agents,)
+        Each agent's error, as above.
+    benchmark_mse : float
+        The all-features benchmark's error.
+    mode : {"population", "sample"}
+        How the errors were computed (docs/theory.md §2.2).
+    train_mse : numpy.ndarray or None
+        Sample mode with a test set: each agent's training MSE.
+    benchmark_train_mse : float or None
+        The benchmark's training MSE, likewise.
+    coef : numpy.ndarray or None
+        Linear agents: their predictors over (1, x_1..x_d), one row per agent.
     """
 
     network: Network
