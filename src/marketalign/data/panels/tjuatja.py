@@ -183,9 +183,10 @@ def _join_wave(panel, shares: pd.DataFrame, models: list[str], complete: pd.Seri
     scored = panel.options[panel.options["ordinal"].notna()]
     n_scored = scored.groupby("key").size()
     counted = set(panel.counts["key"])
+    asked = set(shares["key"])
     reasons, matched = {}, []
     for (key, n), ok in complete.items():
-        if key not in set(shares["key"]):
+        if key not in asked:
             continue
         if key not in n_scored.index:
             reasons[key] = "not a question of the wave's info.csv"
