@@ -170,12 +170,14 @@ def _read_all(human: Path, files: list[Path], out_of_range: str) -> tuple[pd.Ser
     if joined.translate(None, _PLAIN) or any(len(blob) < 2 for blob in blobs):
         return None
     buf = np.frombuffer(joined, dtype=np.uint8)
-    ends = np.flatnonzero(buf == 10)  # the newline of each line
-    spaces = np.flatnonzero(buf == 32)
-    n_lines = len(ends)
-    if len(spaces) != 3 * n_lines:
+    breaks = np.flatnonzero(buf <= 32)  # spaces and newlines, the only bytes below 33 left
+    if len(breaks) % 4:
         return None
-    spaces = spaces.reshape(n_lines, 3)
+    breaks = breaks.reshape(-1, 4)
+    spaces, ends = breaks[:, :3], breaks[:, 3]
+    n_lines = len(ends)
+    if not ((buf[ends] == 10).all() and (buf[spaces] == 32).all()):
+        return None
     starts = np.empty(n_lines, dtype=np.int64)
     starts[0], starts[1:] = 0, ends[:-1] + 1
     # four non-empty fields per line, the second one "0": then the spaces fall inside their own line
@@ -237,18 +239,16 @@ def _key_codes(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tupl
     line of each code; (None, _) if two different keys share a hash (the caller then reads file by file)."""
     words = -(-int(lengths.max()) // 8)
     padded = np.concatenate([buf, np.zeros(8 * words, dtype=np.uint8)])
-    windows = np.lib.stride_tricks.as_strided(padded, shape=(len(buf), 8 * words), strides=(1, 1), writeable=False)
-    packed = np.ascontiguousarray(windows[starts]).view("<u8")  # (lines, words), little-endian
-    for w in range(words):  # zero the bytes past the key
-        packed[:, w] &= _MASKS[np.clip(lengths - 8 * w, 0, 8)]
-    mixed = packed[:, 0].copy()
-    for w in range(1, words):
-        mixed = mixed * np.uint64(0x9E3779B97F4A7C15) ^ packed[:, w]
+    at_byte = np.ndarray((len(buf),), dtype="<u8", buffer=padded, strides=(1,))  # the 8 bytes from each byte on
+    packed = [at_byte[starts + 8 * w] & _MASKS[np.clip(lengths - 8 * w, 0, 8)] for w in range(words)]
+    mixed = packed[0]
+    for word in packed[1:]:
+        mixed = mixed * np.uint64(0x9E3779B97F4A7C15) ^ word
     codes, _ = pd.factorize(mixed, sort=False)  # codes in order of first appearance
     new = np.empty(len(codes), dtype=bool)
     new[0], new[1:] = True, codes[1:] > np.maximum.accumulate(codes)[:-1]
     first = np.flatnonzero(new)
-    if not (packed == packed[first[codes]]).all():
+    if not all((word == word[first][codes]).all() for word in packed):
         return None, first
     return codes, first
 
