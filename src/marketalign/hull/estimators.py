@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from marketalign.errors import InputError
 from marketalign.hull.constraints import FIT_CONSTRAINTS
 from marketalign.hull.scaling import to_unit_range
-from marketalign.hull.solvers import solve_gram
+from marketalign.hull.solvers import solve_gram, solve_grams
 
 CONTRIBUTION_THRESHOLD = 1e-3  # a Bob carries weight when w_i sd(U_i) / sd(h) exceeds this (docs/theory.md, G2)
 
@@ -102,6 +102,14 @@ def constrained_weights(constraint: str, gram: np.ndarray, rhs: np.ndarray, sq: 
     weights = np.zeros(k)
     weights[best] = scale[best]
     return weights
+
+
+def constrained_weights_many(constraint: str, grams: np.ndarray, rhs: np.ndarray, sqs: np.ndarray) -> np.ndarray:
+    """:func:`constrained_weights` for a stack of problems (P, K, K), (P, K), (P,): one batched exact solve for
+    ``simplex`` and ``nonneg`` (the same weights, problem by problem), a loop otherwise."""
+    if constraint in ("simplex", "nonneg"):
+        return solve_grams(grams, rhs, constraint)
+    return np.stack([constrained_weights(constraint, g, b, float(q)) for g, b, q in zip(grams, rhs, sqs, strict=True)])
 
 
 def contributions(weights: np.ndarray, gram: np.ndarray, h_sq: float) -> np.ndarray:

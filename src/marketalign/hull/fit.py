@@ -9,7 +9,12 @@ import numpy as np
 
 from marketalign.errors import InputError
 from marketalign.hull.curves import validate_arrays
-from marketalign.hull.estimators import CONTRIBUTION_THRESHOLD, FIT_CONSTRAINTS, constrained_weights, contributions
+from marketalign.hull.estimators import (
+    CONTRIBUTION_THRESHOLD,
+    FIT_CONSTRAINTS,
+    constrained_weights_many,
+    contributions,
+)
 from marketalign.hull.scaling import to_unit_range
 from marketalign.hull.suffstats import accumulate, assign_folds, assign_group_folds
 
@@ -152,24 +157,28 @@ def fit_with_cv(
     if groups is None:
         labels, n_groups = assign_folds(n_rows, folds, seed), None
     else:
-        groups = np.asarray(groups, dtype=object)
+        groups = np.asarray(groups)
+        if groups.dtype.kind not in "biufUS":  # numbers and strings factorize as they are, in the same order
+            groups = groups.astype(object)
         if groups.ndim != 1 or len(groups) != n_rows:
             raise InputError(f"groups have shape {groups.shape} but scores have {n_rows} rows; give one label per row.")
         labels, n_groups = assign_group_folds(groups, folds, seed)
     scores, target, exponent = to_unit_range(scores, target, [*names, "target"])
     stats = accumulate(scores, target, labels, folds)
     total = stats.total()
-    gram, cross, sq = total.centred()
-    weights = constrained_weights(constraint, gram, cross[:, 0], float(sq[0]))
+    trains = [stats.training(f) for f in range(folds)]
+    problems = [m.centred() for m in (total, *trains)]  # all rows first, then each training set
+    all_weights = constrained_weights_many(constraint, np.stack([g for g, _, _ in problems]),
+                                           np.stack([b[:, 0] for _, b, _ in problems]),
+                                           np.array([float(q[0]) for _, _, q in problems]))
+    gram, cross, sq = problems[0]
+    weights = all_weights[0]
     shifted_offset = total.h_mean[0] - total.s_mean @ weights
     offset = float(np.ldexp(shifted_offset + stats.h_shift[0] - stats.s_shift @ weights, exponent))
     squared = 2 * exponent  # MSEs come back in Alice's units squared
     training_mse = float(np.ldexp((weights @ gram @ weights - 2 * weights @ cross[:, 0] + sq[0]) / n_rows, squared))
     per_fold, constant = [], []
-    for f in range(folds):
-        train = stats.training(f)
-        g, b, q = train.centred()
-        w = constrained_weights(constraint, g, b[:, 0], float(q[0]))
+    for f, (train, w) in enumerate(zip(trains, all_weights[1:], strict=True)):
         e_gram, e_rhs, e_const = stats.fold(f).about(train.s_mean, train.h_mean)
         per_fold.append(float(np.ldexp((w @ e_gram @ w - 2 * w @ e_rhs[:, 0] + e_const[0]) / stats.counts[f], squared)))
         constant.append(float(np.ldexp(e_const[0] / stats.counts[f], squared)))

@@ -42,14 +42,16 @@ def to_unit_range(
             "other units (divide or multiply every column by the same power of ten)."
         )
     exponent = int(np.frexp(top)[1]) if top > 0 else 0
-    scores, targets = np.ldexp(scores, -exponent), np.ldexp(targets, -exponent)
-    _check_spreads(np.hstack([scores, targets]), top, names)
+    # x * 2^-e is x scaled by ldexp: both are the correctly rounded x·2^-e, and 2^-e is exact here (|e| <= 511)
+    factor = float(np.ldexp(1.0, -exponent))
+    scores, targets = np.multiply(scores, factor, dtype=float), np.multiply(targets, factor, dtype=float)
+    _check_spreads(scores, targets, top, names)
     return scores, targets, exponent
 
 
-def _check_spreads(columns: np.ndarray, top: float, names: Sequence[str] | None) -> None:
+def _check_spreads(scores: np.ndarray, targets: np.ndarray, top: float, names: Sequence[str] | None) -> None:
     """Refuse a column of the rescaled data that varies by less than 2^-511 (see :func:`to_unit_range`)."""
-    spread = columns.max(axis=0) - columns.min(axis=0)
+    spread = np.concatenate([scores.max(axis=0) - scores.min(axis=0), targets.max(axis=0) - targets.min(axis=0)])
     tiny = np.flatnonzero((spread > 0) & (spread < SMALLEST))
     if tiny.size:
         j = int(tiny[0])

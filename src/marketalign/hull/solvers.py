@@ -236,8 +236,28 @@ def solve_gram(gram: np.ndarray, rhs: np.ndarray, constraint: Constraint = "nonn
         )
     if not (np.isfinite(gram).all() and np.isfinite(rhs).all()):
         raise InputError("the Gram matrix or right-hand side contains NaN or infinite values.")
-    k = len(rhs)
+    return solve_grams(gram[None], rhs[None], constraint)[0]
+
+
+def solve_grams(grams: np.ndarray, rhs: np.ndarray, constraint: Constraint = "nonneg") -> np.ndarray:
+    """:func:`solve_gram` for a stack of problems (P, K, K) and (P, K) in one call of the compiled solver:
+    each row of the result is exactly what :func:`solve_gram` gives for that problem."""
+    if constraint not in CONSTRAINTS:
+        raise InputError(f"constraint must be one of {CONSTRAINTS}; got {constraint!r}.")
+    grams = np.asarray(grams, dtype=float)
+    rhs = np.asarray(rhs, dtype=float)
+    if grams.ndim != 3 or grams.shape[1] != grams.shape[2] or rhs.shape != grams.shape[:2] or grams.shape[1] == 0:
+        raise InputError(
+            f"expected Gram matrices (P, K, K) and vectors (P, K) with K >= 1; got {grams.shape} and {rhs.shape}."
+        )
+    if not (np.isfinite(grams).all() and np.isfinite(rhs).all()):
+        raise InputError("the Gram matrix or right-hand side contains NaN or infinite values.")
+    n, k = rhs.shape
     # Start the simplex at its best vertex: the path then only ever improves on it.
-    first = int(np.argmin(0.5 * np.diag(gram) - rhs)) if constraint == "simplex" else 0
-    order = np.concatenate([[first], np.delete(np.arange(k), first)])
-    return solve_paths(gram[None], np.zeros(1), rhs[None], order[None], constraint).final[0]
+    if constraint == "simplex":
+        first = np.argmin(0.5 * np.diagonal(grams, axis1=1, axis2=2) - rhs, axis=1)
+    else:
+        first = np.zeros(n, dtype=np.int64)
+    others = np.arange(k)[None, :].repeat(n, 0)
+    orders = np.concatenate([first[:, None], others[others != first[:, None]].reshape(n, k - 1)], axis=1)
+    return solve_paths(grams, np.arange(n), rhs, orders, constraint).final

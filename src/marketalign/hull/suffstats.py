@@ -82,11 +82,12 @@ def assign_group_folds(groups, folds: int, seed: int | np.random.Generator) -> t
     shuffled = rng.permutation(n_groups)
     placing = shuffled[np.argsort(-sizes[shuffled], kind="stable")]
     fold_of_group = np.empty(n_groups, dtype=np.int64)
-    rows_in_fold = np.zeros(folds, dtype=np.int64)
-    for g in placing:
-        f = int(np.argmin(rows_in_fold))
+    rows_in_fold = [0] * folds
+    fold_range = range(folds)
+    for g, size in zip(placing.tolist(), sizes[placing].tolist(), strict=True):
+        f = min(fold_range, key=rows_in_fold.__getitem__)  # the first fold with the fewest rows, as argmin
         fold_of_group[g] = f
-        rows_in_fold[f] += sizes[g]
+        rows_in_fold[f] += size
     return fold_of_group[codes], n_groups
 
 

@@ -1,0 +1,98 @@
+"""The one-read qrels route gives what the per-file route gives: the same table, report and errors."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from marketalign.data import qrels
+from marketalign.errors import InputError
+
+
+def _write(tmp_path, human: str, judges: dict[str, str]):
+    folder = tmp_path / "judges"
+    folder.mkdir()
+    for name, text in judges.items():
+        (folder / f"{name}.txt").write_text(text, newline="")
+    (tmp_path / "human.txt").write_text(human, newline="")
+    return folder, tmp_path / "human.txt"
+
+
+def _both(monkeypatch, folder, human, **options):
+    """(table, report) or the error message, by the one-read route and by the per-file route."""
+    results = []
+    for one_read in (True, False):
+        with monkeypatch.context() as patch:
+            if not one_read:
+                patch.setattr(qrels, "_read_all", lambda *args: None)
+            try:
+                results.append(qrels.load_qrels_panel(folder, human, **options))
+            except InputError as err:
+                results.append(str(err))
+    return results
+
+
+def _assert_same(fast, slow):
+    if isinstance(slow, str):
+        assert fast == slow
+        return
+    pd.testing.assert_frame_equal(fast[0], slow[0])
+    assert fast[1] == slow[1]
+
+
+def _random_panel(rng, judges=4, items=30, missing=0, extra=0, high=0, long_ids=False):
+    keys = [(f"q{rng.integers(5)}", f"p{rng.integers(10**9 if long_ids else 100)}_{i}") for i in range(items)]
+    human = "".join(f"{q} 0 {d} {rng.integers(4)}\n" for q, d in keys)
+    texts = {}
+    for j in range(judges):
+        mine = [k for k in keys]
+        for _ in range(missing):
+            mine.pop(int(rng.integers(len(mine))))
+        mine += [(f"q{rng.integers(5)}", f"x{j}_{i}") for i in range(extra)]
+        grades = rng.integers(0, 4, len(mine))
+        grades[rng.choice(len(mine), size=high, replace=False)] = rng.choice([4, 5, 10, 12345], size=high)
+        order = rng.permutation(len(mine))
+        texts[f"team-run{j}"] = "".join(f"{mine[i][0]} 0 {mine[i][1]} {grades[i]}\n" for i in order)
+    return human, texts
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("out_of_range", ["error", "missing"])
+@pytest.mark.parametrize("missing", ["error", "drop-items", "drop-judges", "fill-mean"])
+def test_random_panels_agree(tmp_path, monkeypatch, seed, out_of_range, missing):
+    rng = np.random.default_rng(seed)
+    human, texts = _random_panel(rng, missing=seed % 3, extra=seed % 2, high=seed % 2, long_ids=seed > 2)
+    folder, path = _write(tmp_path, human, texts)
+    assert qrels._read_all(path, sorted(folder.glob("*.txt")), "missing") is not None
+    _assert_same(*_both(monkeypatch, folder, path, missing=missing, out_of_range=out_of_range))
+
+
+@pytest.mark.parametrize(
+    "judge",
+    [
+        "q1 0 p1 3\nq1 0 p2 1",  # no final newline
+        "q1 0 p1 3\r\nq1 0 p2 1\r\n",  # CRLF
+        "q1\t0\tp1\t3\nq1 0 p2 1\n",  # tabs
+        "  q1 0 p1 3\nq1  0 p2 1\n",  # leading and double spaces
+        "q1 0 p1 3\n\nq1 0 p2 1\n",  # a blank line
+        "q1 Q0 p1 3\nq1 0 p2 1\n",  # another iteration field
+        "q1 0 p1 3\nq1 0 p2 1.0\n",  # an integral float grade
+        "q1 0 p1 3\nq1 0 p2 -1\n",  # a negative grade
+        "q1 0 p1 3\nq1 0 p1 2\n",  # a duplicate
+        "q1 0 p1 3\nq1 0 p2\n",  # a short line
+        "q1 0 p1 3\nq1 0 NA 1\n",  # a key pandas reads as missing
+        "q1:p1 0 x 3\nq1 0 p1:x 1\n",  # two spellings of one key
+        "q1 0 \"p1\" 3\nq1 0 p2 1\n",  # quotes
+        "q1 0 p\u00e91 3\nq1 0 p2 1\n",  # not ASCII
+        "",  # empty
+    ],
+)
+def test_unusual_files_agree(tmp_path, monkeypatch, judge):
+    folder, path = _write(tmp_path, "q1 0 p1 3\nq1 0 p2 0\nq1 0 p1:x 2\n", {"a": judge, "b": "q1 0 p2 1\n"})
+    for missing in ("error", "fill-mean"):
+        _assert_same(*_both(monkeypatch, folder, path, missing=missing, out_of_range="missing"))
+
+
+def test_a_plain_panel_takes_the_one_read_route(tmp_path):
+    folder, path = _write(tmp_path, "q1 0 p1 3\nq2 0 p2 0\n", {"a": "q2 0 p2 1\nq1 0 p1 2\n"})
+    alice, wide, extra, report = qrels._read_all(path, sorted(folder.glob("*.txt")), "error")
+    assert list(alice.index) == ["q1:p1", "q2:p2"] and wide["a"].tolist() == [2.0, 1.0] and extra == {"a": 0}
