@@ -19,8 +19,8 @@ KEY_PCT = "nnls_vs_single_pct"
 _SLACK_KEYS = ("min_slack", "max_excess_over_bound", "min_error_times_depth_plus_one", "ordering_max_gap_to_bound")
 _FALLBACK_KEYS = ("nonzero_at_kmax", "median_over_humans", "median_pct", "checks", "mean_relative_excess",
                   "benchmark_test_mse")
-_SKIP = ("about", "data", "families", "config", "versions", "files", "seed", "experiment", "figure", "source",
-         "provenance", "command")
+_SKIP = ("about", "data", "paper", "comparison_with_paper", "families", "config", "versions", "files", "seed",
+         "experiment", "figure", "source", "provenance", "command")
 _FALLBACK_ITEMS = 4
 _NOT_KEY = ("random_row", "share_of", "about.")
 
