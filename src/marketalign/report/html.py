@@ -165,7 +165,7 @@ def _headline_screen(roots: list[RootResults]) -> str:
     for line in lines:
         name = (f'<a href="#{line.anchor}">{_breakable(line.step)}</a>' if line.anchor
                 else _breakable(line.step))
-        claim = "" if line.claim == line.title else f'<span class="claim">Paper: {escape(line.claim)}</span>'
+        claim = "" if line.claim == line.title else f'<span class="claim">Claim: {escape(line.claim)}</span>'
         items.append(f'<li class="hl {line.status.replace(" ", "-")}"><span class="hl-step">{name}</span> '
                      f'<span class="status">{escape(line.status)}</span>'
                      f'<span class="hl-title">{escape(line.title)}</span>'
@@ -199,7 +199,7 @@ def _how_section(roots: list[RootResults]) -> str:
 def _page(title: str, roots: list[RootResults], n_folders: int, n_figures: int, n_tables: int,
           problems: tuple[str, ...]) -> str:
     inputs = ", ".join(f"<code>{escape(root.label)}</code>" for root in roots)
-    body = "\n".join([_headline_screen(roots), *(_root_section(root) for root in roots), _how_section(roots)])
+    body = "\n".join([*(_root_section(root) for root in roots), _how_section(roots)])
     problem_box = _problems(problems, "Some files could not be shown") if problems else ""
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -218,6 +218,7 @@ def _page(title: str, roots: list[RootResults], n_folders: int, n_figures: int, 
 <h1>{escape(title)}</h1>
 <p class="lead">{_describe(n_folders, n_figures, n_tables)} from {inputs}</p>
 </header>
+{_headline_screen(roots)}
 <div class="layout">
 <nav class="toc" aria-label="Contents">
 <h2>Contents</h2>

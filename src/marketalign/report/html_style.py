@@ -53,7 +53,7 @@ pre { background: var(--panel); padding: 0.6rem; border-radius: 6px; overflow: a
 .problems { background: var(--warn-bg); border-left: 4px solid var(--warn-line); padding: 0.5rem 0.8rem;
   margin: 0.8rem 0; border-radius: 4px; }
 .problems ul { margin: 0.2rem 0; padding-left: 1.1rem; }
-section.headlines { padding: 1rem 0 0.6rem; border-bottom: 1px solid var(--line); }
+section.headlines { padding: 0.8rem 1rem 1rem; border-bottom: 1px solid var(--line); }
 section.headlines > h2 { font-size: 1.35rem; margin: 0 0 0.2rem; }
 ol.headlines { list-style: none; margin: 0.4rem 0 0; padding: 0; display: grid; gap: 0.45rem;
   grid-template-columns: minmax(0, 1fr); }
@@ -78,6 +78,7 @@ footer { padding: 1rem; color: var(--muted); font-size: 0.85rem; }
     border-right: 1px solid var(--line); }
   main { padding: 0 1.6rem 2rem; max-width: 72rem; }
   header.top { padding: 1.4rem 1.6rem 0.8rem; }
+  section.headlines { padding: 0.8rem 1.6rem 1.2rem; }
 }
 @media print { nav.toc { display: none; } .layout { display: block; } }
 """.strip()
