@@ -92,3 +92,33 @@ def write_broken_tree(root: Path) -> Path:
     listed.mkdir()
     write_json({"seed": 2, "files": ["gone.png", "summary.json"]}, listed / "summary.json")
     return root
+
+
+CURVE = {"about": {"comparison_with_paper": {
+    "ours": {"K": 16, "nnls_vs_single_pct": -12.345, "nnls_vs_average_pct": -40.0},
+    "paper": "paper [SEED]: error dropping by 50-70% at K = 100", "reproduced_50_70_pct": False}}}
+PANELS = {"paper": "paper [SEED]: panels claim", "comparison_with_paper": {
+    "ours": {"W1": {"K": 9, "nnls_vs_single_pct": -30.0}, "W2": {"K": 9, "nnls_vs_single_pct": -10.0}},
+    "reproduced_50_70_pct": True}}
+GAME = {"experiment": "conversation", "violations": 2, "min_slack": -0.25, "games": 10}
+NETWORK = {"experiment": "path", "checks": {"violations": 0, "max_excess_over_bound": 0.0787}}
+COVERAGE = {"experiment": "coverage", "median_over_humans": {"covered_pct": 63.9, "robust_1_pct": 41.0}}
+
+
+def write_run(root: Path) -> Path:
+    """A run folder as ``marketalign demo`` leaves it: steps.csv, report-less step folders, some missing."""
+    root.mkdir(parents=True)
+    summaries = {"fig1_llm": CURVE, "fig4_tjuatja": PANELS, "conversation": GAME, "network_path": NETWORK,
+                 "coverage": COVERAGE}
+    for name, summary in summaries.items():
+        (root / name).mkdir()
+        (root / name / "summary.json").write_text(json.dumps(summary))
+    (root / "fig3").mkdir()
+    (root / "fig3" / "summary.json").write_text("{not json")
+    (root / "fig3" / "curve.csv").write_text("K,mse\n1,0.5\n")
+    (root / "aaa_extra").mkdir()
+    (root / "aaa_extra" / "t.csv").write_text("x\n1\n")
+    (root / "steps.csv").write_text("step,command,status,exit_code,seconds\n"
+                                    "llm_judges,marketalign x,skipped: needs data,0,0.0\n"
+                                    "fig1_llm,marketalign y,done,0,1.5\n")
+    return root

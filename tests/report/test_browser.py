@@ -11,6 +11,7 @@ import matplotlib.image as mpimg
 import numpy as np
 import pytest
 from chromium_driver import Chromium, find_chromium
+from result_trees import write_run
 
 from marketalign.report.html import write_report
 
@@ -33,7 +34,8 @@ def browser():
 
 @pytest.fixture(scope="module")
 def report_url(results, broken, tmp_path_factory):
-    out = write_report([results, broken], tmp_path_factory.mktemp("page") / "report.html")
+    run = write_run(tmp_path_factory.mktemp("run") / "demo")
+    out = write_report([run, results, broken], tmp_path_factory.mktemp("page") / "report.html")
     return out.resolve().as_uri()
 
 
@@ -68,6 +70,22 @@ def test_the_page_fits_the_screen_width(sized_tab):
     assert tab.evaluate("document.documentElement.scrollWidth") <= width
     widest_image = tab.evaluate("Math.max(...[...document.images].map(i => i.getBoundingClientRect().right))")
     assert widest_image <= width
+
+
+def test_the_headline_screen_fits_and_opens_the_results(sized_tab):
+    """The headlines come before every section and no line of them is wider than the screen (phone: 390 px)."""
+    size, tab = sized_tab
+    width = SIZES[size][0]
+    block = tab.evaluate("(() => { const s = document.querySelector('section.headlines'); "
+                         "const r = s.getBoundingClientRect(); return [r.left, r.right, r.top, s.scrollWidth, "
+                         "s.clientWidth, document.querySelector('section.result').getBoundingClientRect().top]; })()")
+    left, right, top, scroll_width, client_width, first_section = block
+    assert 0 <= left and right <= width and scroll_width <= client_width and top < first_section
+    lines = tab.evaluate("[...document.querySelectorAll('li.hl')].map(li => [li.getBoundingClientRect().right, "
+                         "li.scrollWidth, li.clientWidth])")
+    assert len(lines) == 23
+    for line_right, line_scroll, line_client in lines:
+        assert line_right <= width and line_scroll <= line_client
 
 
 def test_contents_sit_above_on_a_phone_and_beside_on_a_laptop(sized_tab):

@@ -8,6 +8,7 @@ archived. The same folders give the same bytes (no clock, no absolute paths).
 from __future__ import annotations
 
 import base64
+import csv
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,10 +22,20 @@ import pandas as pd
 from marketalign.errors import InputError
 from marketalign.paths import prepare_file
 from marketalign.report.defaults import DEFAULT_MAX_ROWS, DEFAULT_TITLE
-from marketalign.report.folders import Figure, JsonFile, ResultFolder, find_result_folders, read_result_folder
+from marketalign.report.folders import (
+    SUMMARY,
+    Figure,
+    JsonFile,
+    ResultFolder,
+    find_result_folders,
+    read_result_folder,
+)
+from marketalign.report.headlines import Headline, catalogue_order, headline, not_run, order_key
 from marketalign.report.html_style import CSS
 from marketalign.report.summary_view import Rows, SummaryView, format_value, summary_view
 from marketalign.report.table_preview import TablePreview
+
+STEPS_FILE = "steps.csv"
 
 MAX_COLUMNS = 40
 MAX_SUMMARY_ROWS = 200
@@ -33,11 +44,14 @@ _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 @dataclass(frozen=True)
 class RootResults:
-    """One folder the user named, as written (``label``), with the result folders found under it."""
+    """One folder the user named, as written (``label``), with the result folders found under it (steps in the
+    catalogue's order first), its headlines, and the run's own folder (``how``: ``steps.csv``, no summary)."""
 
     label: str
     anchor: str
     folders: tuple[tuple[str, ResultFolder], ...]
+    headlines: tuple[Headline, ...] = ()
+    how: tuple[str, ResultFolder] | None = None
 
 
 @dataclass(frozen=True)
@@ -86,19 +100,26 @@ def build_report(folders: Sequence[str | Path], *, title: str = DEFAULT_TITLE,
     if max_rows < 1:
         raise InputError(f"max_rows must be at least 1 (got {max_rows}).")
     anchors = _Anchors()
+    steps = catalogue_order()
+    names = [name for name, _ in steps]
     roots, seen = [], set()
     for root in map(Path, folders):
         found = [p for p in find_result_folders(root) if p.resolve() not in seen]
         seen.update(p.resolve() for p in found)
+        found.sort(key=lambda p: order_key(p.relative_to(root).parts, names))
         label = root.as_posix()
-        entries = tuple(
+        entries = [
             (anchors.new(f"{label}/{p.relative_to(root).as_posix()}"),
              read_result_folder(p, _folder_label(root, p), max_rows=max_rows, max_columns=MAX_COLUMNS))
             for p in found
-        )
-        if entries:
-            roots.append(RootResults(label, anchors.new(f"root-{label}"), entries))
-    every = [folder for root in roots for _, folder in root.folders]
+        ]
+        how = None
+        if found and found[0] == root and not (root / SUMMARY).exists():
+            how = entries.pop(0)
+        if entries or how:
+            roots.append(RootResults(label, anchors.new(f"root-{label}"), tuple(entries),
+                                     _headlines(root, found, entries, steps), how))
+    every = [folder for root in roots for _, folder in (*root.folders, *([root.how] if root.how else []))]
     problems = tuple(f"{folder.label}/{problem}" for folder in every for problem in folder.problems)
     n_figures = sum(len(f.figures) for f in every)
     n_tables = sum(len(f.tables) for f in every)
@@ -106,10 +127,79 @@ def build_report(folders: Sequence[str | Path], *, title: str = DEFAULT_TITLE,
     return Report(page, len(every), n_figures, n_tables, problems)
 
 
+def _headlines(root: Path, found: list[Path], entries: list[tuple[str, ResultFolder]],
+               steps: tuple[tuple[str, str], ...]) -> tuple[Headline, ...]:
+    """A headline per catalogue step found directly under ``root``; when ``root`` holds ``steps.csv`` (a run's
+    own folder), a *not run* line for every step without a folder."""
+    by_name = {p.relative_to(root).as_posix(): entry for p, entry in zip(
+        [p for p in found if p != root or (root / SUMMARY).exists()], entries, strict=True)}
+    statuses = _step_statuses(root / STEPS_FILE)
+    lines = []
+    for name, step_title in steps:
+        if name in by_name:
+            anchor, folder = by_name[name]
+            unreadable = "unreadable" if (root / name / SUMMARY).exists() else "no summary"
+            lines.append(headline(name, step_title, folder.summary, anchor=anchor, reason=unreadable))
+        elif statuses is not None:
+            lines.append(not_run(name, step_title, statuses.get(name)))
+    return tuple(lines)
+
+
+def _step_statuses(path: Path) -> dict[str, str] | None:
+    """Step name -> status from a run's ``steps.csv`` (the last row of each step); None without the file."""
+    if not path.is_file():
+        return None
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return {row["step"]: f"steps.csv: {row['status']}" for row in csv.DictReader(handle)
+                    if row.get("step") and row.get("status")}
+    except (OSError, UnicodeDecodeError, csv.Error, KeyError):
+        return {}
+
+
+def _headline_screen(roots: list[RootResults]) -> str:
+    lines = [line for root in roots for line in root.headlines]
+    if not lines:
+        return ""
+    items = []
+    for line in lines:
+        name = (f'<a href="#{line.anchor}">{_breakable(line.step)}</a>' if line.anchor
+                else _breakable(line.step))
+        claim = "" if line.claim == line.title else f'<span class="claim">Claim: {escape(line.claim)}</span>'
+        items.append(f'<li class="hl {line.status.replace(" ", "-")}"><span class="hl-step">{name}</span> '
+                     f'<span class="status">{escape(line.status)}</span>'
+                     f'<span class="hl-title">{escape(line.title)}</span>'
+                     f'<strong class="number">{escape(line.number)}</strong>{claim}</li>')
+    return ('<section class="headlines" id="headlines"><h2>Headlines</h2>'
+            '<p class="note">One line per step, in the papers\' order: the key number, the paper\'s claim '
+            "beside it, the bounds' violations and slack.</p>"
+            f'<ol class="headlines">{"".join(items)}</ol></section>')
+
+
+def _how_section(roots: list[RootResults]) -> str:
+    parts = []
+    for root in roots:
+        if root.how is None:
+            continue
+        anchor, folder = root.how
+        parts.append(f'<section class="result how" id="{anchor}"><h2>How this was run: '
+                     f"<code>{_breakable(root.label)}</code></h2>")
+        if folder.problems:
+            parts.append(_problems(folder.problems, "Not shown"))
+        parts.extend(_table(table) for table in folder.tables)
+        parts.extend(_figure(figure) for figure in folder.figures)
+        parts.extend(_json_file(item) for item in folder.json_files)
+        if folder.other_files:
+            listed = "".join(f"<li><code>{escape(n)}</code> ({_size(size)})</li>" for n, size in folder.other_files)
+            parts.append(f"<ul>{listed}</ul>")
+        parts.append("</section>")
+    return "\n".join(parts)
+
+
 def _page(title: str, roots: list[RootResults], n_folders: int, n_figures: int, n_tables: int,
           problems: tuple[str, ...]) -> str:
     inputs = ", ".join(f"<code>{escape(root.label)}</code>" for root in roots)
-    body = "\n".join(_root_section(root) for root in roots)
+    body = "\n".join([*(_root_section(root) for root in roots), _how_section(roots)])
     problem_box = _problems(problems, "Some files could not be shown") if problems else ""
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -128,6 +218,7 @@ def _page(title: str, roots: list[RootResults], n_folders: int, n_figures: int, 
 <h1>{escape(title)}</h1>
 <p class="lead">{_describe(n_folders, n_figures, n_tables)} from {inputs}</p>
 </header>
+{_headline_screen(roots)}
 <div class="layout">
 <nav class="toc" aria-label="Contents">
 <h2>Contents</h2>
@@ -146,13 +237,15 @@ their first rows, the full tables are the CSV/Parquet files in the folders named
 
 
 def _contents(roots: list[RootResults]) -> str:
-    items = []
+    items = ['<li><a href="#headlines">Headlines</a></li>'] if any(root.headlines for root in roots) else []
     for root in roots:
         entries = "".join(
             f'<li><a href="#{anchor}">{_breakable(_relative(root, folder))}</a> '
             f'<span class="count">{_counts(folder)}</span></li>'
             for anchor, folder in root.folders
         )
+        if root.how is not None:
+            entries += f'<li><a href="#{root.how[0]}">How this was run</a></li>'
         items.append(f'<li><a href="#{root.anchor}">{_breakable(root.label)}</a><ol>{entries}</ol></li>')
     return f"<ol>{''.join(items)}</ol>"
 

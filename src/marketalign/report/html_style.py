@@ -53,6 +53,19 @@ pre { background: var(--panel); padding: 0.6rem; border-radius: 6px; overflow: a
 .problems { background: var(--warn-bg); border-left: 4px solid var(--warn-line); padding: 0.5rem 0.8rem;
   margin: 0.8rem 0; border-radius: 4px; }
 .problems ul { margin: 0.2rem 0; padding-left: 1.1rem; }
+section.headlines { padding: 0.8rem 1rem 1rem; border-bottom: 1px solid var(--line); }
+section.headlines > h2 { font-size: 1.35rem; margin: 0 0 0.2rem; }
+ol.headlines { list-style: none; margin: 0.4rem 0 0; padding: 0; display: grid; gap: 0.45rem;
+  grid-template-columns: minmax(0, 1fr); }
+li.hl { min-width: 0; padding: 0.45rem 0.6rem; border: 1px solid var(--line); border-left: 4px solid var(--accent);
+  border-radius: 6px; background: var(--panel); }
+li.hl.violated, li.hl.unreadable, li.hl.no-summary { border-left-color: var(--warn-line); }
+li.hl.not-run { border-left-color: var(--line); }
+.hl-step { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.86em; }
+.hl .status { float: right; font-size: 0.8rem; color: var(--muted); margin-left: 0.5rem; }
+.hl-title, .hl .claim { display: block; font-size: 0.85rem; color: var(--muted); }
+.hl .number { display: block; font-variant-numeric: tabular-nums; }
+@media (min-width: 1000px) { ol.headlines { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
 footer { padding: 1rem; color: var(--muted); font-size: 0.85rem; }
 @media (max-width: 599px) {
   table.kv td, table.kv td.key { display: block; width: auto; border-bottom: 0; }
@@ -65,6 +78,7 @@ footer { padding: 1rem; color: var(--muted); font-size: 0.85rem; }
     border-right: 1px solid var(--line); }
   main { padding: 0 1.6rem 2rem; max-width: 72rem; }
   header.top { padding: 1.4rem 1.6rem 0.8rem; }
+  section.headlines { padding: 0.8rem 1.6rem 1.2rem; }
 }
 @media print { nav.toc { display: none; } .layout { display: block; } }
 """.strip()
