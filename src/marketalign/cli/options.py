@@ -14,8 +14,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import click
@@ -104,6 +106,12 @@ def set_result(data: Any) -> None:
     """Record the running command's result: ``--json`` prints it when the command ends (even when it then exits
     with a violated bound or an incomplete run)."""
     click.get_current_context().meta[_RESULT] = data
+
+
+def set_summary_result(path: str | Path, **extra: Any) -> None:
+    """Record a written ``summary.json`` (without its ``versions``), plus ``extra`` keys, as the result."""
+    summary = json.loads(Path(path).read_text())
+    set_result({k: v for k, v in summary.items() if k != "versions"} | extra)
 
 
 def json_option(command: Callable) -> Callable:
