@@ -114,9 +114,21 @@ def set_summary_result(path: str | Path, **extra: Any) -> None:
     set_result({k: v for k, v in summary.items() if k != "versions"} | extra)
 
 
+def set_steps_result(out: str | Path, code: int) -> None:
+    """Record a run of steps (``demo``, ``reproduce all``): its ``steps.csv`` rows, the exit code, the report."""
+    import csv
+
+    with open(Path(out) / "steps.csv", newline="") as handle:
+        steps = [{**row, "exit_code": int(row["exit_code"]), "seconds": float(row["seconds"])}
+                 for row in csv.DictReader(handle)]
+    report = Path(out) / "report.html"
+    set_result({"out": str(out), "exit_code": code, "steps": steps,
+                "report": str(report) if report.is_file() else None})
+
+
 def json_option(command: Callable) -> Callable:
-    """Add ``--json``: print the result the command recorded with :func:`set_result` as strict JSON on stdout,
-    instead of the command's text lines."""
+    """Add ``--json``: print the result the command recorded with :func:`set_result` (else the ``summary.json``
+    it wrote into ``--out``) as strict JSON on stdout, instead of the command's text lines."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, as_json: bool, **kwargs: Any) -> None:
@@ -130,6 +142,9 @@ def json_option(command: Callable) -> Callable:
             with contextlib.redirect_stdout(io.StringIO()):
                 command(*args, **kwargs)
         finally:
+            summary = Path(kwargs["out"]) / "summary.json" if kwargs.get("out") is not None else None
+            if _RESULT not in ctx.meta and summary is not None and summary.is_file():
+                set_summary_result(summary, out=str(kwargs["out"]))
             if _RESULT in ctx.meta:
                 echo_json(ctx.meta.pop(_RESULT), file=stdout)
 
