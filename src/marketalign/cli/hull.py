@@ -77,7 +77,7 @@ def curve_config(kmax: int | None, orderings: int, all_subsets: bool, folds: int
               help="nonneg: market alignment (w >= 0); simplex: convex hull (w >= 0, sum w = 1).")
 @json_option
 def epsilon_command(table: Path, weights: str) -> None:
-    """Exact sup-norm epsilon of Definition 1 for the utility tables in TABLE.json (printed as JSON)."""
+    """Exact sup-norm epsilon of Definition 1 for the utility tables in TABLE.json."""
     from marketalign.data.inputs import read_utility_tables
     from marketalign.hull.epsilon import epsilon_sup
 
@@ -105,8 +105,7 @@ def epsilon_command(table: Path, weights: str) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="write the report as JSON here")
 @json_option
 def fit_command(input_path, target, bobs, constraint, folds, seed, groups_column, out) -> None:
-    """Fit Alice's utility as a constrained combination of the Bobs: weights, offset, training and CV MSE (printed
-    as JSON)."""
+    """Fit Alice's utility as a constrained combination of the Bobs: weights, offset, training and CV MSE."""
     from marketalign.data.inputs import file_sha256, load_scores
     from marketalign.hull.fit import fit_with_cv
     from marketalign.report.outputs import write_json
