@@ -122,7 +122,7 @@ def test_list_options_are_all_comma_lists():
     (["network", "path", "--windows", "1,two"], "--windows 1,two: 'two' is not an integer"),
     (["network", "lowerbound", "--edge-probs", "0.1,x"], "'x' is not a number"),
     (["reproduce", "many-humans", "--k", "12", "--k", "100"], "give it once"),
-    (["data", "ethics", "embedded", "--split", "test,nope"], "'nope' is not one of"),
+    (["data", "ethics", "embedded", "--split", "test,nope"], "'nope' is unknown; choose among"),
 ])
 def test_a_bad_list_element_is_one_line_exit_2(tmp_path, args, fragment):
     result = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "x")])

@@ -59,7 +59,7 @@ class CommaList(click.ParamType):
         except (TypeError, ValueError):
             raise InputError(f"{name} {whole}: {part!r} is not {_KINDS[self.item][0]}; {hint}.") from None
         if self.choices is not None and value not in self.choices:
-            raise InputError(f"{name} {whole}: {part!r} is not one of {', '.join(self.choices)}; {hint}.")
+            raise InputError(f"{name} {whole}: {part!r} is unknown; choose among {', '.join(self.choices)} ({hint}).")
         if self.minimum is not None and not value >= self.minimum:
             raise InputError(f"{name} {whole}: {part!r} is below {self.minimum:g}; {hint}.")
         return value
