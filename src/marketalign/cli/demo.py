@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from marketalign.cli.catalogue import STEPS, run_steps
+from marketalign.cli.options import json_option, set_steps_result
 from marketalign.data.location import EMBEDDED
 
 
@@ -20,8 +21,10 @@ from marketalign.data.location import EMBEDDED
 @click.option("--out", type=click.Path(path_type=Path), default=Path("results/demo"),
               show_default=True, help="folder for every result of the demo")
 @click.option("--quick", is_flag=True, help="every step at its smoke-run size (seconds each)")
+@json_option
 def demo_command(out: Path, quick: bool) -> None:
     """Run the embedded demonstrations, write the report and say where the results are."""
     code = run_steps(STEPS, "quick" if quick else "demo", out, data=EMBEDDED)
+    set_steps_result(out, code)
     if code:
         click.get_current_context().exit(code)

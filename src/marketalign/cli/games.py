@@ -7,8 +7,7 @@ The games run in chunks through :mod:`marketalign.parallel` (``--workers``, ``--
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,7 +15,9 @@ from typing import Any, TypeVar
 import click
 
 from marketalign.cli.execution import execution_options
+from marketalign.cli.options import json_option, list_option, set_result
 from marketalign.experiments import games_conversation, games_quantal, games_selection
+from marketalign.experiments.games_selection import SelectionConfig
 from marketalign.games.bounds import MAX_REGRET_TOL, raise_if_violated
 from marketalign.games.checks import METHODS
 from marketalign.games.generators import ConversationShape
@@ -24,34 +25,8 @@ from marketalign.games.selection import TIE_RULES
 from marketalign.parallel import ExecutionConfig
 from marketalign.paths import prepare_dir
 
-LIST_OPTIONS = ("--k", "--beta")
 TOL_HELP = f"Regret tolerance of the equilibrium check, in (0, {MAX_REGRET_TOL:g}] (utilities lie in [0, 1])."
 Config = TypeVar("Config")
-
-
-class ListOptionCommand(click.Command):
-    """Lets list options take space-separated values (``--k 2 3 5 10``) as well as ``--k 2 --k 3``."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, expand_list_options(args, LIST_OPTIONS))
-
-
-def expand_list_options(args: Sequence[str], names: Sequence[str]) -> list[str]:
-    """Rewrite ``--k 2 3`` as ``--k 2 --k 3``: values up to the next ``-``-prefixed token repeat it."""
-    out: list[str] = []
-    current: str | None = None
-    for arg in args:
-        if arg in names:
-            current = arg
-            out.append(arg)
-        elif arg.startswith("-"):
-            current = None
-            out.append(arg)
-        elif current is not None and out[-1] != current:
-            out.extend([current, arg])
-        else:
-            out.append(arg)
-    return out
 
 
 def sized_config(
@@ -73,10 +48,8 @@ def quick_option(func):
     )(func)
 
 
-def _report(summary: dict, paths: dict[str, Path], as_json: bool, execution: ExecutionConfig) -> None:
-    if as_json:
-        click.echo(json.dumps({k: v for k, v in summary.items() if k != "versions"}, indent=2, default=str))
-        return
+def _report(summary: dict, paths: dict[str, Path], execution: ExecutionConfig) -> None:
+    set_result({k: v for k, v in summary.items() if k != "versions"})
     slack = summary["min_slack"]
     click.echo(
         f"{summary['experiment']}: {summary['games']} games, {summary['equilibria']} equilibria checked, "
@@ -120,11 +93,10 @@ def _shape_options(func):
 def _common_options(func):
     func = execution_options(func)
     func = quick_option(func)
-    func = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")(func)
+    func = json_option(func)
     func = click.option("--quiet", is_flag=True, help="No progress bar.")(func)
-    func = click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random game.")(
-        func
-    )
+    func = click.option("--seed", type=int, default=SelectionConfig.seed, show_default=True,
+                        help="Seed of every random game.")(func)
     return click.option(
         "--out",
         required=True,
@@ -139,17 +111,9 @@ _CONVERSATION_QUICK = games_conversation.ConversationConfig.quick()
 _QUANTAL, _QUANTAL_QUICK = games_quantal.QuantalConfig(), games_quantal.QuantalConfig.quick()
 
 
-@click.command("selection", cls=ListOptionCommand)
+@click.command("selection")
 @_common_options
-@click.option(
-    "--k",
-    "ks",
-    type=click.IntRange(min=1),
-    multiple=True,
-    default=_SELECTION.ks,
-    show_default=True,
-    help="Committee sizes, e.g. --k 2 3 5 10.",
-)
+@list_option("--k", "ks", item=int, minimum=1, default=_SELECTION.ks, help="Committee sizes, e.g. --k 2,3,5,10.")
 @click.option(
     "--samples",
     type=click.IntRange(min=1),
@@ -170,7 +134,7 @@ _QUANTAL, _QUANTAL_QUICK = games_quantal.QuantalConfig(), games_quantal.QuantalC
 @click.option(
     "--family",
     type=click.Choice(games_selection.FAMILIES),
-    default="misaligned",
+    default=_SELECTION.family,
     show_default=True,
     help="misaligned: Figure 5; shared-bias: the counter-example where the hull condition fails.",
 )
@@ -180,16 +144,15 @@ _QUANTAL, _QUANTAL_QUICK = games_quantal.QuantalConfig(), games_quantal.QuantalC
 @click.option(
     "--tie-rule",
     type=click.Choice(TIE_RULES),
-    default="uniform",
+    default=_SELECTION.tie_rule,
     show_default=True,
     help="Alice's choice among equally good Bobs.",
 )
-@click.option("--tol", type=float, default=1e-9, show_default=True, help=TOL_HELP)
+@click.option("--tol", type=float, default=_SELECTION.tol, show_default=True, help=TOL_HELP)
 def selection_command(
     out: Path,
     seed: int,
     quiet: bool,
-    as_json: bool,
     quick: bool,
     execution: ExecutionConfig,
     ks: tuple[int, ...],
@@ -224,11 +187,11 @@ def selection_command(
     prepare_dir(out)
     result = games_selection.run(config, quiet=quiet, execution=execution)
     paths = games_selection.write(result, config, out)
-    _report(result.summary, paths, as_json, execution)
+    _report(result.summary, paths, execution)
     raise_if_violated(result.summary, out)
 
 
-@click.command("conversation", cls=ListOptionCommand)
+@click.command("conversation")
 @_common_options
 @_shape_options
 @click.option(
@@ -245,23 +208,22 @@ def selection_command(
 @click.option(
     "--method",
     type=click.Choice(METHODS),
-    default="exhaustive",
+    default=_CONVERSATION.method,
     show_default=True,
     help="exhaustive: every pure equilibrium; dynamics: best-response dynamics from random starts.",
 )
 @click.option(
     "--starts",
     type=click.IntRange(min=1),
-    default=10,
+    default=_CONVERSATION.starts,
     show_default=True,
     help="Random starts per game for --method dynamics.",
 )
-@click.option("--tol", type=float, default=1e-9, show_default=True, help=TOL_HELP)
+@click.option("--tol", type=float, default=_CONVERSATION.tol, show_default=True, help=TOL_HELP)
 def conversation_command(
     out: Path,
     seed: int,
     quiet: bool,
-    as_json: bool,
     quick: bool,
     execution: ExecutionConfig,
     games: int | None,
@@ -289,11 +251,11 @@ def conversation_command(
     prepare_dir(out)
     result = games_conversation.run(config, quiet=quiet, execution=execution)
     paths = games_conversation.write(result, out)
-    _report(result.summary, paths, as_json, execution)
+    _report(result.summary, paths, execution)
     raise_if_violated(result.summary, out)
 
 
-@click.command("quantal", cls=ListOptionCommand)
+@click.command("quantal")
 @_common_options
 @_shape_options
 @click.option(
@@ -307,21 +269,12 @@ def conversation_command(
     type=click.IntRange(min=1),
     help=f"Games in one task of the sweep [default: {games_quantal.CHUNK}, fewer for small runs].",
 )
-@click.option(
-    "--beta",
-    "betas",
-    type=float,
-    multiple=True,
-    default=games_quantal.DEFAULT_BETAS,
-    show_default=True,
-    help="Rationality levels > 0, e.g. --beta 1 10.",
-)
-@click.option("--tol", type=float, default=1e-9, show_default=True, help=TOL_HELP)
+@list_option("--beta", "betas", item=float, default=_QUANTAL.betas, help="Rationality levels > 0, e.g. --beta 1,10.")
+@click.option("--tol", type=float, default=_QUANTAL.tol, show_default=True, help=TOL_HELP)
 def quantal_command(
     out: Path,
     seed: int,
     quiet: bool,
-    as_json: bool,
     quick: bool,
     execution: ExecutionConfig,
     games: int | None,
@@ -347,5 +300,5 @@ def quantal_command(
     prepare_dir(out)
     result = games_quantal.run(config, quiet=quiet, execution=execution)
     paths = games_quantal.write(result, out)
-    _report(result.summary, paths, as_json, execution)
+    _report(result.summary, paths, execution)
     raise_if_violated(result.summary, out)

@@ -8,7 +8,6 @@ The experiments run in chunks through :mod:`marketalign.parallel` (``--workers``
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +15,8 @@ import click
 
 from marketalign.cli.execution import execution_options
 from marketalign.cli.games import quick_option, sized_config
-from marketalign.errors import BoundViolation, InputError
+from marketalign.cli.options import json_option, list_option, set_result
+from marketalign.errors import BoundViolation
 from marketalign.experiments import (
     network_cyclic,
     network_general,
@@ -28,28 +28,6 @@ from marketalign.experiments import (
 from marketalign.experiments.network_common import ExperimentResult, write_result
 from marketalign.parallel import ExecutionConfig
 from marketalign.paths import prepare_dir
-
-
-def _numbers(text: str | None, kind: type, example: str) -> tuple | None:
-    """A comma-separated option value as a tuple of ``kind`` (None when the option was not given)."""
-    if text is None:
-        return None
-    try:
-        return tuple(kind(v) for v in text.split(",") if v.strip())
-    except ValueError as err:
-        raise InputError(f"Expected comma-separated {example}; got {text!r}.") from err
-
-
-def _ints(text: str | None) -> tuple[int, ...] | None:
-    return _numbers(text, int, "integers, e.g. 1,2,5")
-
-
-def _floats(text: str | None) -> tuple[float, ...] | None:
-    return _numbers(text, float, "numbers, e.g. 0.1,0.5")
-
-
-def _names(text: str) -> tuple[str, ...]:
-    return tuple(v.strip() for v in text.split(",") if v.strip())
 
 
 def _sizes(full, quick, field: str) -> str:
@@ -69,10 +47,10 @@ def _common(func: Callable) -> Callable:
             type=click.Path(path_type=Path),
             help="Folder for results.csv, summary.json and the plot.",
         ),
-        click.option("--seed", default=0, show_default=True, type=int, help="Seed of every random draw."),
+        click.option("--seed", default=_PATH.seed, show_default=True, type=int, help="Seed of every random draw."),
         quick_option,
         click.option("--quiet", is_flag=True, help="No progress bar."),
-        click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON."),
+        json_option,
         execution_options,
     ]
     for option in reversed(options):
@@ -80,21 +58,12 @@ def _common(func: Callable) -> Callable:
     return func
 
 
-def _finish(result: ExperimentResult, module, out: Path, as_json: bool, lines: list[str]) -> None:
+def _finish(result: ExperimentResult, module, out: Path, lines: list[str]) -> None:
     paths = write_result(result, module.plot(result), out)
-    if as_json:
-        click.echo(
-            json.dumps(
-                {k: v for k, v in result.summary.items() if k != "versions"},
-                default=str,
-                indent=2,
-                sort_keys=True,
-            )
-        )
-    else:
-        for line in lines:
-            click.echo(line)
-        click.echo(f"wrote {paths['results']}, {paths['summary']}, {paths['plot']}")
+    set_result({k: v for k, v in result.summary.items() if k != "versions"})
+    for line in lines:
+        click.echo(line)
+    click.echo(f"wrote {paths['results']}, {paths['summary']}, {paths['plot']}")
 
 
 _PATH, _PATH_QUICK = network_path.PathConfig(), network_path.PathConfig.quick()
@@ -102,21 +71,22 @@ _LOW, _LOW_QUICK = network_lowerbound.LowerBoundConfig(), network_lowerbound.Low
 _CYCLIC, _CYCLIC_QUICK = network_cyclic.CyclicConfig(), network_cyclic.CyclicConfig.quick()
 _REAL, _REAL_QUICK = network_real.RealConfig(), network_real.RealConfig.quick()
 _GENERAL, _GENERAL_QUICK = network_general.GeneralConfig(), network_general.GeneralConfig.quick()
+_TRAIN = network_train.TrainConfig(network="")
 
 
 @click.command("path")
 @_common
 @click.option("--features", type=int, help="Number of features d. " + _sizes(_PATH, _PATH_QUICK, "n_features"))
-@click.option("--windows", help="Coverage windows M (comma list). " + _sizes(_PATH, _PATH_QUICK, "windows"))
+@list_option("--windows", item=int, minimum=1, help="Coverage windows M. " + _sizes(_PATH, _PATH_QUICK, "windows"))
 @click.option("--max-depth", type=int, help="Longest path (agents). " + _sizes(_PATH, _PATH_QUICK, "max_depth"))
 @click.option(
     "--instances", type=int, help="Random draws per (distribution, M). " + _sizes(_PATH, _PATH_QUICK, "instances")
 )
 def path_command(
-    out, seed, quick, quiet, as_json, execution: ExecutionConfig, features, windows, max_depth, instances
+    out, seed, quick, quiet, execution: ExecutionConfig, features, windows, max_depth, instances
 ) -> None:
     """(a) Excess error vs depth on M-covered paths, with the O(M/sqrt(D)) bound."""
-    sizes = {"n_features": features, "windows": _ints(windows), "max_depth": max_depth, "instances": instances}
+    sizes = {"n_features": features, "windows": windows, "max_depth": max_depth, "instances": instances}
     config = sized_config(network_path.PathConfig, quick, seed, sizes)
     prepare_dir(out)
     result = network_path.run(config, quiet=quiet, execution=execution)
@@ -125,7 +95,6 @@ def path_command(
         result,
         network_path,
         out,
-        as_json,
         [
             f"largest excess/bound over all paths and depths: {checks['max_excess_over_bound']:.4g}",
             f"bound violations: {checks['violations']}",
@@ -141,23 +110,27 @@ def path_command(
 @click.command("lowerbound")
 @_common
 @click.option("--features", type=int, help="d for the random DAGs. " + _sizes(_LOW, _LOW_QUICK, "n_features"))
-@click.option("--dag-sizes", help="Agents per random DAG. " + _sizes(_LOW, _LOW_QUICK, "dag_sizes"))
-@click.option("--edge-probs", help="Edge probabilities. " + _sizes(_LOW, _LOW_QUICK, "edge_probs"))
+@list_option("--dag-sizes", item=int, minimum=1,
+             help="Agents per random DAG. " + _sizes(_LOW, _LOW_QUICK, "dag_sizes"))
+@list_option("--edge-probs", item=float, minimum=0,
+             help="Edge probabilities. " + _sizes(_LOW, _LOW_QUICK, "edge_probs"))
 @click.option("--dags", type=int, help="Random DAGs per (size, probability). " + _sizes(_LOW, _LOW_QUICK, "dags"))
-@click.option(
+@list_option(
     "--hub-features",
+    item=int,
+    minimum=1,
     help="d values for the attaining ordering and hub-and-spokes. " + _sizes(_LOW, _LOW_QUICK, "hub_features"),
 )
 def lowerbound_command(
-    out, seed, quick, quiet, as_json, execution: ExecutionConfig, features, dag_sizes, edge_probs, dags, hub_features
+    out, seed, quick, quiet, execution: ExecutionConfig, features, dag_sizes, edge_probs, dags, hub_features
 ) -> None:
     """(b) Error >= 1/(D+1) on random DAGs, attained by an ordering; hub-and-spokes stuck at 1/2."""
     sizes = {
         "n_features": features,
-        "dag_sizes": _ints(dag_sizes),
-        "edge_probs": _floats(edge_probs),
+        "dag_sizes": dag_sizes,
+        "edge_probs": edge_probs,
         "dags": dags,
-        "hub_features": _ints(hub_features),
+        "hub_features": hub_features,
     }
     config = sized_config(network_lowerbound.LowerBoundConfig, quick, seed, sizes)
     prepare_dir(out)
@@ -167,7 +140,6 @@ def lowerbound_command(
         result,
         network_lowerbound,
         out,
-        as_json,
         [
             f"random-DAG agents with D < d: {checks['random_dag_agents_checked']}, "
             f"min error*(D+1) = {checks['min_error_times_depth_plus_one']}",
@@ -184,13 +156,13 @@ def lowerbound_command(
 
 @click.command("cyclic")
 @_common
-@click.option("--features", help="d values (comma list). " + _sizes(_CYCLIC, _CYCLIC_QUICK, "n_features"))
+@list_option("--features", item=int, minimum=1, help="d values. " + _sizes(_CYCLIC, _CYCLIC_QUICK, "n_features"))
 @click.option(
     "--passes", type=int, help="Passes over the features along the path. " + _sizes(_CYCLIC, _CYCLIC_QUICK, "passes")
 )
-def cyclic_command(out, seed, quick, quiet, as_json, execution: ExecutionConfig, features, passes) -> None:
+def cyclic_command(out, seed, quick, quiet, execution: ExecutionConfig, features, passes) -> None:
     """(c) The cyclic-coverage path on the chain-difference distribution, with the d = 10 fixtures."""
-    sizes = {"n_features": _ints(features), "passes": passes}
+    sizes = {"n_features": features, "passes": passes}
     config = sized_config(network_cyclic.CyclicConfig, quick, seed, sizes)
     prepare_dir(out)
     result = network_cyclic.run(config, quiet=quiet, execution=execution)
@@ -199,7 +171,6 @@ def cyclic_command(out, seed, quick, quiet, as_json, execution: ExecutionConfig,
         result,
         network_cyclic,
         out,
-        as_json,
         [
             *(
                 f"d=10 after {f['pass']:>2} passes: {f['computed']:.6g} (fixture {f['expected']:g})"
@@ -214,7 +185,7 @@ def cyclic_command(out, seed, quick, quiet, as_json, execution: ExecutionConfig,
 
 @click.command("real")
 @_common
-@click.option("--dataset", default="diabetes", show_default=True, help="A bundled data set (no download).")
+@click.option("--dataset", default=_REAL.dataset, show_default=True, help="A bundled data set (no download).")
 @click.option(
     "--table",
     type=click.Path(exists=True, dir_okay=False),
@@ -223,14 +194,14 @@ def cyclic_command(out, seed, quick, quiet, as_json, execution: ExecutionConfig,
 )
 @click.option("--target", default=None, help="Label column of --table.")
 @click.option("--splits", type=int, help="Random train/test splits. " + _sizes(_REAL, _REAL_QUICK, "splits"))
-@click.option("--widths", help="Layer widths. " + _sizes(_REAL, _REAL_QUICK, "widths"))
-@click.option("--depths", help="Numbers of layers. " + _sizes(_REAL, _REAL_QUICK, "depths"))
-@click.option("--ridge", default=0.0, show_default=True, help="Ridge penalty on the mean squared error.")
+@list_option("--widths", item=int, minimum=1, help="Layer widths. " + _sizes(_REAL, _REAL_QUICK, "widths"))
+@list_option("--depths", item=int, minimum=1, help="Numbers of layers. " + _sizes(_REAL, _REAL_QUICK, "depths"))
+@click.option("--ridge", default=_REAL.ridge, show_default=True, help="Ridge penalty on the mean squared error.")
 def real_command(
-    out, seed, quick, quiet, as_json, execution: ExecutionConfig, dataset, table, target, splits, widths, depths, ridge
+    out, seed, quick, quiet, execution: ExecutionConfig, dataset, table, target, splits, widths, depths, ridge
 ) -> None:
     """(d) Real data: layered random DAGs of varying depth and width, error vs topology."""
-    sizes = {"splits": splits, "widths": _ints(widths), "depths": _ints(depths)}
+    sizes = {"splits": splits, "widths": widths, "depths": depths}
     config = sized_config(
         network_real.RealConfig, quick, seed, sizes, dataset=dataset, table=table, target=target, ridge=ridge
     )
@@ -243,16 +214,17 @@ def real_command(
             f"{width}: excess/Var(y) by depth " + ", ".join(f"{d}: {v:+.3f}" for d, v in curve.items())
         )
     lines.append(f"hub-and-spokes: {summary['hub_mean_relative_excess']:+.3f}")
-    _finish(result, network_real, out, as_json, lines)
+    _finish(result, network_real, out, lines)
 
 
 @click.command("general")
 @_common
-@click.option(
+@list_option(
     "--learners",
-    default="linear,greedy,gbm",
-    show_default=True,
-    help=f"Comma list from {', '.join(network_general.LEARNERS)}.",
+    item=str,
+    choices=network_general.LEARNERS,
+    default=_GENERAL.learners,
+    help=f"Learners, of {', '.join(network_general.LEARNERS)}.",
 )
 @click.option(
     "--rows", type=int, help="Training rows (test rows: 2.5x). " + _sizes(_GENERAL, _GENERAL_QUICK, "train_rows")
@@ -261,12 +233,12 @@ def real_command(
 @click.option("--instances", type=int, help="Independent data draws. " + _sizes(_GENERAL, _GENERAL_QUICK, "instances"))
 @click.option(
     "--crossfit",
-    default=0,
+    default=_GENERAL.crossfit,
     show_default=True,
     help="Folds for out-of-fold parent predictions during training (0 = off).",
 )
 def general_command(
-    out, seed, quick, quiet, as_json, execution: ExecutionConfig, learners, rows, max_depth, instances, crossfit
+    out, seed, quick, quiet, execution: ExecutionConfig, learners, rows, max_depth, instances, crossfit
 ) -> None:
     """(e) General learners vs linear on non-linear data (Friedman #1), along a path and a hub."""
     sizes = {
@@ -276,7 +248,7 @@ def general_command(
         "instances": instances,
     }
     config = sized_config(
-        network_general.GeneralConfig, quick, seed, sizes, learners=_names(learners), crossfit=crossfit
+        network_general.GeneralConfig, quick, seed, sizes, learners=learners, crossfit=crossfit
     )
     prepare_dir(out)
     result = network_general.run(config, quiet=quiet, execution=execution)
@@ -285,7 +257,6 @@ def general_command(
         result,
         network_general,
         out,
-        as_json,
         [
             f"{name}: last agent {summary['last_agent_test_mse'][name]:.3f}, all features "
             f"{summary['benchmark_test_mse'][name]:.3f}, hub {summary['hub_test_mse'][name]:.3f}"
@@ -312,17 +283,18 @@ def general_command(
 @click.option("--target", default=None, help="Label column of --table.")
 @click.option(
     "--learner",
-    default="linear",
+    default=_TRAIN.learner,
     show_default=True,
     type=click.Choice(network_general.LEARNERS),
     help="Every agent's learner.",
 )
-@click.option("--test-fraction", default=0.3, show_default=True, help="Share of rows held out (0 = none).")
-@click.option("--crossfit", default=0, show_default=True, help="Out-of-fold parent predictions (folds).")
+@click.option("--test-fraction", default=_TRAIN.test_fraction, show_default=True,
+              help="Share of rows held out (0 = none).")
+@click.option("--crossfit", default=_TRAIN.crossfit, show_default=True, help="Out-of-fold parent predictions (folds).")
 @click.option("--out", required=True, type=click.Path(path_type=Path))
-@click.option("--seed", default=0, show_default=True, type=int)
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def train_command(network_path, table, target, learner, test_fraction, crossfit, out, seed, as_json) -> None:
+@click.option("--seed", default=_TRAIN.seed, show_default=True, type=int)
+@json_option
+def train_command(network_path, table, target, learner, test_fraction, crossfit, out, seed) -> None:
     """Train YOUR network (JSON) on your data: per-agent errors and the all-features benchmark."""
     config = network_train.TrainConfig(
         network=str(network_path),
@@ -340,7 +312,6 @@ def train_command(network_path, table, target, learner, test_fraction, crossfit,
         result,
         network_train,
         out,
-        as_json,
         [
             f"{len(result.table)} agents, depth {s['depth']}; best agent {s['best_agent']}: "
             f"{s['best_mse']:.6g} ({s['error']}); benchmark {s['benchmark_mse']:.6g}",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from marketalign.cli.options import json_option, set_result
 from marketalign.report.defaults import DEFAULT_MAX_ROWS, DEFAULT_TITLE
 
 
@@ -17,12 +18,15 @@ from marketalign.report.defaults import DEFAULT_MAX_ROWS, DEFAULT_TITLE
 @click.option("--max-rows", type=click.IntRange(min=1), default=DEFAULT_MAX_ROWS, show_default=True,
               help="rows shown of each table (the row count is always the full one)")
 @click.option("--quiet", is_flag=True, help="print nothing but problems")
+@json_option
 def report_command(results_dirs: tuple[Path, ...], out: Path, title: str, max_rows: int, quiet: bool) -> None:
     """Render RESULTS_DIR... (searched recursively for result folders) into one HTML file."""
     from marketalign.report.html import build_report
 
     report = build_report(results_dirs, title=title, max_rows=max_rows)
     path = report.write(out)
+    set_result({"report": str(path.resolve()), "problems": list(map(str, report.problems)),
+                "description": report.describe()})
     for problem in report.problems:
         click.echo(f"warning: not shown: {problem}", err=True)
     if not quiet:

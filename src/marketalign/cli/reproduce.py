@@ -14,19 +14,27 @@ import click
 
 from marketalign.cli.catalogue import STEP_NAMES
 from marketalign.cli.execution import execution_options
+from marketalign.cli.options import json_option, list_option, set_steps_result
 from marketalign.data.location import DATA_ENV, EMBEDDED
 from marketalign.data.names import MISSING_POLICIES
-from marketalign.errors import InputError
 from marketalign.experiments.defaults import (
+    COVERAGE_ROBUST,
     COVERAGE_SAMPLES,
     COVERAGE_SOURCES,
     DEFAULT_PANELS,
     DEFAULT_USER,
+    FAMILIES_ORDERINGS,
+    FIG4_HUMANS,
     FIG4_LLM_MISSING,
     FIG4_LLM_SOURCE,
+    FIG4_MODELS,
     HUMANS_PER_TASK,
+    MANY_HUMANS_K,
+    MANY_HUMANS_MIN_RATINGS,
+    MANY_HUMANS_ORDERINGS,
     PANEL_FOLDERS,
 )
+from marketalign.hull.constraints import CURVE_ORDERINGS, CURVE_SEED
 
 if TYPE_CHECKING:
     from marketalign.experiments.figures import Loaded
@@ -38,8 +46,9 @@ _OUT = click.option("--out", type=click.Path(path_type=Path), required=True,
 _DATA = click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path), default=None,
                      help=f"folder with ethics/, movielens/, opinionqa/ (default: ${DATA_ENV}; "
                      f"embedded subsets when absent, or always with --data {EMBEDDED})")
-_SEED = click.option("--seed", default=0, show_default=True, help="seed for Bobs, folds and orderings")
-_ORDERINGS = click.option("--orderings", default=100, show_default=True, help="random orderings of the Bobs")
+_SEED = click.option("--seed", default=CURVE_SEED, show_default=True, help="seed for Bobs, folds and orderings")
+_ORDERINGS = click.option("--orderings", default=CURVE_ORDERINGS, show_default=True,
+                          help="random orderings of the Bobs")
 _QUIET = click.option("--quiet", is_flag=True, help="no progress bars")
 
 
@@ -72,6 +81,7 @@ def _curve_figure(label: str, run, loaded: Loaded, config, out: Path, quiet: boo
 
 
 @reproduce_group.command("fig1")
+@json_option
 @_OUT
 @_DATA
 @_ORDERINGS
@@ -98,6 +108,7 @@ def fig1_command(out: Path, data: Path | None, orderings: int, seed: int, quiet:
 
 
 @reproduce_group.command("llm-judges")
+@json_option
 @_OUT
 @_DATA
 @_ORDERINGS
@@ -122,6 +133,7 @@ def llm_judges_command(out: Path, data: Path | None, orderings: int, seed: int, 
 
 
 @reproduce_group.command("llm-evaluators")
+@json_option
 @_OUT
 @_DATA
 @_ORDERINGS
@@ -138,6 +150,7 @@ def llm_evaluators_command(out: Path, data: Path | None, orderings: int, seed: i
 
 
 @reproduce_group.command("fig2")
+@json_option
 @_OUT
 @_DATA
 @_ORDERINGS
@@ -162,6 +175,7 @@ def fig2_command(out: Path, data: Path | None, orderings: int, seed: int, quiet:
 
 
 @reproduce_group.command("fig3")
+@json_option
 @_OUT
 @_DATA
 @_ORDERINGS
@@ -179,23 +193,23 @@ def fig3_command(out: Path, data: Path | None, orderings: int, seed: int, user: 
 
 
 @reproduce_group.command("fig4")
+@json_option
 @_OUT
 @_DATA
 @_SEED
-@click.option("--panels", default=",".join(DEFAULT_PANELS), show_default=True,
-              help="comma-separated survey waves")
-@click.option("--humans", default=50, show_default=True, help="sampled groups per panel (at most)")
-@click.option("--models", default=8, show_default=True, help="models (other groups) per human")
+@list_option("--panels", default=DEFAULT_PANELS, help="survey waves, e.g. W27,W29")
+@click.option("--humans", default=FIG4_HUMANS, show_default=True, help="sampled groups per panel (at most)")
+@click.option("--models", default=FIG4_MODELS, show_default=True, help="models (other groups) per human")
 @click.option("--substitute", is_flag=True,
               help="without OpinionQA, run the protocol on MovieLens genre panels instead (labelled SUBSTITUTE)")
 @_QUIET
-def fig4_command(out: Path, data: Path | None, seed: int, panels: str, humans: int, models: int,
+def fig4_command(out: Path, data: Path | None, seed: int, panels: tuple[str, ...], humans: int, models: int,
                  substitute: bool, quiet: bool) -> None:
     """Figure 4: four survey panels, MSE vs number of models (all combinations, ±1 s.e. over humans)."""
     from marketalign.experiments import fig4
     from marketalign.experiments.figures import data_root, movielens_data, opinionqa_folder
 
-    config = fig4.Fig4Config(panels=tuple(p.strip() for p in panels.split(",") if p.strip()), humans=humans,
+    config = fig4.Fig4Config(panels=panels, humans=humans,
                              models=models, seed=seed)
     root = data_root(data)
     folder = opinionqa_folder(root)
@@ -214,8 +228,8 @@ def _fig4_llm_options(command):
     """The options ``fig4-llm`` and ``fig4-individuals`` share."""
     options = [
         _OUT, _DATA, _SEED,
-        click.option("--panels", help="comma-separated waves (tjuatja) or topics (hwang); default: hwang the "
-                     "paper's four waves' topics, tjuatja every wave with enough matched questions"),
+        list_option("--panels", help="waves (tjuatja) or topics (hwang), comma-separated; default: hwang the "
+                    "paper's four waves' topics, tjuatja every wave with enough matched questions"),
         click.option("--missing", type=click.Choice(list(MISSING_POLICIES)), default=FIG4_LLM_MISSING,
                      show_default=True, help="a human's questions with a missing model cell: drop them, drop the "
                      "model, fill with its mean, or refuse (error)"),
@@ -227,6 +241,7 @@ def _fig4_llm_options(command):
 
 
 @reproduce_group.command("fig4-llm")
+@json_option
 @click.option("--source", type=click.Choice(list(PANEL_FOLDERS)), default=FIG4_LLM_SOURCE,
               show_default=True, help="tjuatja: 9 LLMs vs OpinionQA groups; meister: 16 (method, LLM) Bobs vs 14 "
               "groups; hwang: 12 prompt variants vs individual respondents")
@@ -237,19 +252,19 @@ def fig4_llm_command(source: str, **options) -> None:
 
 
 @reproduce_group.command("fig4-individuals")
+@json_option
 @_fig4_llm_options
 def fig4_individuals_command(**options) -> None:
     """Figure 4 with individual humans: Pew respondents vs 12 prompt variants of one LLM (fig4-llm --source hwang)."""
     _fig4_llm("hwang", **options)
 
 
-def _fig4_llm(source: str, out: Path, data: Path | None, seed: int, panels: str | None, missing: str,
+def _fig4_llm(source: str, out: Path, data: Path | None, seed: int, panels: tuple[str, ...] | None, missing: str,
               orderings: int, quiet: bool) -> None:
     from marketalign.experiments import fig4, fig4_llm
     from marketalign.experiments.figures import data_root
 
-    names = tuple(p.strip() for p in panels.split(",") if p.strip()) if panels else None
-    config = fig4_llm.Fig4LLMConfig(source=source, panels=names, missing=missing, seed=seed, orderings=orderings)
+    config = fig4_llm.Fig4LLMConfig(source=source, panels=panels, missing=missing, seed=seed, orderings=orderings)
     summary = fig4_llm.run(out, data_root(data), config, quiet=quiet)
     click.echo(f"Figure 4 with real LLMs: {summary['about']['bobs']}; {summary['about']['subsets']}, folds by "
                f"{summary['about']['folds']}")
@@ -259,22 +274,23 @@ def _fig4_llm(source: str, out: Path, data: Path | None, seed: int, panels: str 
 
 
 @reproduce_group.command("coverage")
+@json_option
 @_OUT
 @_DATA
 @_SEED
 @click.option("--source", type=click.Choice(list(COVERAGE_SOURCES)),
               default=COVERAGE_SOURCES[0], show_default=True,
               help="meister: 16 (method, LLM) Bobs vs 14 groups; tjuatja: 9 LLMs vs OpinionQA groups")
-@click.option("--robust", default="1,5", show_default=True, help="k values of k-robust coverage, comma-separated")
+@list_option("--robust", item=int, minimum=1, default=COVERAGE_ROBUST, help="k values of k-robust coverage")
 @click.option("--samples", default=COVERAGE_SAMPLES, show_default=True,
               help="sampled removals per k beyond the exact limit")
-def coverage_command(out: Path, data: Path | None, seed: int, source: str, robust: str, samples: int) -> None:
+def coverage_command(out: Path, data: Path | None, seed: int, source: str, robust: tuple[int, ...],
+                     samples: int) -> None:
     """Coverage per question of every human group by real LLMs: covered, k-robust, closest angle (medians)."""
-    from marketalign.cli.network import _ints
     from marketalign.experiments import panel_coverage
     from marketalign.experiments.figures import data_root
 
-    config = panel_coverage.PanelCoverageConfig(source=source, robust=tuple(_ints(robust)), samples=samples,
+    config = panel_coverage.PanelCoverageConfig(source=source, robust=robust, samples=samples,
                                                 seed=seed)
     summary = panel_coverage.run(out, data_root(data), config)
     medians = summary["median_over_humans"]
@@ -289,28 +305,26 @@ def coverage_command(out: Path, data: Path | None, seed: int, source: str, robus
 
 
 @reproduce_group.command("many-humans")
+@json_option
 @_OUT
 @_DATA
 @_SEED
-@click.option("--orderings", default=20, show_default=True, help="random orderings of the Bobs")
-@click.option("--k", "k_values", default="12,100", show_default=True, help="comma-separated K_max values")
-@click.option("--min-ratings", default=1, show_default=True, type=click.IntRange(min=1),
+@click.option("--orderings", default=MANY_HUMANS_ORDERINGS, show_default=True, help="random orderings of the Bobs")
+@list_option("--k", "k_values", item=int, minimum=1, default=MANY_HUMANS_K, help="K_max values, e.g. 12,100")
+@click.option("--min-ratings", default=MANY_HUMANS_MIN_RATINGS, show_default=True, type=click.IntRange(min=1),
               help="leave out users with fewer ratings (for quick runs)")
 @click.option("--humans-per-task", default=HUMANS_PER_TASK, show_default=True,
               type=click.IntRange(min=1),
               help="users in one chunk of work (a checkpoint resumes only with the chunking it was made with)")
 @execution_options
 @_QUIET
-def many_humans_command(out: Path, data: Path | None, seed: int, orderings: int, k_values: str, min_ratings: int,
-                        humans_per_task: int, execution: ExecutionConfig, quiet: bool) -> None:
+def many_humans_command(out: Path, data: Path | None, seed: int, orderings: int, k_values: tuple[int, ...],
+                        min_ratings: int, humans_per_task: int, execution: ExecutionConfig, quiet: bool) -> None:
     """Every MovieLens user as Alice: the distribution of the gains of NNLS / simplex."""
     from marketalign.experiments import many_humans
     from marketalign.experiments.figures import data_root, movielens_data
 
-    try:
-        ks = tuple(int(k) for k in k_values.split(",") if k.strip())
-    except ValueError as err:
-        raise InputError(f"--k must be comma-separated integers such as 15,100; got {k_values!r}.") from err
+    ks = k_values
     base = many_humans.ManyHumansConfig()
     config = many_humans.ManyHumansConfig(family=replace(base.family, seed=seed), k_values=ks,
                                           min_user_ratings=min_ratings, orderings=orderings, seed=seed)
@@ -325,10 +339,12 @@ def many_humans_command(out: Path, data: Path | None, seed: int, orderings: int,
 
 
 @reproduce_group.command("families")
+@json_option
 @_OUT
 @_DATA
 @_SEED
-@click.option("--orderings", default=20, show_default=True, help="random orderings of the Bobs per curve")
+@click.option("--orderings", default=FAMILIES_ORDERINGS, show_default=True,
+              help="random orderings of the Bobs per curve")
 @_QUIET
 def families_command(out: Path, data: Path | None, seed: int, orderings: int, quiet: bool) -> None:
     """Measure, then choose: per-Bob quality and the K = 100 effect of every candidate Bob family."""
@@ -346,6 +362,7 @@ def families_command(out: Path, data: Path | None, seed: int, orderings: int, qu
 
 
 @reproduce_group.command("synthetic")
+@json_option
 @_OUT
 @_ORDERINGS
 @_SEED
@@ -363,13 +380,14 @@ def synthetic_command(out: Path, orderings: int, seed: int, quiet: bool) -> None
 
 
 @reproduce_group.command("all")
+@json_option
 @_OUT
 @_DATA
-@click.option("--only", metavar="STEP,...", help=f"run these steps only, of: {', '.join(STEP_NAMES)}")
+@list_option("--only", choices=STEP_NAMES, help="run these steps only, comma-separated")
 @click.option("--quick", is_flag=True, help="every step at its smoke-run size (seconds each), for a check")
 @click.option("--fresh", is_flag=True, help="run every step again, even those finished in an earlier run")
 @execution_options
-def all_command(out: Path, data: Path | None, only: str | None, quick: bool, fresh: bool,
+def all_command(out: Path, data: Path | None, only: tuple[str, ...] | None, quick: bool, fresh: bool,
                 execution: ExecutionConfig) -> None:
     """Every figure and experiment of both papers at full scale, then one HTML report (OUT/report.html).
 
@@ -380,7 +398,8 @@ def all_command(out: Path, data: Path | None, only: str | None, quick: bool, fre
     """
     from marketalign.cli.catalogue import run_steps, select_steps
 
-    code = run_steps(select_steps(only), "quick" if quick else "full", out,
+    code = run_steps(select_steps(None if only is None else ",".join(only)), "quick" if quick else "full", out,
                      data=None if data is None else str(data), execution=execution, resume=not fresh)
+    set_steps_result(out, code)
     if code:
         click.get_current_context().exit(code)

@@ -29,3 +29,24 @@ COVERAGE_SOURCES = ("meister", "tjuatja")
 
 COVERAGE_SAMPLES = 1000
 """Sampled removals per k of ``reproduce coverage`` beyond the exact limit."""
+
+COVERAGE_ROBUST = (1, 5)
+"""k values of the k-robust coverage of ``reproduce coverage``."""
+
+FIG4_HUMANS = 50
+"""Figure 4: sampled groups per panel (at most)."""
+
+FIG4_MODELS = 8
+"""Figure 4: models (other groups) per human."""
+
+MANY_HUMANS_K = (12, 100)
+"""``reproduce many-humans``: the K_max values."""
+
+MANY_HUMANS_ORDERINGS = 20
+"""``reproduce many-humans``: random orderings of the Bobs."""
+
+MANY_HUMANS_MIN_RATINGS = 1
+"""``reproduce many-humans``: users with fewer ratings are left out."""
+
+FAMILIES_ORDERINGS = 20
+"""``reproduce families``: random orderings of the Bobs per curve."""

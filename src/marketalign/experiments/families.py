@@ -19,6 +19,7 @@ from marketalign.bobs.classifiers import ClassifierBobs
 from marketalign.bobs.communities import CommunityBobs
 from marketalign.bobs.quality import summarise_quality
 from marketalign.experiments import fig1, fig3
+from marketalign.experiments.defaults import FAMILIES_ORDERINGS
 from marketalign.experiments.figures import Loaded, effect_at_kmax
 from marketalign.hull.curves import CurveConfig
 from marketalign.progress import progress
@@ -43,7 +44,7 @@ MOVIE_USERS = (414, 448, 68, 380)
 class FamiliesConfig:
     """Orderings per curve (fewer than the figures' 100: this is a screening table), seed, MovieLens users."""
 
-    orderings: int = 20
+    orderings: int = FAMILIES_ORDERINGS
     seed: int = 0
     users: tuple[int, ...] = MOVIE_USERS
 

@@ -22,7 +22,7 @@ from marketalign.bobs.communities import CommunityBobs, bob_names, community_sco
 from marketalign.bobs.groups import GroupMarket, check_markets, group_markets, slot_names
 from marketalign.data.surveys import load_panel
 from marketalign.errors import InputError
-from marketalign.experiments.defaults import DEFAULT_PANELS
+from marketalign.experiments.defaults import DEFAULT_PANELS, FIG4_HUMANS, FIG4_MODELS
 from marketalign.experiments.figures import PAPER_EFFECT, Loaded, effect_at_kmax
 from marketalign.hull.curves import CurveConfig, market_curves
 from marketalign.hull.market_weights import market_weights
@@ -50,8 +50,8 @@ class Fig4Config:
     """Panels (waves), humans per panel, models per human, eligibility thresholds, folds and seed."""
 
     panels: tuple[str, ...] = DEFAULT_PANELS
-    humans: int = 50
-    models: int = 8
+    humans: int = FIG4_HUMANS
+    models: int = FIG4_MODELS
     min_respondents: int = 100
     min_questions: int = 20
     substitute_min_ratings: int = 50  # a MovieLens user's ratings in the genre (the substitute's "questions")

@@ -21,7 +21,12 @@ import pandas as pd
 
 from marketalign.bobs.communities import CommunityBobs, bob_names, community_scores
 from marketalign.errors import InputError
-from marketalign.experiments.defaults import HUMANS_PER_TASK
+from marketalign.experiments.defaults import (
+    HUMANS_PER_TASK,
+    MANY_HUMANS_K,
+    MANY_HUMANS_MIN_RATINGS,
+    MANY_HUMANS_ORDERINGS,
+)
 from marketalign.experiments.figures import Loaded, min_ratings, movielens_data
 from marketalign.hull.by_human import curves_by_human
 from marketalign.hull.curves import CurveConfig
@@ -37,9 +42,9 @@ class ManyHumansConfig:
     """The Bob family, the K_max values (one run each), orderings, folds and seed."""
 
     family: CommunityBobs = field(default_factory=lambda: CommunityBobs(prior="community"))
-    k_values: tuple[int, ...] = (12, 100)
-    min_user_ratings: int = 1  # leave out lighter users (for quick runs)
-    orderings: int = 20
+    k_values: tuple[int, ...] = MANY_HUMANS_K
+    min_user_ratings: int = MANY_HUMANS_MIN_RATINGS  # leave out lighter users (for quick runs)
+    orderings: int = MANY_HUMANS_ORDERINGS
     folds: int = 5
     seed: int = 0
 

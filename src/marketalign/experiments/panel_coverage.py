@@ -18,7 +18,7 @@ import pandas as pd
 
 from marketalign.data.tables import INSTANCE
 from marketalign.errors import InputError
-from marketalign.experiments.defaults import COVERAGE_SAMPLES, COVERAGE_SOURCES
+from marketalign.experiments.defaults import COVERAGE_ROBUST, COVERAGE_SAMPLES, COVERAGE_SOURCES
 from marketalign.experiments.fig4_llm import load_market
 from marketalign.hull.coverage import item_coverage
 from marketalign.report.outputs import prepare_dir, versions, write_json, write_table
@@ -38,7 +38,7 @@ class PanelCoverageConfig:
     """Which market, the k values of k-robust coverage, and the sampled removals beyond the exact limit."""
 
     source: str = COVERAGE_SOURCES[0]
-    robust: tuple[int, ...] = (1, 5)
+    robust: tuple[int, ...] = COVERAGE_ROBUST
     samples: int = COVERAGE_SAMPLES
     seed: int = 0
 

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from marketalign.errors import InputError
+from marketalign.hull.constraints import CURVE_FOLDS, CURVE_ORDERINGS, CURVE_SEED
 from marketalign.hull.scaling import to_unit_range
 from marketalign.hull.solvers import solve_paths
 from marketalign.hull.suffstats import FoldStatistics, accumulate, assign_folds, assign_group_folds
@@ -62,9 +63,9 @@ class CurveConfig:
     """
 
     k_max: int | None = None  # default: every Bob
-    orderings: int = 100
-    folds: int = 5
-    seed: int = 0
+    orderings: int = CURVE_ORDERINGS
+    folds: int = CURVE_FOLDS
+    seed: int = CURVE_SEED
     subsets: Literal["orderings", "all"] = "orderings"
     methods: tuple[str, ...] = METHODS
 

@@ -6,8 +6,6 @@ Outputs are byte-for-byte reproducible for a given seed: JSON keys are sorted, f
 
 from __future__ import annotations
 
-import json
-import math
 import platform
 from collections.abc import Mapping
 from importlib import metadata
@@ -15,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
+from marketalign.jsonable import dumps
 from marketalign.paths import prepare_dir
 
 __all__ = ["prepare_dir", "save_figure", "versions", "write_json", "write_table"]
@@ -36,29 +34,10 @@ def versions() -> dict[str, str]:
     return found
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [_jsonable(v) for v in value.tolist()]
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        value = float(value)
-        return value if math.isfinite(value) else None
-    if isinstance(value, (np.bool_,)):
-        return bool(value)
-    if isinstance(value, Path):
-        return str(value)
-    return value
-
-
 def write_json(data: Mapping[str, Any], path: str | Path) -> Path:
     """Write ``data`` as sorted, indented JSON (NaN/inf become null); return the path."""
     path = Path(path)
-    path.write_text(json.dumps(_jsonable(data), indent=2, sort_keys=True) + "\n")
+    path.write_text(dumps(data) + "\n")
     return path
 
 
