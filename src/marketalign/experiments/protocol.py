@@ -1,0 +1,151 @@
+"""The one shape of every experiment: a frozen config in, an :class:`Outcome` out, written by :func:`write_outcome`.
+
+An experiment module exposes ``run(config, context) -> Outcome``. ``run`` computes and writes nothing; the
+outcome carries everything a run produces, so that a notebook can look at the tables and draw the figures into
+its own axes, and the command line writes them with the one writer here:
+
+- ``tables``: file name -> table (``.csv`` or ``.parquet``, :func:`marketalign.report.outputs.write_table`);
+- ``summary``: the JSON-ready summary (``summary.json``): experiment, data, Bobs, config, seed, versions and
+  the numbers the report and the headline read;
+- ``figures``: file name -> a function of no argument that draws the figure (drawn only when written or asked);
+- ``files``: other artefacts, file name -> a function that writes that file into a given folder (e.g. the games
+  whose equilibria broke a bound, one JSON file each, replayable with ``marketalign game check``);
+- ``verdict``: what the run says, :class:`Verdict` (a violated bound makes the CLI exit 1 after writing).
+
+Files are written in one fixed order (tables, summary, figures, other files), each exactly once, so the same
+config and seed give the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from marketalign.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from marketalign.parallel import ExecutionConfig
+
+SUMMARY_FILE = "summary.json"
+STATUSES = ("measured", "held", "violated")
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """Where an experiment reads its data and how it runs; never changes a number.
+
+    Attributes
+    ----------
+    data : Path or None
+        The data root (``--data``); None means ``$MARKETALIGN_DATA`` when set, else the embedded subsets
+        (:mod:`marketalign.data.location`).
+    quiet : bool
+        No progress bars.
+    execution : ExecutionConfig or None
+        Where the independent tasks of a sweep run (:mod:`marketalign.parallel`); None = one local process per core.
+    """
+
+    data: Path | None = None
+    quiet: bool = True
+    execution: ExecutionConfig | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a run says as a whole.
+
+    Attributes
+    ----------
+    status : {"measured", "held", "violated"}
+        ``measured``: the numbers are the result (no bound is checked); ``held``: every bound the run checks
+        held; ``violated``: at least one did not (the command exits 1 after writing everything).
+    lines : tuple of str
+        The headline the command prints: the key numbers, and beside them the paper's claim where it has one.
+
+    Raises
+    ------
+    InputError
+        When ``status`` is not one of the three.
+    """
+
+    status: Literal["measured", "held", "violated"] = "measured"
+    lines: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise InputError(f"verdict status {self.status!r} is not one of {STATUSES}.")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Everything one experiment run produced, before anything is written.
+
+    Attributes
+    ----------
+    name : str
+        The experiment's name (its registry entry).
+    summary : dict
+        JSON-ready; written as ``summary.json``.
+    tables : Mapping[str, pandas.DataFrame]
+        File name (``.csv`` or ``.parquet``) -> table.
+    figures : Mapping[str, Callable[[], Figure]]
+        File name (``.png`` or ``.pdf``) -> a function drawing the figure.
+    files : Mapping[str, Callable[[Path], Path]]
+        File or folder name -> a function writing it into the given folder and returning its path.
+    verdict : Verdict
+        What the run says.
+
+    Raises
+    ------
+    InputError
+        When a file name is used twice or is ``summary.json``.
+    """
+
+    name: str
+    summary: dict[str, Any]
+    tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    figures: Mapping[str, Callable[[], Figure]] = field(default_factory=dict)
+    files: Mapping[str, Callable[[Path], Path]] = field(default_factory=dict)
+    verdict: Verdict = field(default_factory=Verdict)
+
+    def __post_init__(self) -> None:
+        names = [*self.tables, *self.figures, *self.files]
+        repeated = sorted({n for n in names if names.count(n) > 1} | ({SUMMARY_FILE} & set(names)))
+        if repeated:
+            raise InputError(f"experiment {self.name!r}: output file name(s) {repeated} used twice; "
+                             "give every table, figure and file its own name.")
+
+
+def write_outcome(outcome: Outcome, out: str | Path) -> dict[str, Path]:
+    """Write every table, the summary, every figure and every other file of ``outcome`` into ``out``.
+
+    Parameters
+    ----------
+    outcome : Outcome
+        What :func:`run` of an experiment returned.
+    out : str or Path
+        The output folder (created with its parents).
+
+    Returns
+    -------
+    dict
+        File name -> path written, in the order written.
+
+    Raises
+    ------
+    InputError
+        When the folder cannot be created or written (:func:`marketalign.paths.prepare_dir`).
+    """
+    from marketalign.report.outputs import prepare_dir, save_figure, write_json, write_table
+
+    folder = prepare_dir(out)
+    written = {name: write_table(table, folder / name) for name, table in outcome.tables.items()}
+    written[SUMMARY_FILE] = write_json(outcome.summary, folder / SUMMARY_FILE)
+    written |= {name: save_figure(draw(), folder / name) for name, draw in outcome.figures.items()}
+    written |= {name: write(folder) for name, write in outcome.files.items()}
+    return written
