@@ -8,8 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from marketalign.cli import main
-from marketalign.cli.catalogue import SCALES, STEP_NAMES, STEPS, select_steps
+from marketalign.cli.catalogue import select_steps
 from marketalign.errors import InputError
+from marketalign.experiments.registry import SCALES, STEP_NAMES, STEPS
 from marketalign.parallel import ExecutionConfig
 
 

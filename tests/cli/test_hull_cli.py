@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from marketalign.bobs.synthetic import SyntheticBobs, synthetic_bobs
 from marketalign.cli import main
-from marketalign.cli.catalogue import STEPS
+from marketalign.experiments.registry import STEPS
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from page_reading import parse_page
 from result_trees import COVERAGE, CURVE, GAME, NETWORK, PANELS, write_run
 
-from marketalign.cli.catalogue import STEP_NAMES
+from marketalign.experiments.registry import STEP_NAMES
 from marketalign.report.headlines import catalogue_order, headline, order_key
 from marketalign.report.html import build_report
 

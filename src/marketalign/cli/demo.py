@@ -12,9 +12,10 @@ from pathlib import Path
 
 import click
 
-from marketalign.cli.catalogue import STEPS, run_steps
+from marketalign.cli.catalogue import run_steps
 from marketalign.cli.options import json_option, set_steps_result
 from marketalign.data.location import EMBEDDED
+from marketalign.experiments.registry import STEPS
 
 
 @click.command("demo")

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from marketalign.cli.catalogue import STEP_NAMES
 from marketalign.cli.execution import execution_options
 from marketalign.cli.options import json_option, list_option, set_steps_result
 from marketalign.data.location import DATA_ENV, EMBEDDED
@@ -34,6 +33,7 @@ from marketalign.experiments.defaults import (
     MANY_HUMANS_ORDERINGS,
     PANEL_FOLDERS,
 )
+from marketalign.experiments.registry import STEP_NAMES
 from marketalign.hull.constraints import CURVE_ORDERINGS, CURVE_SEED
 
 if TYPE_CHECKING:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from marketalign.experiments.registry import STEPS
 from marketalign.report.summary_view import find_key, flatten, format_number
 
 KEY_PCT = "nnls_vs_single_pct"
@@ -23,6 +24,7 @@ _SKIP = ("about", "data", "paper", "comparison_with_paper", "families", "config"
          "experiment", "figure", "source", "provenance", "command")
 _FALLBACK_ITEMS = 4
 _NOT_KEY = ("random_row", "share_of", "about.")
+NO_NUMBER = "no headline number in summary.json"
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,6 @@ class Headline:
 
 def catalogue_order() -> tuple[tuple[str, str], ...]:
     """(folder name, title) of every step of ``marketalign reproduce all`` and ``marketalign demo``, in order."""
-    from marketalign.cli.catalogue import STEPS
-
     return tuple((step.name, step.title) for step in STEPS)
 
 
@@ -70,7 +70,7 @@ def headline(step: str, title: str, summary: Mapping[str, Any] | None, *, anchor
     parts = [text for text in (_key_number(summary, comparison), _bound(summary)) if text]
     if comparison.get("reproduced_50_70_pct") is not None:
         parts.append("paper's size reproduced" if comparison["reproduced_50_70_pct"] else "paper's size not reached")
-    number = " · ".join(parts) or _fallback(summary) or "no headline number in summary.json"
+    number = " · ".join(parts) or _fallback(summary) or NO_NUMBER
     violated = _violations(summary)
     return Headline(step, title, number, claim, "violated" if violated else "ok", anchor)
 
