@@ -23,7 +23,18 @@ _CHUNK = 500  # keys per SELECT (below SQLite's host-parameter limit)
 
 
 class ScoreCache:
-    """Answers by question key, stored in one SQLite file; use as a context manager."""
+    """Answers by question key, stored in one SQLite file; use as a context manager.
+
+    Parameters
+    ----------
+    path : str or Path
+        The SQLite file, created (with its parent folders) when missing.
+
+    Raises
+    ------
+    InputError
+        When ``path`` is a folder, is not a score cache, or has another cache schema.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = prepare_file(path)

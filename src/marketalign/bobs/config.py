@@ -17,7 +17,17 @@ TABLES: tuple[str, ...] = ("family", "prompt", "scale", "backend")
 
 @dataclass(frozen=True)
 class GenerationConfig:
-    """The parsed config: the prompt family, the raw ``[backend]`` table and the file's SHA-256."""
+    """The parsed config: the prompt family, the raw ``[backend]`` table and the file's SHA-256.
+
+    Attributes
+    ----------
+    family : PromptFamily
+        The validated ``[family]``, ``[prompt]`` and ``[scale]`` tables.
+    backend : Mapping
+        The ``[backend]`` table as parsed (its settings already validated); pass it to :func:`make_backend`.
+    sha256 : str
+        Hex SHA-256 of the file's bytes.
+    """
 
     family: PromptFamily
     backend: Mapping
@@ -26,6 +36,16 @@ class GenerationConfig:
 
 def load_config(path: str | Path) -> GenerationConfig:
     """Read and validate a TOML config (tables ``[family] [prompt] [scale] [backend]``; see docs/bobs.md).
+
+    Parameters
+    ----------
+    path : str or Path
+        The TOML file.
+
+    Returns
+    -------
+    GenerationConfig
+        The prompt family, the ``[backend]`` table and the file's SHA-256.
 
     Raises
     ------

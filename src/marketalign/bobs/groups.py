@@ -35,7 +35,23 @@ def disjoint(first: Mapping[str, str], second: Mapping[str, str]) -> bool:
 
 @dataclass(frozen=True)
 class GroupMarket:
-    """One sampled Alice group with her Bob groups and their expected answers on the questions all answered."""
+    """One sampled Alice group with her Bob groups and their expected answers on the questions all answered.
+
+    Attributes
+    ----------
+    alice : str
+        Alice's group (``"ATTR=value"`` or ``"ATTR1_ATTR2=value1|value2"``).
+    bobs : tuple of str
+        The K Bob groups, each disjoint from Alice's.
+    questions : tuple of str
+        The N questions answered by Alice and every Bob.
+    target : numpy.ndarray, shape (N,)
+        Alice's expected answers in [0, 1].
+    scores : numpy.ndarray, shape (N, K)
+        The Bobs' expected answers in [0, 1].
+    groups : numpy.ndarray, shape (N,), or None
+        Row clusters that folds never split (docs/theory.md §1.7, Definition G1); None: every row on its own.
+    """
 
     alice: str
     bobs: tuple[str, ...]
@@ -54,6 +70,35 @@ def group_markets(answers: pd.DataFrame, sizes: Mapping[str, float], *, humans: 
     ``min_respondents`` respondents; an Alice also needs ``models`` eligible disjoint groups and at least
     ``min_questions`` questions answered by her and all her Bobs. Returns the markets and the number of
     eligible Alice groups (the sample is all of them when fewer than ``humans``).
+
+    Parameters
+    ----------
+    answers : pandas.DataFrame
+        Groups (index) x questions (columns), expected answers in [0, 1], NaN where not answered.
+    sizes : Mapping of str to float
+        Respondents per group; a group not listed has none.
+    humans : int
+        How many Alice groups to sample at most.
+    models : int
+        Bob groups per Alice.
+    min_respondents : int
+        Fewest respondents of an eligible group.
+    min_questions : int
+        Fewest questions answered by an Alice and all her Bobs; an Alice with fewer is dropped.
+    rng : numpy.random.Generator
+        The source of the samples.
+
+    Returns
+    -------
+    markets : list of GroupMarket
+        The sampled markets, in the order of the eligible groups (``groups`` is None).
+    eligible : int
+        The number of eligible Alice groups.
+
+    Raises
+    ------
+    InputError
+        When an eligible group's name is not ``ATTR=value`` or ``ATTR1_ATTR2=value1|value2``.
     """
     eligible = [g for g in answers.index if sizes.get(g, 0) >= min_respondents]
     attributes = {g: group_attributes(g) for g in eligible}

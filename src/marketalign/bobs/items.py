@@ -13,7 +13,24 @@ ITEM_COLUMNS: tuple[str, ...] = ("instance", "text")
 
 
 def read_items(path: str | Path) -> pd.DataFrame:
-    """Read a CSV or Parquet table; ``instance`` and ``text`` are read as strings (no NA guessing)."""
+    """Read a CSV or Parquet table; ``instance`` and ``text`` are read as strings (no NA guessing).
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv`` or ``.parquet`` file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table, index reset, after :func:`validate_items`.
+
+    Raises
+    ------
+    InputError
+        When the file is missing, has another suffix or cannot be read, or its ``instance`` and ``text``
+        columns are missing, not non-empty strings, or its ids repeat.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError(f"The data table {path} does not exist.")

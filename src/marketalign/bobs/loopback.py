@@ -62,7 +62,28 @@ class _Server(ThreadingHTTPServer):
 
 
 class FakeOpenAI:
-    """Start with ``with FakeOpenAI(...) as server:``; ``server.base_url`` ends in ``/v1``."""
+    """Start with ``with FakeOpenAI(...) as server:``; ``server.base_url`` ends in ``/v1``.
+
+    Parameters
+    ----------
+    labels : list of str
+        The scale labels the server answers with.
+    plan : callable or None
+        ``plan(question, attempt)`` -> a fault of :data:`FAULTS` or :data:`TOO_LONG` to inject on that attempt
+        (1 for the first), or None to answer; None never injects a fault.
+    logprobs : bool
+        Return logprobs when a request asks for them; False answers ``"Rating: <label>"`` without logprobs.
+    delay : float
+        Seconds to wait before each answer.
+    api_key : str or None
+        The bearer token required (HTTP 401 otherwise); None accepts any request.
+    models : tuple of str
+        The model names served (HTTP 404 for any other).
+    stall : float
+        Seconds the ``"timeout"`` fault waits before replying.
+    port : int
+        The port on 127.0.0.1; 0 picks a free one.
+    """
 
     def __init__(self, labels: list[str], *, plan: Callable[[str, int], str | None] | None = None,
                  logprobs: bool = True, delay: float = 0.0, api_key: str | None = None,

@@ -25,7 +25,15 @@ DIMENSIONS: tuple[str, ...] = ("template", "persona", "few_shot", "anchor")
 
 @dataclass(frozen=True)
 class Example:
-    """One few-shot example: an instance text and the answer shown for it (a scale label)."""
+    """One few-shot example: an instance text and the answer shown for it (a scale label).
+
+    Attributes
+    ----------
+    text : str
+        The example instance, put into the Bob's template as ``{text}``.
+    answer : str
+        The assistant's answer shown for it, one of the scale labels.
+    """
 
     text: str
     answer: str
@@ -33,7 +41,23 @@ class Example:
 
 @dataclass(frozen=True)
 class BobPrompt:
-    """One Bob: the prompt pieces its perturbation chose, and the output column it fills."""
+    """One Bob: the prompt pieces its perturbation chose, and the output column it fills.
+
+    Attributes
+    ----------
+    column : str
+        The output column, the family's prefix and the Bob's number (``bob_000`` is the base prompt).
+    choice : tuple of (str, int)
+        The index chosen in each varied perturbation dimension (``template``, ``persona``, ...).
+    template : str
+        The instruction, with ``{text}`` marking the instance.
+    persona : str
+        The system message; ``""`` for none.
+    examples : tuple of Example
+        The few-shot turns shown before the question (may be empty).
+    anchors : tuple of str
+        One anchor sentence per scale label, for embedding backends; empty when the family declares none.
+    """
 
     column: str
     choice: tuple[tuple[str, int], ...]
@@ -69,7 +93,31 @@ class BobPrompt:
 
 @dataclass(frozen=True)
 class PromptFamily:
-    """A declared prompt family (the ``[family]``, ``[prompt]`` and ``[scale]`` tables of a config file)."""
+    """A declared prompt family (the ``[family]``, ``[prompt]`` and ``[scale]`` tables of a config file).
+
+    Build it with :meth:`from_config`, which validates the tables; :meth:`draw` gives its Bobs.
+
+    Attributes
+    ----------
+    name : str
+        The family's name (``[family] name``, default ``"prompt-bobs"``).
+    n_bobs : int
+        How many Bobs to draw (``[family] bobs``), at least 1.
+    seed : int
+        The seed of the draw (``[family] seed``, default 0).
+    prefix : str
+        The prefix of the Bobs' column names (``[family] prefix``, default ``"bob_"``).
+    templates : tuple of str
+        The instruction followed by its paraphrases, each with ``{text}``.
+    personas : tuple of str
+        The system messages (``("",)`` for no persona).
+    few_shot : tuple of tuple of Example
+        The few-shot variants, each a sequence of examples (``((),)`` for none).
+    scale : RatingScale
+        The labels a Bob may answer with and their values.
+    anchors : tuple of tuple of str
+        Per scale label, its anchor-sentence variants (as many for every label); empty when none are declared.
+    """
 
     name: str
     n_bobs: int

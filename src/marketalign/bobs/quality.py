@@ -42,6 +42,25 @@ def bob_agreement(scores: np.ndarray, target: np.ndarray, names: Sequence[str]) 
     correlation with the target, and the Bob's mean correlation with the other Bobs (how alike the market is).
 
     NaN scores or targets leave those rows out of that Bob's numbers; a constant Bob has NaN correlations.
+
+    Parameters
+    ----------
+    scores : array_like, shape (N, K)
+        The Bobs' scores, NaN where missing.
+    target : array_like, shape (N,)
+        Alice's utility, NaN where unlabelled.
+    names : sequence of str
+        The K Bobs' names, for the ``bob`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        K rows, columns ``AGREEMENT_COLUMNS``.
+
+    Raises
+    ------
+    InputError
+        When the shapes are not (N, K), (N,) and K names.
     """
     scores = np.asarray(scores, dtype=float)
     y = np.asarray(target, dtype=float)
@@ -85,6 +104,30 @@ def bob_quality(table: pd.DataFrame, target: str, bobs: list[str], *, population
 
     AUC and calibration need a 0/1 target; for other targets those columns are NaN and the squared errors
     compare raw scores with the constant only.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per instance; non-numeric cells of the target and Bob columns count as missing.
+    target : str
+        The column of Alice's utility.
+    bobs : list of str
+        The Bobs' columns, at least one.
+    population_fraction : float
+        Share of the rows, in (0, 1), drawn as the population split; the rest are Alice's rows.
+    seed : int
+        Seed of the population split.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per Bob, columns ``QUALITY_COLUMNS``.
+
+    Raises
+    ------
+    InputError
+        When the target or a Bob column is missing, no Bob is given, the target has fewer than 4 numeric
+        values, or ``population_fraction`` is not in (0, 1).
     """
     if target not in table.columns:
         raise InputError(f"The table has no target column {target!r}; columns are {list(table.columns)}.")

@@ -33,7 +33,19 @@ COUNT_COLUMNS: tuple[str, ...] = ("cached", "asked", "failed", "unparseable", *(
 
 @dataclass(frozen=True)
 class Generation:
-    """A finished run: the scored table, per-Bob counts, failure reasons and the provenance record."""
+    """A finished run: the scored table, per-Bob counts, failure reasons and the provenance record.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        The input table plus one numeric column per Bob; NaN where a question failed or its answer was unparseable.
+    counts : pandas.DataFrame
+        One row per Bob: ``bob`` and the counts of ``COUNT_COLUMNS`` (cached, asked, failed, unparseable, by method).
+    failures : dict of str to int
+        How many questions failed, per reason.
+    provenance : dict
+        JSON-ready record of the backend, model, family, Bobs, data digest and counts.
+    """
 
     table: pd.DataFrame
     counts: pd.DataFrame
@@ -48,7 +60,32 @@ class Generation:
 
 def generate_bobs(table: pd.DataFrame, family: PromptFamily, backend: Backend, cache: ScoreCache, *,
              quiet: bool = False) -> Generation:
-    """Score ``table['text']`` with every Bob of ``family`` on ``backend``, reusing and filling ``cache``."""
+    """Score ``table['text']`` with every Bob of ``family`` on ``backend``, reusing and filling ``cache``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The items: unique non-empty string ``instance`` ids and non-empty ``text``.
+    family : PromptFamily
+        The Bobs, drawn over the perturbation dimensions ``backend`` reads.
+    backend : Backend
+        The scorer; each distinct question is asked once.
+    cache : ScoreCache
+        Answers already cached are reused; new answers are stored as they arrive.
+    quiet : bool
+        Hide the progress bar.
+
+    Returns
+    -------
+    Generation
+        The scored table, per-Bob counts, failure reasons and the provenance record.
+
+    Raises
+    ------
+    InputError
+        When the items are invalid, the table already has a Bob's column, the family has fewer distinct
+        prompts than Bobs, or an embedding backend meets a family without anchors.
+    """
     table = validate_items(table)
     bobs = family.draw(backend.dimensions)
     clashes = [b.column for b in bobs if b.column in table.columns]

@@ -25,7 +25,21 @@ def normalise_label(token: str) -> str:
 
 @dataclass(frozen=True)
 class RatingScale:
-    """Scale labels the model may answer with (e.g. "1".."5" or "Yes"/"No") and the value of each."""
+    """Scale labels the model may answer with (e.g. "1".."5" or "Yes"/"No") and the value of each.
+
+    Attributes
+    ----------
+    labels : tuple of str
+        At least two labels, non-blank and distinct ignoring case and surrounding whitespace.
+    values : tuple of float
+        The finite value of each label, in the same order.
+
+    Raises
+    ------
+    InputError
+        When there are fewer than two labels, not one value per label, blank or repeated labels, or a value
+        that is not finite.
+    """
 
     labels: tuple[str, ...]
     values: tuple[float, ...]

@@ -28,7 +28,32 @@ from marketalign.errors import InputError
 
 @dataclass(frozen=True)
 class SyntheticBobs:
-    """Parameters of a synthetic Bob family (all sizes relative to the standard deviation of Alice's utility)."""
+    """Parameters of a synthetic Bob family (all sizes relative to the standard deviation of Alice's utility).
+
+    The symbols are those of the module docstring (docs/theory.md §1.3 for the protocol they exercise).
+
+    Attributes
+    ----------
+    n_bobs : int
+        How many Bobs, at least 1.
+    misalignment : float
+        m >= 0, the size of each Bob's bias δ_i.
+    shared : float
+        s in [0, 1], the share of the bias's variance common to every Bob.
+    latent_dim : int
+        r >= 1, the number of hidden value directions the idiosyncratic biases mix.
+    noise : float
+        ν >= 0, the size of each Bob's independent noise.
+    scale_spread : float
+        >= 0, the spread of the Bobs' scales a_i and offsets o_i (0: every Bob on Alice's scale).
+    seed : int
+        Seed of every draw.
+
+    Raises
+    ------
+    InputError
+        When a value is outside the ranges above.
+    """
 
     n_bobs: int = 100
     misalignment: float = 1.0
@@ -50,7 +75,25 @@ class SyntheticBobs:
 
 
 def synthetic_bobs(alice: np.ndarray, family: SyntheticBobs = SyntheticBobs()) -> np.ndarray:
-    """Scores (N, n_bobs) of a synthetic Bob family for Alice's utilities ``alice`` (N,)."""
+    """Scores (N, n_bobs) of a synthetic Bob family for Alice's utilities ``alice`` (N,).
+
+    Parameters
+    ----------
+    alice : array_like, shape (N,)
+        Alice's utilities h, N >= 2; σ = std(h), or 1 when h is constant.
+    family : SyntheticBobs
+        The family's parameters.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, n_bobs)
+        U_i = a_i · (h + σ·m·δ_i + σ·ν·ε_i) + o_i for each Bob i, one column each; fixed by ``family.seed``.
+
+    Raises
+    ------
+    InputError
+        When ``alice`` is not 1-D, has fewer than two values, or is not finite.
+    """
     alice = np.asarray(alice, dtype=float)
     if alice.ndim != 1 or alice.size < 2 or not np.isfinite(alice).all():
         raise InputError("alice must be a 1-D array of at least two finite utilities.")

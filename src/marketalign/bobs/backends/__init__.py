@@ -62,6 +62,18 @@ def read_backend_settings(section: Mapping):
 def make_backend(section: Mapping, scale: RatingScale) -> Backend:
     """Build the backend a ``[backend]`` table asks for (``kind`` = openai | llama | local | embedding).
 
+    Parameters
+    ----------
+    section : Mapping
+        The ``[backend]`` table, with its ``kind``.
+    scale : RatingScale
+        The scale the backend's answers are read on.
+
+    Returns
+    -------
+    Backend
+        The backend, ready to answer.
+
     Raises
     ------
     InputError
