@@ -73,14 +73,48 @@ def market_epsilon_bytes(n_actions: int, n_states: int, k: int) -> int:
 
 
 def market_epsilon(game: Game) -> MarketEpsilon:
-    """Both exact sup-norm ε's of the game's utility tables (Alice's against the Bobs')."""
+    """Both exact sup-norm ε's of the game's utility tables (Alice's against the Bobs').
+
+    Parameters
+    ----------
+    game : ConversationGame or SelectionGame
+        The game; only its ``alice`` (A, Y) and ``bobs`` (k, A, Y) tables are read.
+
+    Returns
+    -------
+    MarketEpsilon
+        ε with non-negative weights (the one the bounds use) and with simplex weights (docs/theory.md §1.2).
+
+    Raises
+    ------
+    SolverError
+        HiGHS did not solve an ε linear program (numerical).
+    """
     nonneg = epsilon_sup(game.alice, game.bobs, "nonneg")
     return MarketEpsilon(nonneg, epsilon_sup(game.alice, game.bobs, "simplex"))
 
 
 @dataclass(frozen=True)
 class BoundCheck:
-    """Alice's equilibrium utility against ``bound`` = OPT − 2ε − ``penalty``; violated if slack < −tol."""
+    """Alice's equilibrium utility against ``bound`` = OPT − 2ε − ``penalty``; violated if slack < −tol.
+
+    Attributes
+    ----------
+    alice_utility : float
+        E[u_A] at the equilibrium.
+    opt : float
+        The first-best utility OPT.
+    epsilon : float
+        ε of Definition 1 with non-negative weights (docs/theory.md §1.2).
+    penalty : float
+        0 for :func:`competition_bound`; δ·Σ w_i + ln|A|/β for :func:`quantal_bound` (infinite for β = 0).
+    bound : float
+        OPT − 2ε − penalty.
+    slack : float
+        ``alice_utility − bound``.
+    tolerance : float
+        How far below the bound still counts as met (τ·Σ w_i plus round-off, see :func:`bound_tolerance`).
+    """
 
     alice_utility: float
     opt: float
@@ -106,7 +140,26 @@ def bound_tolerance(regret_tol: float, weight_sum: float) -> float:
 def competition_bound(
     alice_utility: float, opt: float, epsilon: float, tolerance: float = NUMERIC_TOL
 ) -> BoundCheck:
-    """E[u_A] ≥ OPT − 2ε (Results 1 and 3)."""
+    """E[u_A] ≥ OPT − 2ε (Results 1 and 3).
+
+    The inequality is the one we check (docs/theory.md §1.4 and §1.6).
+
+    Parameters
+    ----------
+    alice_utility : float
+        E[u_A] at an equilibrium.
+    opt : float
+        The first-best utility OPT.
+    epsilon : float
+        ε of Definition 1 with non-negative weights.
+    tolerance : float
+        How far below the bound still counts as met.
+
+    Returns
+    -------
+    BoundCheck
+        The bound, its slack and whether it is violated (``penalty`` 0).
+    """
     bound = opt - 2.0 * epsilon
     return BoundCheck(alice_utility, opt, epsilon, 0.0, bound, alice_utility - bound, tolerance)
 
@@ -127,7 +180,34 @@ def quantal_bound(
     n_actions: int,
     tolerance: float = NUMERIC_TOL,
 ) -> BoundCheck:
-    """E[u_A] ≥ OPT − 2ε − δ·Σ w_i − ln|A| / β (Result 2, our constant)."""
+    """E[u_A] ≥ OPT − 2ε − δ·Σ w_i − ln|A| / β (Result 2, our constant).
+
+    See docs/theory.md §1.5.
+
+    Parameters
+    ----------
+    alice_utility : float
+        E[u_A] at an equilibrium.
+    opt : float
+        The first-best utility OPT.
+    epsilon : float
+        ε of Definition 1 with non-negative weights.
+    delta : float
+        δ of the (δ, C_B*)-closeness (:func:`closeness_delta`).
+    weight_sum : float
+        Σ w_i of the weights attaining ε.
+    beta : float
+        Alice's rationality β; β = 0 makes the bound −inf.
+    n_actions : int
+        |A|.
+    tolerance : float
+        How far below the bound still counts as met.
+
+    Returns
+    -------
+    BoundCheck
+        The bound, its slack and whether it is violated.
+    """
     penalty = quantal_penalty(delta, weight_sum, beta, n_actions)
     bound = opt - 2.0 * epsilon - penalty
     return BoundCheck(alice_utility, opt, epsilon, penalty, bound, alice_utility - bound, tolerance)

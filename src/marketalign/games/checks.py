@@ -47,6 +47,26 @@ class GameCheck:
 
     ``condition`` is the measured condition (None when it cannot be stated, e.g. C_B* needs more messages);
     ``applies`` says whether the bound is claimed (condition holds); ``checks[i]`` is ``equilibria[i]``'s.
+
+    Attributes
+    ----------
+    opt : float
+        The first-best utility OPT.
+    epsilon : MarketEpsilon
+        ε of Definition 1, non-negative and simplex weights.
+    condition : ConditionCheck or None
+        The Identical Induced Distribution check (Result 1); None for Results 2 and 3, which need none here,
+        and when ``n_messages < n_actions``.
+    applies : bool
+        Whether the bound is claimed: the condition holds (Result 1), always (Results 2 and 3).
+    equilibria : tuple
+        The verified equilibria (:class:`ConversationEquilibrium` or :class:`SelectionEquilibrium`).
+    checks : tuple of BoundCheck
+        The bound check of each equilibrium, in the same order.
+    runs : int
+        Profiles enumerated (exhaustive search) or dynamics started.
+    converged : int
+        Of the runs, how many converged (all of them for the exhaustive search).
     """
 
     opt: float
@@ -140,7 +160,19 @@ def check_conversation_game(
 @dataclass(frozen=True)
 class QuantalCheck:
     """Result 2 on one game at one β: the (δ, C_B*)-closeness, Q*'s utility for Alice, and the equilibria's
-    check against OPT − 2ε − δ·Σw − ln|A|/β."""
+    check against OPT − 2ε − δ·Σw − ln|A|/β.
+
+    Attributes
+    ----------
+    beta : float
+        Alice's rationality β (docs/theory.md §1.5).
+    delta : float
+        The measured δ of the (δ, C_B*)-closeness.
+    single_bob_utility : float
+        Alice's expected utility under Q*, talking to one Bob alone who plays C_B*.
+    game : GameCheck
+        The pure equilibria against the quantal Alice and their bound checks.
+    """
 
     beta: float
     delta: float

@@ -34,7 +34,17 @@ CONDITION_TOL = 1e-9
 
 @dataclass(frozen=True)
 class ConditionCheck:
-    """The largest distance over all checked cases, whether it is within tolerance, and the case count."""
+    """The largest distance over all checked cases, whether it is within tolerance, and the case count.
+
+    Attributes
+    ----------
+    distance : float
+        The largest total-variation distance over the cases.
+    holds : bool
+        Whether ``distance`` is within the tolerance (always True for :func:`closeness_delta`).
+    cases : int
+        How many (switching Bob, profile of the others) cases were played.
+    """
 
     distance: float
     holds: bool
@@ -64,7 +74,32 @@ def _switch_batches(game: ConversationGame, rules: np.ndarray, profiles: Iterabl
 def identical_induced_distribution(game: ConversationGame, rules: np.ndarray,
                                    profiles: Iterable[tuple[int, ...]] | None = None,
                                    tol: float = CONDITION_TOL) -> ConditionCheck:
-    """Check the Identical Induced Distribution condition against a strategic Alice."""
+    """Check the Identical Induced Distribution condition against a strategic Alice.
+
+    Every Bob in turn switches to C_B*, the others over ``profiles`` (or every profile of ``rules``); the
+    (x_A, x_B, y, a) law must then be the first-best one (docs/theory.md §1.4).
+
+    Parameters
+    ----------
+    game : ConversationGame
+        The game; needs ``n_messages >= n_actions``.
+    rules : numpy.ndarray, shape (n, H, X_B, M)
+        The rule stack the other Bobs choose from.
+    profiles : iterable of tuple of int, optional
+        Profiles (one rule index per Bob) whose others are checked; None enumerates all n^(k−1).
+    tol : float
+        Largest total-variation distance for the condition to hold.
+
+    Returns
+    -------
+    ConditionCheck
+        The largest distance from the first-best law, whether it is at most ``tol``, and the case count.
+
+    Raises
+    ------
+    InputError
+        When ``n_messages < n_actions`` (C_B* cannot recommend an action).
+    """
     reference = first_best_play(game)
     worst, cases = 0.0, 0
     for batch in _switch_batches(game, rules, None if profiles is None else list(profiles)):
@@ -81,7 +116,30 @@ def single_bob_outcome(game: ConversationGame, alice: AliceModel) -> np.ndarray:
 
 def closeness_delta(game: ConversationGame, rules: np.ndarray, alice: AliceModel,
                     profiles: Iterable[tuple[int, ...]] | None = None) -> ConditionCheck:
-    """The smallest δ for which the game is (δ, C_B*)-close for this Alice (``holds`` is always True)."""
+    """The smallest δ for which the game is (δ, C_B*)-close for this Alice (``holds`` is always True).
+
+    Parameters
+    ----------
+    game : ConversationGame
+        The game (docs/theory.md §1.5); needs ``n_messages >= n_actions``.
+    rules : numpy.ndarray, shape (n, H, X_B, M)
+        The rule stack the other Bobs choose from.
+    alice : AliceModel
+        How Alice plays.
+    profiles : iterable of tuple of int, optional
+        Profiles whose others are checked; None enumerates all n^(k−1).
+
+    Returns
+    -------
+    ConditionCheck
+        δ = the largest total-variation distance between the (a, y) law when one Bob deviates to C_B* and
+        Q*, the law of a single C_B* Bob; and the case count.
+
+    Raises
+    ------
+    InputError
+        When ``n_messages < n_actions`` (C_B* cannot recommend an action).
+    """
     target = single_bob_outcome(game, alice)
     worst, cases = 0.0, 0
     for batch in _switch_batches(game, rules, None if profiles is None else list(profiles)):

@@ -31,7 +31,22 @@ BRANCH_LIMIT = 10**7  # (plan, reply) branches Alice's backward induction may vi
 @dataclass(frozen=True)
 class AliceModel:
     """How Alice plays: ``strategic`` (best-response conversation rule) or revealing x_A every round; ``beta``
-    None for the best-response decision rule, else quantal response with rationality β ≥ 0."""
+    None for the best-response decision rule, else quantal response with rationality β ≥ 0.
+
+    Attributes
+    ----------
+    strategic : bool
+        True: her best-response conversation rule (docs/theory.md §1.4); False: she reveals x_A to every Bob
+        in every round.
+    beta : float or None
+        None: she acts by argmax of E[u_A | information] (ties to the lowest action); else she picks a with
+        probability ∝ exp(β·E[u_A(a, y) | information]) (docs/theory.md §1.5).
+
+    Raises
+    ------
+    InputError
+        When ``beta`` is not None and not a finite number >= 0.
+    """
 
     strategic: bool = True
     beta: float | None = None
@@ -45,7 +60,23 @@ STRATEGIC = AliceModel()
 
 
 def quantal(beta: float) -> AliceModel:
-    """A non-strategic Alice who reveals x_A and responds quantally with rationality ``beta``."""
+    """A non-strategic Alice who reveals x_A and responds quantally with rationality ``beta``.
+
+    Parameters
+    ----------
+    beta : float
+        The rationality β >= 0 (docs/theory.md §1.5); 0 is uniform over actions.
+
+    Returns
+    -------
+    AliceModel
+        ``AliceModel(strategic=False, beta=beta)``.
+
+    Raises
+    ------
+    InputError
+        When ``beta`` is not a finite number >= 0.
+    """
     return AliceModel(strategic=False, beta=float(beta))
 
 
@@ -72,7 +103,18 @@ def opt(game: ConversationGame) -> float:
 
 
 def first_best_play(game: ConversationGame) -> np.ndarray:
-    """The first-best induced distribution P(a | x_A, x_B) = 1[a = a*(x_A, x_B)], shape (1, X_A, X_B, A)."""
+    """The first-best induced distribution P(a | x_A, x_B) = 1[a = a*(x_A, x_B)], shape (1, X_A, X_B, A).
+
+    Parameters
+    ----------
+    game : ConversationGame
+        The game (docs/theory.md §1.4).
+
+    Returns
+    -------
+    numpy.ndarray, shape (1, X_A, X_B, A)
+        A batch of one play; a* breaks ties toward the lowest action.
+    """
     return np.eye(game.n_actions)[first_best_actions(game)][None]
 
 
@@ -221,14 +263,42 @@ class _Player:
 
 
 def expected_utilities(game: ConversationGame, played: np.ndarray) -> np.ndarray:
-    """Expected utilities under induced distributions ``played`` (P, X_A, X_B, A): (P, 1 + k), Alice first."""
+    """Expected utilities under induced distributions ``played`` (P, X_A, X_B, A): (P, 1 + k), Alice first.
+
+    Parameters
+    ----------
+    game : ConversationGame
+        The game (docs/theory.md §1.4).
+    played : numpy.ndarray, shape (P, X_A, X_B, A)
+        A batch of plays P(a | x_A, x_B), as :func:`play` returns.
+
+    Returns
+    -------
+    numpy.ndarray, shape (P, 1 + k)
+        Per play, E[u_A] then E[U_1] .. E[U_k].
+    """
     alice_w, bobs_w = weighted_tables(game)
     return np.concatenate([np.einsum("pija,ija->p", played, alice_w)[:, None],
                            np.einsum("pija,kija->pk", played, bobs_w)], axis=1)
 
 
 def induced_distribution(game: ConversationGame, played: np.ndarray) -> np.ndarray:
-    """The joint law of (x_A, x_B, y, a) for one play (X_A, X_B, A): shape (X_A, X_B, Y, A)."""
+    """The joint law of (x_A, x_B, y, a) for one play (X_A, X_B, A): shape (X_A, X_B, Y, A).
+
+    The paper's Induced Distribution (docs/theory.md §1.4), without the transcript.
+
+    Parameters
+    ----------
+    game : ConversationGame
+        The game.
+    played : numpy.ndarray, shape (X_A, X_B, A)
+        One play P(a | x_A, x_B).
+
+    Returns
+    -------
+    numpy.ndarray, shape (X_A, X_B, Y, A)
+        π(x_A, x_B, y)·P(a | x_A, x_B).
+    """
     return game.prior[:, :, :, None] * played[:, :, None, :]
 
 
@@ -238,6 +308,21 @@ def outcome_distribution(game: ConversationGame, played: np.ndarray) -> np.ndarr
 
 
 def total_variation(game: ConversationGame, played: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """TV distance between the (x_A, x_B, y, a) laws of each play in a batch and a reference play."""
+    """TV distance between the (x_A, x_B, y, a) laws of each play in a batch and a reference play.
+
+    Parameters
+    ----------
+    game : ConversationGame
+        The game.
+    played : numpy.ndarray, shape (P, X_A, X_B, A)
+        A batch of plays P(a | x_A, x_B).
+    reference : numpy.ndarray, shape (X_A, X_B, A) or (1, X_A, X_B, A)
+        The play compared against.
+
+    Returns
+    -------
+    numpy.ndarray, shape (P,)
+        ½·Σ π(x_A, x_B)·|P(a | x_A, x_B) − P_ref(a | x_A, x_B)| for each play, in [0, 1].
+    """
     mass = game.prior.sum(axis=2)
     return 0.5 * np.einsum("ij,pija->p", mass, np.abs(played - reference))

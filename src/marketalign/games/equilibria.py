@@ -25,7 +25,21 @@ DEFAULT_PROFILE_LIMIT = 1 << 20
 
 @dataclass(frozen=True)
 class ConversationEquilibrium:
-    """A verified pure equilibrium: rule index per Bob, the induced play, utilities and the largest regret."""
+    """A verified pure equilibrium: rule index per Bob, the induced play, utilities and the largest regret.
+
+    Attributes
+    ----------
+    profile : tuple of int
+        Each Bob's rule, as an index into the rule stack.
+    played : numpy.ndarray, shape (X_A, X_B, A)
+        The induced play P(a | x_A, x_B).
+    alice_utility : float
+        E[u_A].
+    bob_payoffs : numpy.ndarray, shape (k,)
+        E[U_i] of each Bob.
+    max_regret : float
+        The largest gain of a unilateral deviation, replayed; at most the tolerance.
+    """
 
     profile: tuple[int, ...]
     played: np.ndarray
@@ -107,7 +121,31 @@ def _verified(game: ConversationGame, rules: np.ndarray, profiles: list[tuple[in
 def exhaustive_equilibria(game: ConversationGame, rules: np.ndarray, alice: AliceModel = STRATEGIC,
                           tol: float = EQUILIBRIUM_TOL,
                           profile_limit: int = DEFAULT_PROFILE_LIMIT) -> list[ConversationEquilibrium]:
-    """All pure equilibria over the rule stack, each verified by replaying every unilateral deviation."""
+    """All pure equilibria over the rule stack, each verified by replaying every unilateral deviation.
+
+    Parameters
+    ----------
+    game : ConversationGame
+        The game (docs/theory.md §1.4).
+    rules : numpy.ndarray, shape (n, H, X_B, M)
+        The rules every Bob chooses from, e.g. :func:`deterministic_rules`.
+    alice : AliceModel
+        How Alice plays (default: strategic).
+    tol : float
+        Largest regret of an equilibrium.
+    profile_limit : int
+        Most profiles (n^k) to enumerate.
+
+    Returns
+    -------
+    list of ConversationEquilibrium
+        Every pure equilibrium, in lexicographic order of profiles.
+
+    Raises
+    ------
+    InputError
+        When n^k exceeds ``profile_limit``.
+    """
     candidates = pure_equilibria_from_table(payoff_table(game, rules, alice, profile_limit), tol / 2)
     return _verified(game, rules, candidates, alice, tol)
 
@@ -142,7 +180,36 @@ def best_response_dynamics(game: ConversationGame, rules: np.ndarray, start: tup
 def dynamics_equilibria(game: ConversationGame, rules: np.ndarray, starts: int, rng: np.random.Generator,
                         alice: AliceModel = STRATEGIC, tol: float = EQUILIBRIUM_TOL,
                         max_passes: int = 50) -> DynamicsSearch:
-    """Best-response dynamics from ``starts`` uniformly random profiles; distinct verified endpoints."""
+    """Best-response dynamics from ``starts`` uniformly random profiles; distinct verified endpoints.
+
+    Parameters
+    ----------
+    game : ConversationGame
+        The game (docs/theory.md §1.4).
+    rules : numpy.ndarray, shape (n, H, X_B, M)
+        The rules every Bob chooses from.
+    starts : int
+        Random starting profiles, at least 1.
+    rng : numpy.random.Generator
+        Draws the starts.
+    alice : AliceModel
+        How Alice plays (default: strategic).
+    tol : float
+        Largest regret of an equilibrium; a Bob moves only for a gain above ``tol / 2``.
+    max_passes : int
+        Round-robin passes before a run counts as not converged.
+
+    Returns
+    -------
+    DynamicsSearch
+        The distinct converged endpoints that pass the regret check (lexicographic order), the number of
+        runs and of converged runs.
+
+    Raises
+    ------
+    InputError
+        When ``starts`` is not an integer >= 1.
+    """
     if not (isinstance(starts, (int, np.integer)) and starts >= 1):
         raise InputError(f"starts must be an integer >= 1; got {starts!r}.")
     ends, converged = set(), 0

@@ -29,7 +29,27 @@ def _check_count(value: int, name: str, minimum: int = 1) -> int:
 
 
 def random_prior(shape: tuple[int, ...], rng: np.random.Generator, concentration: float = 1.0) -> np.ndarray:
-    """A prior drawn uniformly (Dirichlet(concentration)) over all cells of ``shape``; every cell positive."""
+    """A prior drawn uniformly (Dirichlet(concentration)) over all cells of ``shape``; every cell positive.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        The prior's shape, e.g. (X_A, X_B, Y) or (X, Y).
+    rng : numpy.random.Generator
+        The source of the draw.
+    concentration : float
+        The Dirichlet parameter, > 0 (1: uniform over the simplex).
+
+    Returns
+    -------
+    numpy.ndarray
+        Of ``shape``, summing to 1, every cell at least about 1e-12.
+
+    Raises
+    ------
+    InputError
+        When ``concentration <= 0``.
+    """
     if concentration <= 0:
         raise InputError(f"concentration must be > 0; got {concentration!r}.")
     flat = rng.dirichlet(np.full(int(np.prod(shape)), float(concentration)))
@@ -38,7 +58,25 @@ def random_prior(shape: tuple[int, ...], rng: np.random.Generator, concentration
 
 
 def random_utility(n_actions: int, n_states: int, rng: np.random.Generator) -> np.ndarray:
-    """A utility table with independent U[0, 1] entries."""
+    """A utility table with independent U[0, 1] entries.
+
+    Parameters
+    ----------
+    n_actions, n_states : int
+        |A| and |Y|, each >= 1.
+    rng : numpy.random.Generator
+        The source of the draw.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_actions, n_states)
+        u(a, y).
+
+    Raises
+    ------
+    InputError
+        When a size is not an integer >= 1.
+    """
     return rng.random((_check_count(n_actions, "n_actions"), _check_count(n_states, "n_states")))
 
 
@@ -50,6 +88,29 @@ def misaligned_bobs(
     ``misalignment`` m ∈ [0, 1] sets how far each Bob is from Alice; ``shared`` s ∈ [0, 1] how much of
     that distortion B all Bobs have in common. Independent distortions average out (ε shrinks as k grows);
     shared ones do not.
+
+    Parameters
+    ----------
+    alice : array_like, shape (A, Y)
+        Alice's utility u_A, in [0, 1].
+    k : int
+        How many Bobs, >= 1.
+    misalignment : float
+        m in [0, 1]: 0 copies Alice, 1 is pure distortion.
+    rng : numpy.random.Generator
+        Draws B and the R_i.
+    shared : float
+        s in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray, shape (k, A, Y)
+        The Bobs' tables, in [0, 1] when ``alice`` is.
+
+    Raises
+    ------
+    InputError
+        When m or s is outside [0, 1], or k is not an integer >= 1.
     """
     m = _check_unit(misalignment, "misalignment")
     s = _check_unit(shared, "shared")
@@ -80,6 +141,31 @@ def shared_bias_bobs(
     V_i are :func:`misaligned_bobs` tables (independent distortions of size ``misalignment``). The common
     bias b cannot be cancelled by non-negative weights, so ε grows with b: the counter-example family in which
     the hull condition fails. ``action`` defaults to Alice's least-valued action.
+
+    Parameters
+    ----------
+    alice : array_like, shape (A, Y)
+        Alice's utility u_A, in [0, 1].
+    k : int
+        How many Bobs, >= 1.
+    bias : float
+        b in [0, 1].
+    rng : numpy.random.Generator
+        Draws the V_i.
+    misalignment : float
+        The m of the V_i, in [0, 1].
+    action : int or None
+        The over-valued action; None: the one with the lowest mean of u_A over states.
+
+    Returns
+    -------
+    numpy.ndarray, shape (k, A, Y)
+        The Bobs' tables.
+
+    Raises
+    ------
+    InputError
+        When ``action`` is not an action index, b or m is outside [0, 1], or k is not an integer >= 1.
     """
     b = _check_unit(bias, "bias")
     alice = np.asarray(alice, dtype=float)
@@ -125,6 +211,27 @@ def random_conversation_game(
     """A random conversation game: Dirichlet(1) prior, U[0,1] Alice, :func:`misaligned_bobs` Bobs.
 
     ``misalignment=None`` draws m ~ U[0, 1] so that a batch of games spans aligned to unrelated Bobs.
+
+    Parameters
+    ----------
+    shape : ConversationShape
+        |X_A|, |X_B|, |Y|, |A|, |M|, R and k.
+    rng : numpy.random.Generator
+        The source of every draw.
+    misalignment : float or None
+        m in [0, 1] of :func:`misaligned_bobs`; None draws it.
+    shared : float
+        s in [0, 1] of :func:`misaligned_bobs`.
+
+    Returns
+    -------
+    ConversationGame
+        The game (docs/theory.md §1.4).
+
+    Raises
+    ------
+    InputError
+        When m or s is outside [0, 1].
     """
     prior = random_prior((shape.n_alice_obs, shape.n_bob_obs, shape.n_states), rng)
     alice = random_utility(shape.n_actions, shape.n_states, rng)
@@ -136,7 +243,27 @@ def random_conversation_game(
 def random_selection_alice(
     n_contexts: int, n_states: int, n_actions: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Alice's side of a selection game: a Dirichlet(1) prior over (x, y) and a U[0, 1] utility table."""
+    """Alice's side of a selection game: a Dirichlet(1) prior over (x, y) and a U[0, 1] utility table.
+
+    Parameters
+    ----------
+    n_contexts, n_states, n_actions : int
+        |X|, |Y| and |A|, each >= 1.
+    rng : numpy.random.Generator
+        The source of the draws.
+
+    Returns
+    -------
+    prior : numpy.ndarray, shape (n_contexts, n_states)
+        π(x, y).
+    alice : numpy.ndarray, shape (n_actions, n_states)
+        u_A(a, y).
+
+    Raises
+    ------
+    InputError
+        When a size is not an integer >= 1.
+    """
     prior = random_prior((_check_count(n_contexts, "n_contexts"), _check_count(n_states, "n_states")), rng)
     return prior, random_utility(n_actions, n_states, rng)
 
@@ -150,7 +277,31 @@ def random_selection_game(
     misalignment: float | None = None,
     shared: float = 0.0,
 ) -> SelectionGame:
-    """A random selection game with :func:`misaligned_bobs` Bobs (m ~ U[0, 1] when not given)."""
+    """A random selection game with :func:`misaligned_bobs` Bobs (m ~ U[0, 1] when not given).
+
+    Parameters
+    ----------
+    n_contexts, n_states, n_actions : int
+        |X|, |Y| and |A|, each >= 1.
+    k : int
+        How many Bobs, >= 1.
+    rng : numpy.random.Generator
+        The source of every draw.
+    misalignment : float or None
+        m in [0, 1] of :func:`misaligned_bobs`; None draws it.
+    shared : float
+        s in [0, 1] of :func:`misaligned_bobs`.
+
+    Returns
+    -------
+    SelectionGame
+        The game (docs/theory.md §1.6).
+
+    Raises
+    ------
+    InputError
+        When a size or k is not an integer >= 1, or m or s is outside [0, 1].
+    """
     prior, alice = random_selection_alice(n_contexts, n_states, n_actions, rng)
     m = rng.random() if misalignment is None else misalignment
     return SelectionGame(prior, alice, misaligned_bobs(alice, k, m, rng, shared=shared))

@@ -223,7 +223,24 @@ Game = ConversationGame | SelectionGame
 
 
 def game_from_dict(payload: dict) -> Game:
-    """Rebuild a game from :meth:`to_dict` output (validating it again)."""
+    """Rebuild a game from :meth:`to_dict` output (validating it again).
+
+    Parameters
+    ----------
+    payload : dict
+        ``kind`` ("conversation" or "selection"), ``prior``, ``alice``, ``bobs`` and, for a conversation
+        game, ``n_messages`` and ``rounds``.
+
+    Returns
+    -------
+    ConversationGame or SelectionGame
+        The game.
+
+    Raises
+    ------
+    InputError
+        When ``payload`` is not a dict with a known ``kind``, lacks a key, or fails the game's validation.
+    """
     if not isinstance(payload, dict) or payload.get("kind") not in ("conversation", "selection"):
         raise InputError('A game file must be a JSON object with "kind": "conversation" or "selection".')
     try:

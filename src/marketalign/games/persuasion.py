@@ -22,7 +22,17 @@ from marketalign.games.model import ConversationGame
 
 @dataclass(frozen=True)
 class Persuasion:
-    """Bob's optimal signal σ(a | x_B) (rows x_B), his value, and Alice's utility when she obeys it."""
+    """Bob's optimal signal σ(a | x_B) (rows x_B), his value, and Alice's utility when she obeys it.
+
+    Attributes
+    ----------
+    signal : numpy.ndarray, shape (X_B, A)
+        σ(a | x_B), each row summing to 1.
+    sender_value : float
+        Bob's expected utility when Alice follows every recommendation.
+    alice_utility : float
+        Alice's expected utility then.
+    """
 
     signal: np.ndarray
     sender_value: float

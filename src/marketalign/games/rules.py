@@ -129,6 +129,18 @@ def capped_geometric_sum(first: int, ratio: int, terms: int, cap: int) -> int:
 def deterministic_rules(game: ConversationGame, limit: int = DEFAULT_RULE_LIMIT) -> np.ndarray:
     """All deterministic rules of one Bob as a stack (n, H, X_B, M), in lexicographic order of tables.
 
+    Parameters
+    ----------
+    game : ConversationGame
+        The game (docs/theory.md §1.4).
+    limit : int
+        Most rules to build (default 2^16).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, H, X_B, M)
+        One-hot reply tables, n = M^(|X_B|·Σ_r |X_A|^r), H the threads of :class:`Threads`.
+
     Raises
     ------
     InputError
@@ -166,6 +178,22 @@ def alice_optimal_rule(game: ConversationGame) -> np.ndarray:
     """C_B* (ours, docs/theory.md §1.4): read Alice's latest message as x_A and reply a*(x_A, x_B).
 
     Needs at least as many reply symbols as actions.
+
+    Parameters
+    ----------
+    game : ConversationGame
+        The game.
+
+    Returns
+    -------
+    numpy.ndarray, shape (H, X_B, M)
+        The one-hot rule replying symbol a*(s_r, x_B) in every thread, s_r Alice's latest message (ties in
+        a* toward the lowest action).
+
+    Raises
+    ------
+    InputError
+        When ``n_messages < n_actions``.
     """
     if game.n_messages < game.n_actions:
         raise InputError(

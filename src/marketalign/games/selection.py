@@ -272,7 +272,29 @@ class Deviation:
 
 @dataclass(frozen=True)
 class SelectionSolver:
-    """Per-game data every equilibrium computation needs: weighted tables, each Bob's sweep, cross values."""
+    """Per-game data every equilibrium computation needs: weighted tables, each Bob's sweep, cross values.
+
+    Build it with :meth:`build`, which computes every field from the game (docs/theory.md §1.6).
+
+    Attributes
+    ----------
+    game : SelectionGame
+        The game.
+    tie_rule : {"uniform", "lowest"}
+        How Alice breaks ties between equally valued Bobs.
+    alice_w : numpy.ndarray, shape (X, A)
+        Σ_y π(x, y)·u_A(a, y).
+    bobs_w : numpy.ndarray, shape (k, X, A)
+        Σ_y π(x, y)·U_j(a, y) for each Bob.
+    paths : tuple of BobPath
+        Each Bob's Lagrangian sweep: every vertex of LP_j(v) from his favourite policy to OPT.
+    cross : tuple of numpy.ndarray
+        ``cross[i][j, t]``: E[U_j] at vertex t of Bob i's path.
+    opt : float
+        OPT = E_x[max_a E[u_A | x]].
+    worst : float
+        Alice's lowest value of any policy, E_x[min_a E[u_A | x]].
+    """
 
     game: SelectionGame
     tie_rule: str
@@ -285,6 +307,7 @@ class SelectionSolver:
 
     @classmethod
     def build(cls, game: SelectionGame, tie_rule: TieRule = "uniform") -> SelectionSolver:
+        """The solver of ``game`` under ``tie_rule``; raises InputError for an unknown tie rule."""
         alice_w, bobs_w = context_tables(game)
         paths = tuple(_sweep(alice_w, bobs_w[j], j) for j in range(game.k))
         cross = tuple(path.utilities_along(bobs_w) for path in paths)
@@ -431,7 +454,19 @@ def favourites_start(solver: SelectionSolver) -> np.ndarray:
 
 @dataclass(frozen=True)
 class SelectionEquilibrium:
-    """A verified equilibrium: the profile, Alice's utility, the Bobs' payoffs and the largest regret."""
+    """A verified equilibrium: the profile, Alice's utility, the Bobs' payoffs and the largest regret.
+
+    Attributes
+    ----------
+    policies : numpy.ndarray, shape (k, X, A)
+        Each Bob's policy π_i(a | x).
+    alice_utility : float
+        V_A of the followed policy (in expectation over ties).
+    bob_payoffs : numpy.ndarray, shape (k,)
+        E[U_j] of each Bob under the followed policy.
+    max_regret : float
+        The largest gain of a deviation (exact best response); at most the tolerance.
+    """
 
     policies: np.ndarray
     alice_utility: float
@@ -463,6 +498,32 @@ def find_equilibria(
     """Best-response dynamics from the favourites' profile, ``extra_starts`` and ``starts`` random profiles.
 
     A final profile counts only if its no-profitable-deviation check passes (every regret ≤ tol).
+
+    Parameters
+    ----------
+    solver : SelectionSolver
+        The game's solver (docs/theory.md §1.6).
+    starts : int
+        Random starting profiles, >= 0 (each Bob at a random point of his path or a random pure policy).
+    rng : numpy.random.Generator
+        Draws the random starts.
+    tol : float
+        Largest regret of an equilibrium.
+    max_passes : int
+        Round-robin passes before a run counts as not converged.
+    extra_starts : sequence of numpy.ndarray
+        More starting profiles, each (k, X, A).
+
+    Returns
+    -------
+    EquilibriumSearch
+        The distinct equilibria found (profiles equal to 9 decimals are one), by increasing Alice utility;
+        the number of runs (1 + len(extra_starts) + starts) and of converged runs.
+
+    Raises
+    ------
+    InputError
+        When ``starts`` is not an integer >= 0, or an extra start is not a valid profile.
     """
     if not (isinstance(starts, (int, np.integer)) and starts >= 0):
         raise InputError(f"starts must be an integer >= 0; got {starts!r}.")
