@@ -93,7 +93,18 @@ def covered(
 
 def coverage_window(network: Network) -> int | None:
     """The smallest M such that every M consecutive agents (in topological order) observe all features
-    together; None when even all agents together miss a feature."""
+    together; None when even all agents together miss a feature.
+
+    Parameters
+    ----------
+    network : Network
+        The agents, in topological order.
+
+    Returns
+    -------
+    int or None
+        M, the window of M-coverage (docs/theory.md §2.3), between 1 and the number of agents.
+    """
     d, n = network.n_features, network.n_agents
     if set().union(*network.features) != set(range(d)):
         return None

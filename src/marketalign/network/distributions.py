@@ -17,7 +17,13 @@ from marketalign.network.moments import Moments, moments_from_covariance
 
 @dataclass(frozen=True)
 class LinearGaussianModel:
-    """(x_1..x_d, y) = ``loading`` @ g, g ~ N(0, I_r); the label is the last row of ``loading``."""
+    """(x_1..x_d, y) = ``loading`` @ g, g ~ N(0, I_r); the label is the last row of ``loading``.
+
+    Attributes
+    ----------
+    loading : numpy.ndarray, shape (d + 1, r)
+        L: rows x_1..x_d then y, one column per independent standard normal factor; the covariance is L Lᵀ.
+    """
 
     loading: np.ndarray
 
@@ -41,6 +47,21 @@ def chain_difference(n_features: int) -> LinearGaussianModel:
     """The hard distribution of docs/theory.md §2.4 [OURS]: x_1 = Z_1, x_i = Z_i − Z_{i−1}, Y = Z_d, Z ~ N(0, I).
 
     Every feature but x_d is uncorrelated with Y on its own, yet all d together determine Y exactly.
+
+    Parameters
+    ----------
+    n_features : int
+        d >= 1.
+
+    Returns
+    -------
+    LinearGaussianModel
+        Loading of shape (d + 1, d); Var(Y) = 1 and the best linear predictor on all features has MSE 0.
+
+    Raises
+    ------
+    InputError
+        When ``n_features < 1``.
     """
     if n_features < 1:
         raise InputError(f"The chain-difference distribution needs at least one feature; got {n_features}.")
@@ -64,6 +85,31 @@ def random_linear_gaussian(
 
     Every feature has E[x_l^2] = ``feature_scale``^2 exactly, ‖w*‖₁ = ``weight_l1`` exactly (random signs,
     Dirichlet(1) magnitudes), and ``correlation`` in [0, 1) mixes a shared random factor structure into x.
+
+    Parameters
+    ----------
+    n_features : int
+        d >= 1.
+    rng : numpy.random.Generator
+        The source of every draw.
+    weight_l1 : float
+        ‖w*‖₁ >= 0.
+    feature_scale : float
+        B_X > 0, the root mean square of every feature (docs/theory.md §2.3).
+    noise : float
+        The label noise's standard deviation, >= 0.
+    correlation : float
+        In [0, 1); 0 gives independent features.
+
+    Returns
+    -------
+    LinearGaussianModel
+        Loading of shape (d + 1, d + 1), the last factor the label noise.
+
+    Raises
+    ------
+    InputError
+        When a value is outside the ranges above.
     """
     if n_features < 1:
         raise InputError(f"n_features must be at least 1; got {n_features}.")
@@ -88,6 +134,29 @@ def friedman_sample(
     """Friedman's non-linear regression problem #1 (x uniform on [0, 1]^d; only x_1..x_5 matter).
 
     y = 10 sin(π x_1 x_2) + 20 (x_3 − 1/2)^2 + 10 x_4 + 5 x_5 + noise·ε, so the Bayes MSE is ``noise``^2.
+
+    Parameters
+    ----------
+    n_rows : int
+        How many rows.
+    n_features : int
+        d >= 5; features beyond x_5 are pure noise inputs.
+    noise : float
+        Standard deviation of the Gaussian noise ε.
+    rng : numpy.random.Generator
+        Seeds scikit-learn's ``make_friedman1``.
+
+    Returns
+    -------
+    X : numpy.ndarray, shape (n_rows, n_features)
+        The features.
+    y : numpy.ndarray, shape (n_rows,)
+        The labels.
+
+    Raises
+    ------
+    InputError
+        When ``n_features < 5``.
     """
     if n_features < 5:
         raise InputError(f"Friedman #1 needs at least 5 features; got {n_features}.")

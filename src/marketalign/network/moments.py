@@ -22,6 +22,15 @@ class Moments:
 
     The covariance is the population one (divided by n, not n - 1), so least squares on these moments is
     exactly least squares on the rows they came from.
+
+    Attributes
+    ----------
+    mean : numpy.ndarray, shape (d + 1,)
+        E[z].
+    cov : numpy.ndarray, shape (d + 1, d + 1)
+        Cov(z), symmetric positive semi-definite.
+    n_rows : int or None
+        The rows the moments came from (sample mode); None for population moments (docs/theory.md §2.2).
     """
 
     mean: np.ndarray
@@ -34,7 +43,26 @@ class Moments:
 
 
 def moments_from_covariance(cov: np.ndarray, mean: np.ndarray | None = None) -> Moments:
-    """Population moments from the covariance of (x, y) (label last) and an optional mean (default zero)."""
+    """Population moments from the covariance of (x, y) (label last) and an optional mean (default zero).
+
+    Parameters
+    ----------
+    cov : array_like, shape (d + 1, d + 1)
+        The covariance, label last; symmetrised before use.
+    mean : array_like, shape (d + 1,), optional
+        The mean; None for zero.
+
+    Returns
+    -------
+    Moments
+        With ``n_rows`` None.
+
+    Raises
+    ------
+    InputError
+        When ``cov`` is not square of size >= 2, not finite, not symmetric or not positive semi-definite (to
+        a tolerance relative to its largest entry), or ``mean`` has the wrong length or is not finite.
+    """
     cov = np.asarray(cov, dtype=float)
     if cov.ndim != 2 or cov.shape[0] != cov.shape[1] or cov.shape[0] < 2:
         raise InputError(
@@ -79,7 +107,28 @@ def validate_rows(X: np.ndarray, y: np.ndarray, what: str = "data") -> tuple[np.
 
 
 def moments_from_rows(X: np.ndarray, y: np.ndarray, chunk_rows: int = 65_536) -> Moments:
-    """Sample moments of (x, y) in one chunked pass over the rows (Chan et al.'s pairwise merge)."""
+    """Sample moments of (x, y) in one chunked pass over the rows (Chan et al.'s pairwise merge).
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+        The features.
+    y : array_like, shape (n,)
+        The labels.
+    chunk_rows : int
+        Rows per chunk.
+
+    Returns
+    -------
+    Moments
+        The sample mean and the covariance divided by n, with ``n_rows`` = n.
+
+    Raises
+    ------
+    InputError
+        When ``X`` is not a non-empty 2-D array, ``y`` does not have one value per row, or either is not
+        finite.
+    """
     X, y = validate_rows(X, y)
     d = X.shape[1]
     count = 0
