@@ -14,7 +14,13 @@ _SCHEMES = ("tcp", "tls", "ucx", "ws", "wss")
 
 
 def available_cores() -> int:
-    """Cores this process may run on (its CPU affinity where the OS reports it)."""
+    """Cores this process may run on (its CPU affinity where the OS reports it).
+
+    Returns
+    -------
+    int
+        At least 1; ``os.cpu_count()`` where the OS reports no affinity.
+    """
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return max(1, os.cpu_count() or 1)
@@ -24,11 +30,20 @@ def available_cores() -> int:
 class ExecutionConfig:
     """How to run a list of chunks.
 
-    ``scheduler``: a Dask scheduler address (``tcp://HOST:PORT``); None runs on this machine.
-    ``workers``: local worker processes (default: one per available core; 1 runs in this process). Only for
-    local runs: on a cluster, the workers started with ``dask worker`` run the chunks.
-    ``threads``: BLAS and numba threads per worker (pinned; 1 keeps results independent of the machine load).
-    ``checkpoint``: a folder where every finished chunk is saved, so a killed sweep resumes where it stopped.
+    The settings are checked by :meth:`validated` (which every run calls), not on construction.
+
+    Attributes
+    ----------
+    scheduler : str or None
+        A Dask scheduler address (``tcp://HOST:PORT``; ``HOST:PORT`` means TCP); None runs on this machine.
+    workers : int or None
+        Local worker processes (None: one per available core; 1 runs in this process). Only for local runs: on
+        a cluster, the workers started with ``dask worker`` run the chunks.
+    threads : int
+        BLAS and numba threads per worker (pinned; 1 keeps results independent of the machine load).
+    checkpoint : Path or None
+        A folder where every finished chunk is saved, so a killed sweep resumes where it stopped; None saves
+        nothing.
     """
 
     scheduler: str | None = None
@@ -37,7 +52,14 @@ class ExecutionConfig:
     checkpoint: Path | None = None
 
     def validated(self) -> ExecutionConfig:
-        """Check the settings; normalise the scheduler address, fill in the number of workers."""
+        """Check the settings; normalise the scheduler address, fill in the number of workers.
+
+        Raises
+        ------
+        InputError
+            A malformed scheduler address, ``workers`` given with a scheduler, ``workers`` or ``threads``
+            below 1, or a ``checkpoint`` that is an existing file.
+        """
         scheduler = normalise_address(self.scheduler) if self.scheduler is not None else None
         if scheduler is not None and self.workers is not None:
             raise InputError(
@@ -61,7 +83,23 @@ class ExecutionConfig:
 
 
 def normalise_address(address: str) -> str:
-    """``tcp://HOST:PORT`` from a scheduler address (``HOST:PORT`` means TCP); InputError if malformed."""
+    """``tcp://HOST:PORT`` from a scheduler address (``HOST:PORT`` means TCP); InputError if malformed.
+
+    Parameters
+    ----------
+    address : str
+        ``[SCHEME://]HOST:PORT``, SCHEME one of tcp, tls, ucx, ws, wss; HOST may be a bracketed IPv6 address.
+
+    Returns
+    -------
+    str
+        ``SCHEME://HOST:PORT``, surrounding spaces removed.
+
+    Raises
+    ------
+    InputError
+        When the address is not of that form, or the port is not in 1..65535.
+    """
     match = _ADDRESS.match(str(address).strip())
     scheme = (match.group("scheme") or "tcp") if match else None
     if match is None or scheme not in _SCHEMES or not 0 < int(match.group("port")) < 65536:

@@ -34,6 +34,33 @@ def iter_chunks(
     """Yield ``func(chunk)`` for every chunk, in chunk order, as soon as each is ready (see :func:`run_chunks`).
 
     ``execution`` says where (default: one local worker process per core, no checkpoint).
+
+    Parameters
+    ----------
+    func : callable
+        Applied to each chunk; picklable (a module-level function) unless it runs in this process.
+    chunks : iterable
+        The chunks.
+    execution : ExecutionConfig or None
+        Where to run; None for ``ExecutionConfig()``.
+    desc : str
+        The progress bar's label.
+    quiet : bool
+        Hide the progress bar.
+
+    Returns
+    -------
+    iterator
+        ``func(chunk)`` in chunk order; chunks found in the checkpoint are not run again. A generator: the
+        settings are checked and the chunks read at the first ``next``.
+
+    Raises
+    ------
+    InputError
+        Invalid settings (:meth:`ExecutionConfig.validated`), a checkpoint folder holding another sweep, or a
+        cluster that cannot be reached or runs another marketalign version.
+    RuntimeError
+        Local worker processes died repeatedly.
     """
     chunks = list(chunks)
     execution = (execution or ExecutionConfig()).validated()
@@ -79,6 +106,29 @@ def run_chunks(
     numba threads. With ``checkpoint`` (a folder), every finished chunk is saved as it completes and chunks
     already saved there by an earlier run of the same sweep are not run again. Results are in chunk order and
     do not depend on where or in which order the chunks ran.
+
+    Parameters
+    ----------
+    func : callable
+        Applied to each chunk; picklable (a module-level function) unless it runs in this process.
+    chunks : iterable
+        The chunks.
+    scheduler, workers, threads, checkpoint
+        As the fields of :class:`ExecutionConfig`.
+    quiet : bool
+        Hide the progress bar.
+    desc : str
+        The progress bar's label.
+
+    Returns
+    -------
+    list
+        ``func(chunk)`` for every chunk, in chunk order.
+
+    Raises
+    ------
+    InputError, RuntimeError
+        As :func:`iter_chunks`; an exception raised by ``func`` propagates.
     """
     execution = ExecutionConfig(scheduler=scheduler, workers=workers, threads=threads, checkpoint=checkpoint)
     return list(iter_chunks(func, chunks, execution, desc=desc, quiet=quiet))
@@ -90,6 +140,20 @@ def chunk_mapper(
     """A drop-in for the built-in ``map(func, tasks)`` that runs the tasks through this layer.
 
     For experiments written as ``(mapper or map)(task_fn, tasks)``: pass ``mapper=chunk_mapper(execution)``.
+
+    Parameters
+    ----------
+    execution : ExecutionConfig or None
+        Where the tasks run; None for ``ExecutionConfig()``.
+    desc : str
+        The progress bar's label.
+    quiet : bool
+        Hide the progress bar.
+
+    Returns
+    -------
+    callable
+        ``mapper(func, chunks)``, which returns :func:`iter_chunks` ``(func, chunks, execution)``.
     """
 
     def mapper(func: Callable[[C], R], chunks: Iterable[C]) -> Iterator[R]:
@@ -99,7 +163,25 @@ def chunk_mapper(
 
 
 def split_range(count: int, per_chunk: int) -> list[range]:
-    """``range(count)`` cut into consecutive chunks of ``per_chunk`` items (the last may be shorter)."""
+    """``range(count)`` cut into consecutive chunks of ``per_chunk`` items (the last may be shorter).
+
+    Parameters
+    ----------
+    count : int
+        Items in all, >= 0.
+    per_chunk : int
+        Items per chunk, >= 1.
+
+    Returns
+    -------
+    list of range
+        ⌈count / per_chunk⌉ ranges; empty for ``count = 0``.
+
+    Raises
+    ------
+    InputError
+        When ``count < 0`` or ``per_chunk < 1``.
+    """
     if count < 0 or per_chunk < 1:
         raise InputError(f"need count >= 0 and per_chunk >= 1; got count={count}, per_chunk={per_chunk}.")
     return [range(lo, min(lo + per_chunk, count)) for lo in range(0, count, per_chunk)]
