@@ -72,5 +72,11 @@ def load_embedded_llmbar(missing: str = "error") -> LLMBarPanel:
 
 
 def embedded_provenance() -> dict:
-    """The contents of ``PROVENANCE.json``: sources, sha256 of source and shipped files, filters, seed."""
+    """The contents of ``PROVENANCE.json``: sources, sha256 of source and shipped files, filters, seed.
+
+    Returns
+    -------
+    dict
+        The parsed ``PROVENANCE.json`` of the embedded data folder.
+    """
     return json.loads((EMBEDDED_DIR / "PROVENANCE.json").read_text())

@@ -135,7 +135,20 @@ def is_score_column(column: pd.Series) -> bool:
 
 
 def bob_columns(table: pd.DataFrame, target: str = TARGET) -> list[str]:
-    """The Bob columns of a layout table: every numeric, non-boolean column except the target and the id."""
+    """The Bob columns of a layout table: every numeric, non-boolean column except the target and the id.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A layout table.
+    target : str
+        Alice's column (default ``"alice"``), left out.
+
+    Returns
+    -------
+    list of str
+        The Bob columns, in table order; ``instance`` and ``target`` are never among them.
+    """
     return [c for c in table.columns if c not in (INSTANCE, target) and is_score_column(table[c])]
 
 
@@ -338,7 +351,25 @@ def _values(values, dtype) -> np.ndarray:
 
 
 def write_layout_table(table: pd.DataFrame, path: str | Path) -> Path:
-    """Write a layout table as CSV or Parquet (by extension), floats at full precision, folders created."""
+    """Write a layout table as CSV or Parquet (by extension), floats at full precision, folders created.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table; written without its index.
+    path : str or Path
+        A ``.csv`` or ``.parquet`` file name; its parent folders are created.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    InputError
+        When ``path`` ends in neither ``.csv`` nor ``.parquet``.
+    """
     from marketalign.report.outputs import write_table  # imported here: it sets matplotlib's backend
 
     path = Path(path)
