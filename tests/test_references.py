@@ -130,18 +130,40 @@ def _numpydoc_missing(obj) -> list[str]:
 
 
 NUMPYDOC_PACKAGES = ("marketalign.hull", "marketalign.games", "marketalign.network", "marketalign.data")
+# Every name in these subpackages' __all__ is checked; hull, report and experiments are checked through the
+# top-level names only.
+NUMPYDOC_SUBPACKAGES = ("marketalign.bobs", "marketalign.games", "marketalign.network", "marketalign.parallel",
+                        "marketalign.data")
+
+
+def _documented(obj) -> bool:
+    """Whether ``obj`` is a function or a class other than an exception: what the check covers."""
+    import inspect
+
+    return inspect.isfunction(obj) or inspect.isclass(obj) and not issubclass(obj, Exception)
 
 
 def test_public_functions_and_classes_of_the_core_packages_have_numpydoc_sections():
-    import inspect
-
     import marketalign
 
     missing = {}
     for name in marketalign.__all__:
         module = marketalign._PUBLIC[name].split(":")[0]
         obj = getattr(marketalign, name)
-        public = inspect.isfunction(obj) or inspect.isclass(obj) and not issubclass(obj, Exception)
-        if module.startswith(NUMPYDOC_PACKAGES) and public and _numpydoc_missing(obj):
+        if module.startswith(NUMPYDOC_PACKAGES) and _documented(obj) and _numpydoc_missing(obj):
             missing[name] = _numpydoc_missing(obj)
     assert not missing, f"add numpydoc sections: {missing}"
+
+
+@pytest.mark.parametrize("package", NUMPYDOC_SUBPACKAGES)
+def test_every_name_a_subpackage_exports_has_numpydoc_sections(package):
+    import importlib
+
+    module = importlib.import_module(package)
+    assert module.__all__, f"{package} exports nothing"
+    missing = {}
+    for name in module.__all__:
+        obj = getattr(module, name)
+        if _documented(obj) and _numpydoc_missing(obj):
+            missing[name] = _numpydoc_missing(obj)
+    assert not missing, f"add numpydoc sections to these names of {package}: {missing}"
