@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from marketalign.data.names import MISSING_POLICIES, OUT_OF_RANGE_POLICIES
 from marketalign.data.panels.missing import apply_missing
@@ -147,110 +149,258 @@ def _read_each(human: Path, files: list[Path], out_of_range: str) -> tuple[pd.Se
     return alice, wide, extra, report_range
 
 
-_PLAIN = bytes(range(32, 127)).replace(b'"', b"") + b"\n"  # bytes the one-read route accepts
-_NA_WORDS = frozenset(("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-                       "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"))  # pandas reads as missing
+_NA_WORDS = ("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>",
+             "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")  # the words pandas reads as missing
+
+
+def _word_rows(words: tuple[str, ...]) -> np.ndarray:
+    """ASCII words of at most 8 bytes as rows of 9 bytes: the word, zero padded, then its length."""
+    rows = np.zeros((len(words), 9), dtype=np.uint8)
+    for row, word in enumerate(words):
+        rows[row, : len(word)], rows[row, 8] = np.frombuffer(word.encode("ascii"), dtype=np.uint8), len(word)
+    return rows
+
+
+_NA_BYTES = _word_rows(_NA_WORDS)
+_SPACE, _NEWLINE, _QUOTE, _COLON, _ZERO, _LAST_PLAIN = 32, 10, 34, 58, 48, 126
+_MAX_GRADE_DIGITS = 9
+_TOP = GRADES[1]
+_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [(1 << 64) - 1], dtype=np.uint64)  # low n bytes
 
 
 def _read_all(human: Path, files: list[Path], out_of_range: str) -> tuple[pd.Series, pd.DataFrame, dict, dict] | None:
-    """What :func:`_read_each` returns, from one vectorised pass over all files at once, or None.
+    """What :func:`_read_each` returns, from one compiled pass over all files at once, or None.
 
     Handles files of printable ASCII whose every line reads ``qid 0 docid grade`` with single spaces and a
-    grade of digits, and whose grades are fine or, under ``out_of_range="missing"``, above the scale. Anything
-    else (an error to report with its line, tabs, quotes, blank lines, a duplicate, a key pandas reads as
-    missing) returns None, and the per-file reader decides. Each key is the bytes of ``qid 0 docid``, packed
-    into 8-byte words; lines are matched by a hash of the words, and every match is then checked word by word.
+    grade of at most nine digits, and whose grades are fine or, under ``out_of_range="missing"``, above the
+    scale. Anything else (an error to report with its line, tabs, quotes, blank lines, a duplicate, a key pandas
+    reads as missing) returns None, and the per-file reader decides. Each key is the bytes of ``qid 0 docid``;
+    keys are matched in a hash table and every match is checked word by word.
     """
     try:
         blobs = [path.read_bytes() for path in (human, *files)]
     except OSError:
         return None
     blobs = [blob if blob.endswith(b"\n") else blob + b"\n" for blob in blobs]
-    joined = b"".join(blobs)
-    if joined.translate(None, _PLAIN) or any(len(blob) < 2 for blob in blobs):
+    if any(len(blob) < 2 for blob in blobs):
         return None
-    buf = np.frombuffer(joined, dtype=np.uint8)
-    breaks = np.flatnonzero(buf <= 32)  # spaces and newlines, the only bytes below 33 left
+    buf = np.frombuffer(b"".join(blobs), dtype=np.uint8)
+    if (buf > _LAST_PLAIN).any() or (buf == _QUOTE).any():
+        return None
+    breaks = np.flatnonzero(buf <= _SPACE)  # the spaces and newlines, if the other bytes are plain
     if len(breaks) % 4:
         return None
-    breaks = breaks.reshape(-1, 4)
-    spaces, ends = breaks[:, :3], breaks[:, 3]
-    n_lines = len(ends)
-    if not ((buf[ends] == 10).all() and (buf[spaces] == 32).all()):
+    lines = _Lines(*(np.empty(len(breaks) // 4, dtype=np.int64) for _ in range(5)), np.zeros(len(blobs), np.int64))
+    file_ends = np.cumsum([len(blob) for blob in blobs], dtype=np.int64)
+    n_codes = _code_lines(buf, _words_at(buf), breaks, file_ends, *lines)
+    n_human = int(lines.per_file[0])
+    if n_codes < 0 or not _plain_keys(buf, lines.starts, lines.qid_ends, lines.key_ends, lines.codes, n_human,
+                                      _NA_BYTES):
         return None
-    starts = np.empty(n_lines, dtype=np.int64)
-    starts[0], starts[1:] = 0, ends[:-1] + 1
-    # four non-empty fields per line, the second one "0": then the spaces fall inside their own line
-    if not ((spaces[:, 0] > starts).all() and (spaces[:, 1] == spaces[:, 0] + 2).all()
-            and (spaces[:, 2] > spaces[:, 1] + 1).all() and (ends > spaces[:, 2] + 1).all()
-            and (buf[spaces[:, 0] + 1] == 48).all()):
-        return None
-    grade_at, grade_len = spaces[:, 2] + 1, ends - spaces[:, 2] - 1
-    longest = int(grade_len.max())
-    if longest > 9:
-        return None
-    grade = np.zeros(n_lines, dtype=np.int64)
-    for j in range(longest):
-        has = grade_len > j
-        digit = buf[np.where(has, grade_at + j, grade_at)].astype(np.int64) - 48
-        if ((digit < 0) | (digit > 9))[has].any():
-            return None
-        grade = np.where(has, grade * 10 + digit, grade)
-    lines_per_file = np.diff(np.searchsorted(ends, np.cumsum([0, *map(len, blobs)])))
-    codes, first = _key_codes(buf, starts, spaces[:, 2] - starts)
-    if codes is None:
-        return None
-    n_human = int(lines_per_file[0])
-    if len(np.unique(codes[:n_human])) != n_human or grade[:n_human].max() > GRADES[1]:
-        return None
-    human_text = blobs[0].decode("ascii").split("\n")
-    spans = [line[: line.rindex(" ")].split(" ") for line in human_text if line]
-    spans += [bytes(buf[starts[i] : spaces[i, 2]]).decode("ascii").split(" ") for i in first[first >= n_human]]
-    if any(q in _NA_WORDS or d in _NA_WORDS or ":" in q for q, _, d in spans):
-        return None  # pandas reads the field as missing, or "a:b"+"c" and "a"+"b:c" make the same key
-    keys = [f"{q}:{d}" for q, _, d in spans[:n_human]]
-    judge_of = np.repeat(np.arange(len(files)), lines_per_file[1:])
-    j_codes, j_grade = codes[n_human:], grade[n_human:]
-    n_codes = int(codes.max()) + 1
-    if (np.bincount(judge_of * n_codes + j_codes, minlength=len(files) * n_codes) > 1).any():
+    cells = np.full((n_human, len(files)), np.nan)
+    counts = np.zeros((2, len(files)), dtype=np.int64)  # per judge: grades above the scale, items not Alice's
+    if not _scatter(lines.codes, lines.grades, lines.per_file, n_human, n_codes, out_of_range == "missing", cells,
+                    counts):
         return None
     names = [f.stem for f in files]
-    high = j_grade > GRADES[1]
-    if high.any() and out_of_range == "error":
-        return None
-    dropped = np.bincount(judge_of[high], minlength=len(files))
-    report_range = {"policy": out_of_range, "cells": {n: int(c) for n, c in zip(names, dropped, strict=True) if c}}
-    keep = ~high
-    outside = np.bincount(judge_of[keep & (j_codes >= n_human)], minlength=len(files))
-    extra = {n: int(c) for n, c in zip(names, outside, strict=True)}
-    inside = keep & (j_codes < n_human)
-    cells = np.full((n_human, len(files)), np.nan)
-    cells[j_codes[inside], judge_of[inside]] = j_grade[inside]
-    index = pd.Index(keys, dtype=object, name=INSTANCE)  # as the per-file reader builds it
-    alice = pd.Series(grade[:n_human].astype(float), index=index, name=human.stem)
+    report_range = {"policy": out_of_range, "cells": {n: int(c) for n, c in zip(names, counts[0], strict=True) if c}}
+    extra = {n: int(c) for n, c in zip(names, counts[1], strict=True)}
+    index = pd.Index(_human_keys(blobs[0], n_human), dtype=object, name=INSTANCE)  # as the per-file reader has it
+    alice = pd.Series(lines.grades[:n_human].astype(float), index=index, name=human.stem)
     return alice, pd.DataFrame(cells, index=index, columns=names), extra, report_range
 
 
-_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)  # the low n bytes of a word
+def _human_keys(blob: bytes, n_lines: int) -> list[str]:
+    """The ``"qid:docid"`` keys of the first ``n_lines`` lines ``qid 0 docid grade`` of ``blob``."""
+    lines = blob.decode("ascii").split("\n", n_lines)[:n_lines]
+    return [line[: line.rindex(" ")].replace(" 0 ", ":", 1) for line in lines]
 
 
-def _key_codes(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
-    """A code per line, equal for lines with the same key bytes (in order of first appearance), and the first
-    line of each code; (None, _) if two different keys share a hash (the caller then reads file by file)."""
-    words = -(-int(lengths.max()) // 8)
-    padded = np.concatenate([buf, np.zeros(8 * words, dtype=np.uint8)])
-    at_byte = np.ndarray((len(buf),), dtype="<u8", buffer=padded, strides=(1,))  # the 8 bytes from each byte on
-    packed = [at_byte[starts + 8 * w] & _MASKS[np.clip(lengths - 8 * w, 0, 8)] for w in range(words)]
-    mixed = packed[0]
-    for word in packed[1:]:
-        mixed = mixed * np.uint64(0x9E3779B97F4A7C15) ^ word
-    codes, _ = pd.factorize(mixed, sort=False)  # codes in order of first appearance
-    new = np.empty(len(codes), dtype=bool)
-    new[0], new[1:] = True, codes[1:] > np.maximum.accumulate(codes)[:-1]
-    first = np.flatnonzero(new)
-    if not all((word == word[first][codes]).all() for word in packed):
-        return None, first
-    return codes, first
+def _words_at(buf: np.ndarray) -> np.ndarray:
+    """The little-endian 8-byte word starting at each byte of ``buf`` (zeros past its end), as a view."""
+    padded = np.concatenate([buf, np.zeros(8, dtype=np.uint8)])
+    return np.ndarray((len(buf),), dtype="<u8", buffer=padded, strides=(1,))
+
+
+class _Lines(NamedTuple):
+    """Per line of the joined files: where it starts, where its qid and its key ``qid 0 docid`` end, its grade
+    and the code of its key; and the number of lines of each file."""
+
+    starts: np.ndarray
+    qid_ends: np.ndarray
+    key_ends: np.ndarray
+    grades: np.ndarray
+    codes: np.ndarray
+    per_file: np.ndarray
+
+
+@njit(cache=True, nogil=True)
+def _code_lines(buf, words, breaks, file_ends, starts, qid_ends, key_ends, grades, codes, per_file):
+    """Fill the :class:`_Lines` arrays from the bytes of the joined files (each ending in a newline), their
+    words (:func:`_words_at`) and the positions of their spaces and newlines, four per line.
+
+    Keys with equal bytes get equal codes, numbered in order of first appearance.
+
+    Returns
+    -------
+    int
+        The number of distinct keys, or −1 unless every line is ``qid 0 docid grade`` with single spaces,
+        non-empty fields and a grade of 1-9 digits.
+    """
+    table = _KeyTable(np.zeros(1024, dtype=np.uint64), np.full((1024, 3), -1, dtype=np.int64))
+    n_codes = 0
+    start = 0
+    for line in range(len(starts)):
+        first, second, third, end = breaks[4 * line], breaks[4 * line + 1], breaks[4 * line + 2], breaks[4 * line + 3]
+        if not (buf[first] == _SPACE and buf[second] == _SPACE and buf[third] == _SPACE and buf[end] == _NEWLINE
+                and first > start and second == first + 2 and buf[first + 1] == _ZERO and third > second + 1
+                and 1 <= end - third - 1 <= _MAX_GRADE_DIGITS):
+            return -1
+        grade = 0
+        for j in range(third + 1, end):
+            digit = np.int64(buf[j]) - _ZERO
+            if digit < 0 or digit > 9:
+                return -1
+            grade = grade * 10 + digit
+        starts[line], qid_ends[line], key_ends[line], grades[line] = start, first, third, grade
+        codes[line] = _code_of(table, words, start, third - start, n_codes)
+        if codes[line] == n_codes:
+            n_codes += 1
+            if 2 * n_codes > len(table.hashes):
+                table = _grown(table)
+        start = end + 1
+    file = 0
+    for line in range(len(starts)):
+        while starts[line] >= file_ends[file]:
+            file += 1
+        per_file[file] += 1
+    return n_codes
+
+
+class _KeyTable(NamedTuple):
+    """Open addressing on key hashes: per slot the hash and (code, first byte, length) of a key, or code −1."""
+
+    hashes: np.ndarray
+    entries: np.ndarray
+
+
+@njit(cache=True, nogil=True)
+def _hash(words, start, length):
+    """A 64-bit hash of the ``length`` bytes from ``start``, eight at a time."""
+    h = np.uint64(length) * np.uint64(0x9E3779B97F4A7C15)
+    for at in range(start, start + length, 8):
+        h = (h ^ (words[at] & _MASKS[min(start + length - at, 8)])) * np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(31)
+    return h
+
+
+@njit(cache=True, nogil=True)
+def _same_key(words, start, other, length):
+    """Whether the ``length`` bytes from ``start`` and from ``other`` are the same."""
+    for at in range(0, length, 8):
+        if (words[start + at] ^ words[other + at]) & _MASKS[min(length - at, 8)]:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _code_of(table, words, start, length, new_code):
+    """The code of the key of ``length`` bytes from ``start``; an unseen key is entered with ``new_code``."""
+    h = _hash(words, start, length)
+    mask = np.uint64(len(table.hashes) - 1)
+    slot = h & mask
+    while True:
+        code, seen, seen_length = table.entries[slot, 0], table.entries[slot, 1], table.entries[slot, 2]
+        if code < 0:
+            table.hashes[slot] = h
+            table.entries[slot, 0], table.entries[slot, 1], table.entries[slot, 2] = new_code, start, length
+            return new_code
+        if table.hashes[slot] == h and seen_length == length and _same_key(words, seen, start, length):
+            return code
+        slot = (slot + np.uint64(1)) & mask
+
+
+@njit(cache=True, nogil=True)
+def _grown(table):
+    """``table`` with twice the slots, holding the same keys."""
+    size = 2 * len(table.hashes)
+    grown = _KeyTable(np.zeros(size, dtype=np.uint64), np.full((size, 3), -1, dtype=np.int64))
+    mask = np.uint64(size - 1)
+    for old in range(len(table.hashes)):
+        if table.entries[old, 0] >= 0:
+            slot = table.hashes[old] & mask
+            while grown.entries[slot, 0] >= 0:
+                slot = (slot + np.uint64(1)) & mask
+            grown.hashes[slot] = table.hashes[old]
+            grown.entries[slot] = table.entries[old]
+    return grown
+
+
+@njit(cache=True, nogil=True)
+def _is_na_word(buf, lo, hi, na_bytes):
+    """Whether ``buf[lo:hi]`` is one of the words pandas reads as missing (rows of ``na_bytes``)."""
+    for row in range(na_bytes.shape[0]):
+        if na_bytes[row, 8] == hi - lo:
+            same = True
+            for j in range(hi - lo):
+                same = same and buf[lo + j] == na_bytes[row, j]
+            if same:
+                return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _plain_keys(buf, starts, qid_ends, key_ends, codes, n_human, na_bytes):
+    """Whether every key that becomes a ``"qid:docid"`` string (the human file's, and each other key where it
+    first appears) is read as the per-file reader reads it: no field pandas reads as missing and no ``:`` in the
+    qid (else ``"a:b"+"c"`` and ``"a"+"b:c"`` would make the same key)."""
+    checked = np.zeros(len(starts), dtype=np.bool_)
+    for line in range(len(starts)):
+        code = codes[line]
+        if line >= n_human and (code < n_human or checked[code]):
+            continue
+        checked[code] = True
+        for j in range(starts[line], qid_ends[line]):
+            if buf[j] == _COLON:
+                return False
+        if (_is_na_word(buf, starts[line], qid_ends[line], na_bytes)
+                or _is_na_word(buf, qid_ends[line] + 3, key_ends[line], na_bytes)):
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _scatter(codes, grades, per_file, n_human, n_codes, drop_high, cells, counts):
+    """Put each judge's grade of a human item into ``cells`` (item, judge); count per judge the grades above
+    the scale (``counts[0]``, dropped when ``drop_high``) and the items not in the human file (``counts[1]``).
+
+    Returns
+    -------
+    bool
+        False if the human file repeats a key or grades above the scale, a judge file repeats a key, or a
+        judge grades above the scale and not ``drop_high``.
+    """
+    for line in range(n_human):
+        if codes[line] != line or grades[line] > _TOP:
+            return False
+    last_judge = np.full(n_codes, -1, dtype=np.int64)  # per key: the last judge file that graded it
+    line = n_human
+    for judge in range(len(per_file) - 1):
+        for _ in range(per_file[judge + 1]):
+            code, grade = codes[line], grades[line]
+            line += 1
+            if last_judge[code] == judge:
+                return False
+            last_judge[code] = judge
+            if grade > _TOP:
+                if not drop_high:
+                    return False
+                counts[0, judge] += 1
+            elif code >= n_human:
+                counts[1, judge] += 1
+            else:
+                cells[code, judge] = grade
+    return True
 
 
 def _check_range(judges: dict[str, pd.Series], policy: str) -> dict:

@@ -375,3 +375,15 @@ def solve_paths(grams, scales, gram_of, rhs, orders, simplex, ev_grams, ev_of, e
             grams[gram_of[p]], rhs[p], scales[gram_of[p]], orders[p], simplex, ev_grams[e], ev_rhs[p], ev_const[p],
             ev_of[p] >= 0, sse[p], nnz[p], wsum[p], w[p], kkt[p],
         )
+
+
+@njit(cache=True, nogil=True)
+def solve_paths_serial(grams, scales, gram_of, rhs, orders, simplex, ev_grams, ev_of, ev_rhs, ev_const, sse, nnz,
+                       wsum, w, kkt):
+    """:func:`solve_paths` on one thread: for batches too small to repay starting the parallel workers."""
+    for p in range(rhs.shape[0]):
+        e = max(ev_of[p], 0)
+        solve_one_path(
+            grams[gram_of[p]], rhs[p], scales[gram_of[p]], orders[p], simplex, ev_grams[e], ev_rhs[p], ev_const[p],
+            ev_of[p] >= 0, sse[p], nnz[p], wsum[p], w[p], kkt[p],
+        )

@@ -34,7 +34,9 @@ def to_unit_range(
         overflow or underflow), or a column varies by less than 2^-511 of the largest magnitude (its centred
         squares would underflow).
     """
-    top = max(float(np.abs(scores).max(initial=0.0)), float(np.abs(targets).max(initial=0.0)))
+    scores, targets = np.asarray(scores, dtype=float), np.asarray(targets, dtype=float)
+    extremes = _column_extremes(scores, targets)
+    top = float(max(extremes[0].max(initial=0.0), -extremes[1].min(initial=0.0)))  # the largest magnitude
     if top >= LARGEST or 0 < top < SMALLEST:
         raise InputError(
             f"Alice's and the Bobs' values reach {top:.3g} in magnitude: their squared errors cannot be represented "
@@ -45,13 +47,23 @@ def to_unit_range(
     # x * 2^-e is x scaled by ldexp: both are the correctly rounded x·2^-e, and 2^-e is exact here (|e| <= 511)
     factor = float(np.ldexp(1.0, -exponent))
     scores, targets = np.multiply(scores, factor, dtype=float), np.multiply(targets, factor, dtype=float)
-    _check_spreads(scores, targets, top, names)
+    _check_spreads(np.multiply(extremes, factor), top, names)
     return scores, targets, exponent
 
 
-def _check_spreads(scores: np.ndarray, targets: np.ndarray, top: float, names: Sequence[str] | None) -> None:
-    """Refuse a column of the rescaled data that varies by less than 2^-511 (see :func:`to_unit_range`)."""
-    spread = np.concatenate([scores.max(axis=0) - scores.min(axis=0), targets.max(axis=0) - targets.min(axis=0)])
+def _column_extremes(scores: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """The largest and smallest value of each column of scores (N, K) then targets (N, T): shape (2, K + T)."""
+    return np.stack([np.concatenate([scores.max(axis=0, initial=-np.inf), targets.max(axis=0, initial=-np.inf)]),
+                     np.concatenate([scores.min(axis=0, initial=np.inf), targets.min(axis=0, initial=np.inf)])])
+
+
+def _check_spreads(extremes: np.ndarray, top: float, names: Sequence[str] | None) -> None:
+    """Refuse a column of the rescaled data that varies by less than 2^-511 (see :func:`to_unit_range`).
+
+    ``extremes`` are the rescaled columns' largest and smallest values (:func:`_column_extremes` times the
+    power of two: rounding is monotone, so these are the extremes of the rescaled columns exactly).
+    """
+    spread = extremes[0] - extremes[1]
     tiny = np.flatnonzero((spread > 0) & (spread < SMALLEST))
     if tiny.size:
         j = int(tiny[0])

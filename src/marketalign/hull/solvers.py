@@ -26,6 +26,9 @@ from marketalign.hull import _kernels
 Constraint = Literal["nonneg", "simplex"]
 CONSTRAINTS: tuple[str, ...] = ("nonneg", "simplex")
 KKT_TOLERANCE = 1e-9  # relative; see kkt_violation
+# Batches of at most this many (problem, K) steps run on one thread: starting the parallel workers costs more
+# (about 7 ms a call on the shared 2 cores, where one step of a 9-12 Bob problem costs about 0.4 µs).
+SERIAL_WORK = 16_384
 
 
 def column_scales(grams: np.ndarray) -> np.ndarray:
@@ -117,7 +120,7 @@ def solve_paths(
     Problem p minimises ``½w'Gw − b_p'w`` with G = ``grams[gram_of[p]]`` (D, K, K) and b_p = ``rhs[p]``,
     over the variables ``orders[p, :K]`` (the first K Bobs of its ordering). ``evaluation`` =
     (E (D', K, K), eval_of (P,), e (P, K), c (P,)) gives the quadratic form recorded at each K
-    (``eval_of[p] < 0``: none). Problems run in parallel across cores.
+    (``eval_of[p] < 0``: none). Problems run in parallel across cores, small batches on one thread.
 
     Bobs that are numerically a combination of the Bobs already in use (their Schur complement is below 1e-14
     of their norm) are left out at that step; a warning says how often that mattered.
@@ -174,11 +177,11 @@ def solve_paths(
     weight_sum = np.zeros((n_problems, k_max))
     final = np.zeros(rhs.shape)
     kkt = np.zeros((n_problems, 2))
+    kernel_args = (np.ascontiguousarray(scaled), np.ascontiguousarray(scales), gram_of, rhs, orders,
+                   constraint == "simplex", ev_grams, ev_of, ev_rhs, ev_const)
+    outputs = (value, nonzero, weight_sum, final, kkt)
     try:
-        _kernels.solve_paths(
-            np.ascontiguousarray(scaled), np.ascontiguousarray(scales), gram_of, rhs, orders,
-            constraint == "simplex", ev_grams, ev_of, ev_rhs, ev_const, value, nonzero, weight_sum, final, kkt,
-        )
+        _run_kernel(kernel_args, outputs, serial=n_problems * k_max <= SERIAL_WORK)
     except RuntimeError as err:  # the compiled kernel's iteration limits
         raise SolverError(f"the active-set {constraint} solver failed: {err}; please report this data set.") from err
     worst = float(kkt[:, 0].max(initial=0.0))
@@ -198,6 +201,28 @@ def solve_paths(
         )
     return PathSolutions(value=value, nonzero=nonzero, weight_sum=weight_sum, final=final, kkt=kkt[:, 0],
                          dependent=dependent)
+
+
+def _run_kernel(kernel_args: tuple, outputs: tuple[np.ndarray, ...], serial: bool) -> None:
+    """Fill ``outputs`` by the compiled batch kernel: on one thread when ``serial``, else in parallel.
+
+    The two kernels solve every problem with the same arithmetic. Where the serial one meets an iteration
+    limit, the batch is solved again by the parallel one from fresh outputs, so that the outcome of such a
+    batch (an error, or what the parallel workers leave) is the one it always was.
+
+    Raises
+    ------
+    RuntimeError
+        The parallel kernel's iteration limits.
+    """
+    if serial:
+        try:
+            _kernels.solve_paths_serial(*kernel_args, *outputs)
+            return
+        except RuntimeError:
+            for out in outputs:
+                out[...] = 0
+    _kernels.solve_paths(*kernel_args, *outputs)
 
 
 def solve_gram(gram: np.ndarray, rhs: np.ndarray, constraint: Constraint = "nonneg") -> np.ndarray:
