@@ -18,10 +18,8 @@ from marketalign.cli.execution import execution_options
 from marketalign.cli.options import json_option, list_option, set_result
 from marketalign.experiments import games_conversation, games_quantal, games_selection
 from marketalign.experiments.games_selection import SelectionConfig
-from marketalign.games.bounds import MAX_REGRET_TOL, raise_if_violated
-from marketalign.games.checks import METHODS
-from marketalign.games.generators import ConversationShape
-from marketalign.games.selection import TIE_RULES
+from marketalign.games.bounds import raise_if_violated
+from marketalign.games.settings import MAX_REGRET_TOL, METHODS, TIE_RULES, ConversationShape
 from marketalign.parallel import ExecutionConfig
 from marketalign.paths import prepare_dir
 

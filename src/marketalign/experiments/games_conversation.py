@@ -31,9 +31,9 @@ from marketalign.experiments.games_common import (
     slack_histogram,
     violations_of,
 )
-from marketalign.games.bounds import check_regret_tol
-from marketalign.games.checks import METHODS, check_conversation_game
-from marketalign.games.generators import ConversationShape, random_conversation_game
+from marketalign.games.checks import check_conversation_game
+from marketalign.games.generators import random_conversation_game
+from marketalign.games.settings import METHODS, ConversationShape, check_regret_tol
 from marketalign.parallel import ExecutionConfig
 from marketalign.report.outputs import prepare_dir, save_figure, write_json, write_table
 

@@ -32,9 +32,10 @@ from marketalign.experiments.games_common import (
     slack_histogram,
     violations_of,
 )
-from marketalign.games.bounds import check_regret_tol, quantal_penalty
+from marketalign.games.bounds import quantal_penalty
 from marketalign.games.checks import check_quantal_game
-from marketalign.games.generators import ConversationShape, random_conversation_game
+from marketalign.games.generators import random_conversation_game
+from marketalign.games.settings import ConversationShape, check_regret_tol
 from marketalign.parallel import ExecutionConfig
 from marketalign.report.outputs import prepare_dir, save_figure, write_json, write_table
 

@@ -35,11 +35,10 @@ from marketalign.experiments.games_common import (
     run_tasks,
     violations_of,
 )
-from marketalign.games.bounds import check_regret_tol
 from marketalign.games.checks import check_selection_game
 from marketalign.games.generators import misaligned_bobs, random_selection_alice, shared_bias_bobs
 from marketalign.games.model import SelectionGame
-from marketalign.games.selection import TIE_RULES, solver_bytes
+from marketalign.games.settings import TIE_RULES, check_regret_tol, solver_bytes
 from marketalign.limits import check_size
 from marketalign.parallel import ExecutionConfig
 from marketalign.report.outputs import prepare_dir, save_figure, write_json, write_table

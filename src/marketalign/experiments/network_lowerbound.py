@@ -28,7 +28,8 @@ from marketalign.network.bounds import depth_lower_bound
 from marketalign.network.distributions import chain_difference
 from marketalign.network.instances import hub_and_spokes_network, lower_bound_ordering
 from marketalign.network.modes import aggregate_population
-from marketalign.network.network import Network, build_network, network_bytes
+from marketalign.network.network import Network, build_network
+from marketalign.network.sizes import network_bytes
 from marketalign.parallel import ExecutionConfig
 
 TOLERANCE = 1e-9

@@ -25,7 +25,8 @@ from marketalign.network import allocations, graphs
 from marketalign.network.bounds import covered_path_bound
 from marketalign.network.distributions import chain_difference, random_linear_gaussian
 from marketalign.network.modes import aggregate_population
-from marketalign.network.network import build_network, network_bytes
+from marketalign.network.network import build_network
+from marketalign.network.sizes import network_bytes
 from marketalign.parallel import ExecutionConfig
 
 DISTRIBUTIONS = ("random", "chain")
