@@ -12,6 +12,7 @@ from scipy.optimize import linprog
 
 from benchmarks import BenchRow, best_time
 from marketalign.experiments import games_selection
+from marketalign.experiments.protocol import RunContext
 from marketalign.games.conversation import expected_utilities, play
 from marketalign.games.equilibria import payoff_table
 from marketalign.games.generators import ConversationShape, random_conversation_game, random_selection_game
@@ -88,16 +89,16 @@ def bench_conversation_batch(quick: bool) -> BenchRow:
 
 def bench_figure5(quick: bool) -> BenchRow:
     config = games_selection.SelectionConfig.quick() if quick else games_selection.SelectionConfig()
-    games_selection.run(games_selection.SelectionConfig.quick(), quiet=True, execution=ExecutionConfig(workers=2))
+    games_selection.run(games_selection.SelectionConfig.quick(), RunContext(execution=ExecutionConfig(workers=2)))
 
     def timed(workers: int):
         start = time.perf_counter()
-        result = games_selection.run(config, quiet=True, execution=ExecutionConfig(workers=workers))
+        result = games_selection.run(config, RunContext(execution=ExecutionConfig(workers=workers)))
         return time.perf_counter() - start, result
 
     ours_s, pool = timed(2)  # the pool was started above, as a command's first sweep would start it
     base_s, serial = timed(1)
-    same = pool.table.equals(serial.table) and pool.equilibria.equals(serial.equilibria)
+    same = all(pool.tables[name].equals(serial.tables[name]) for name in pool.tables)
     return BenchRow(
         f"Figure 5 {'quick' if quick else 'default'} run ({pool.summary['games']} games), 2 workers",
         ours_s,

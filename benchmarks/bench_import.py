@@ -4,8 +4,9 @@ Each workload is a fresh interpreter, so nothing is cached in the process; the r
 rounds (medians), so that a change in the machine's load hits every route alike.
 
 - I1 ``python -c "import marketalign"``.
-- I2 ``marketalign --help``, I3 ``marketalign curve --help``, I4 ``marketalign reproduce --help``: the console
-  script's own code (``from marketalign.cli import main; sys.exit(main())``) under this interpreter.
+- I2 ``marketalign --help``, I3 ``marketalign curve --help``, I4 ``marketalign reproduce --help``, I5
+  ``marketalign game selection --help``, I6 ``marketalign network path --help``: the console script's own code
+  (``from marketalign.cli import main; sys.exit(main())``) under this interpreter.
 
 The ratio column is numpy's time over ours, so the target "within 2x" reads ">= 0.5x"; the note gives ours as
 a multiple of numpy's. ``--quick`` runs 3 rounds instead of 7.
@@ -27,6 +28,8 @@ WORKLOADS = {
     "I2 marketalign --help": ("-c", CLI, "--help"),
     "I3 marketalign curve --help": ("-c", CLI, "curve", "--help"),
     "I4 marketalign reproduce --help": ("-c", CLI, "reproduce", "--help"),
+    "I5 marketalign game selection --help": ("-c", CLI, "game", "selection", "--help"),
+    "I6 marketalign network path --help": ("-c", CLI, "network", "path", "--help"),
 }
 
 

@@ -16,6 +16,7 @@ from threadpoolctl import threadpool_limits
 
 from benchmarks import BenchRow, best_time
 from marketalign.experiments import network_path
+from marketalign.experiments.protocol import RunContext
 from marketalign.network import (
     LinearLearner,
     aggregate_population,
@@ -90,23 +91,23 @@ def population_mode(quick: bool) -> BenchRow:
 
 def path_sweep(quick: bool) -> BenchRow:
     config = network_path.PathConfig.quick() if quick else network_path.PathConfig()
-    network_path.run(network_path.PathConfig.quick(), quiet=True, execution=ExecutionConfig(workers=2))
+    network_path.run(network_path.PathConfig.quick(), RunContext(execution=ExecutionConfig(workers=2)))
 
     def timed(workers: int):
         start = time.perf_counter()
-        result = network_path.run(config, quiet=True, execution=ExecutionConfig(workers=workers))
-        return time.perf_counter() - start, result
+        result = network_path.run(config, RunContext(execution=ExecutionConfig(workers=workers))).tables
+        return time.perf_counter() - start, result["results.csv"]
 
     ours_s, pool = timed(2)  # the pool was started above, as a command's first sweep would start it
     base_s, serial = timed(1)
     return BenchRow(
-        workload=f"covered-path experiment, {'quick' if quick else 'full scale'} ({len(pool.table):,} rows), "
+        workload=f"covered-path experiment, {'quick' if quick else 'full scale'} ({len(pool):,} rows), "
         "2 workers",
         ours_s=ours_s,
         baseline_s=base_s,
         baseline="the same run in one process",
         target="faster",
-        note=f"identical results: {pool.table.equals(serial.table)}",
+        note=f"identical results: {pool.equals(serial)}",
     )
 
 

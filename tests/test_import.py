@@ -81,10 +81,21 @@ def test_the_top_level_names_are_the_subpackages_names():
                                   [*"coverage --help".split()], [*"curve-by-human --help".split()],
                                   [*"report --help".split()], [*"bobs generate --help".split()],
                                   [*"data ethics --help".split()], [*"game --help".split()],
-                                  [*"network --help".split()]], ids=" ".join)
+                                  [*"network --help".split()], [*"game selection --help".split()],
+                                  [*"game conversation --help".split()], [*"game quantal --help".split()],
+                                  [*"network path --help".split()], [*"network lowerbound --help".split()],
+                                  [*"network general --help".split()], [*"network train --help".split()]],
+                         ids=" ".join)
 def test_the_help_loads_no_heavy_library(args):
     code = f"from marketalign.cli import main\nmain({args!r}, standalone_mode=False)"
     assert _loaded(code) == []
+
+
+@pytest.mark.parametrize("args", [["game", "selection", "--help"], ["network", "path", "--help"]], ids=" ".join)
+def test_the_game_and_network_help_loads_not_even_numpy(args):
+    code = f"from marketalign.cli import main\nmain({args!r}, standalone_mode=False)\n"
+    code += "import sys\nprint('numpy' in sys.modules)"
+    assert _run(code).strip().splitlines()[-1] == "False"
 
 
 STATE = """
@@ -119,6 +130,7 @@ def test_every_public_name_adds_nothing_to_what_the_dependencies_change():
 def test_importing_the_library_keeps_the_users_matplotlib_backend():
     code = ("import matplotlib\nmatplotlib.use('svg')\n"
             "import marketalign, marketalign.report.outputs, marketalign.report.plots, marketalign.experiments.fig1\n"
+            "import marketalign.report.game_figures, marketalign.report.network_figures\n"
             "print(matplotlib.get_backend())")
     assert _run(code).strip() == "svg"
 

@@ -5,47 +5,56 @@ committee sizes) are marked slow."""
 import filecmp
 import json
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from matplotlib.figure import Figure
 
 import marketalign.games.checks as checks_module
 from marketalign.cli import main
-from marketalign.errors import BoundViolation
+from marketalign.errors import BoundViolation, InputError
 from marketalign.experiments import games_conversation, games_quantal, games_selection
+from marketalign.experiments.game_configs import FAMILIES
+from marketalign.experiments.protocol import RunContext, write_outcome
 from marketalign.games.bounds import MarketEpsilon, market_epsilon, raise_if_violated
 from marketalign.games.model import load_game
 from marketalign.hull.epsilon import EpsilonResult
 from marketalign.parallel import ExecutionConfig
+from marketalign.report.game_figures import plot_conversation, plot_quantal, plot_selection
 
 SUMMARY_KEYS = {"violations", "games", "equilibria", "min_slack", "slack", "config", "versions", "about"}
-IN_PROCESS = ExecutionConfig(workers=1)
+IN_PROCESS = RunContext(execution=ExecutionConfig(workers=1))
 
 
 def test_selection_experiment_table_summary_and_reproducibility(tmp_path):
     config = games_selection.SelectionConfig(ks=(2, 3), samples=3, starts=2, chunk=2)
-    first = games_selection.run(config, quiet=True, execution=IN_PROCESS)
-    again = games_selection.run(config, quiet=True, execution=ExecutionConfig(workers=2))
-    pd.testing.assert_frame_equal(first.table, again.table)
-    assert len(first.table) == 6 and set(first.table["k"]) == {2, 3}
-    assert {"k", "epsilon", "opt", "min_alice_utility", "n_equilibria", "converged"} <= set(
-        first.table.columns
-    )
+    first = games_selection.run(config, IN_PROCESS)
+    again = games_selection.run(config, RunContext(execution=ExecutionConfig(workers=2)))
+    table = first.tables["equilibria.csv"]
+    pd.testing.assert_frame_equal(table, again.tables["equilibria.csv"])
+    assert len(table) == 6 and set(table["k"]) == {2, 3}
+    assert {"k", "epsilon", "opt", "min_alice_utility", "n_equilibria", "converged"} <= set(table.columns)
     assert SUMMARY_KEYS <= first.summary.keys() and first.summary["violations"] == 0
-    assert (first.table["min_alice_utility"] <= first.table["opt"] + 1e-12).all()
-    assert first.table["opt"].nunique() == 1  # one fixed Alice game
-    paths = games_selection.write(first, config, tmp_path / "first")
-    assert paths["figure"].name == "fig5.png" and paths["figure"].stat().st_size > 0
+    assert (table["min_alice_utility"] <= table["opt"] + 1e-12).all()
+    assert table["opt"].nunique() == 1  # one fixed Alice game
+    assert first.verdict.status == "held" and first.verdict.lines[0].startswith("selection-misaligned: 6 games")
+    assert first.files == {}  # no violation, no violations folder
+    paths = write_outcome(first, tmp_path / "first")
+    assert list(paths) == ["equilibria.csv", "equilibrium_list.csv", "summary.json", "fig5.png"]
+    assert paths["fig5.png"].stat().st_size > 0
     assert not (tmp_path / "first" / "violations").exists()
-    games_selection.write(again, config, tmp_path / "again")
-    names = [path.name for path in paths.values()]
+    write_outcome(again, tmp_path / "again")
+    names = list(paths)
     assert filecmp.cmpfiles(tmp_path / "first", tmp_path / "again", names, shallow=False)[0] == names
 
 
 def test_shared_bias_drags_alice_below_opt():
     config = games_selection.SelectionConfig(family="shared-bias", ks=(2,), samples=5, starts=2)
-    table = games_selection.run(config, quiet=True, execution=IN_PROCESS).table.sort_values("bias")
+    outcome = games_selection.run(config, IN_PROCESS)
+    assert list(outcome.figures) == ["shared_bias.png"]
+    table = outcome.tables["equilibria.csv"].sort_values("bias")
     assert table["bias"].iloc[0] == 0.0 and table["bias"].iloc[-1] == 1.0
     assert table["epsilon"].iloc[-1] > table["epsilon"].iloc[0]
     worst = table.iloc[-1]
@@ -55,23 +64,25 @@ def test_shared_bias_drags_alice_below_opt():
 
 def test_conversation_experiment():
     config = games_conversation.ConversationConfig(games=6, chunk=4)
-    result = games_conversation.run(config, quiet=True, execution=IN_PROCESS)
-    assert len(result.table) == 6 and SUMMARY_KEYS <= result.summary.keys()
+    result = games_conversation.run(config, IN_PROCESS)
+    table, histogram = result.tables["equilibria.csv"], result.tables["slack_histogram.csv"]
+    assert len(table) == 6 and SUMMARY_KEYS <= result.summary.keys()
     assert result.summary["games_condition_holds"] == 6 and result.summary["violations"] == 0
-    assert (
-        result.summary["equilibria"]
-        == result.table["n_equilibria"].sum()
-        == result.histogram["equilibria"].sum()
-    )
-    assert result.summary["min_slack"] >= 0 and (result.table["min_slack"] >= 0).all()
+    assert result.summary["equilibria"] == table["n_equilibria"].sum() == histogram["equilibria"].sum()
+    assert result.summary["min_slack"] >= 0 and (table["min_slack"] >= 0).all()
+    assert result.verdict.status == "held"
+    assert result.verdict.lines[1] == ("  the Identical Induced Distribution condition holds in 6 of 6 games; only "
+                                       "their equilibria are held to the bound")
 
 
 def test_quantal_experiment():
     config = games_quantal.QuantalConfig(games=2, betas=(1.0, 30.0))
-    result = games_quantal.run(config, quiet=True, execution=IN_PROCESS)
-    assert len(result.table) == 4 and result.summary["violations"] == 0
+    result = games_quantal.run(config, IN_PROCESS)
+    table = result.tables["quantal.csv"]
+    assert len(table) == 4 and result.summary["violations"] == 0
     assert set(result.summary["per_beta"]) == {"1", "30"}
-    assert ((result.table["delta"] >= 0) & (result.table["delta"] <= 1)).all()
+    assert ((table["delta"] >= 0) & (table["delta"] <= 1)).all()
+    assert list(result.figures) == ["quantal.png"] and result.verdict.status == "held"
 
 
 def _lying_epsilon(game):
@@ -111,6 +122,15 @@ def test_violations_are_dumped_and_fail_the_command(tmp_path, monkeypatch):
     assert game.k == 2
     details = json.loads(dumps[0].read_text())["violation"]
     assert details["check"]["violated"] and details["k"] == 2 and "policies" in details["equilibrium"]
+
+
+def test_a_violated_bound_is_the_verdict_and_its_games_are_files_of_the_outcome(tmp_path, monkeypatch):
+    monkeypatch.setattr(checks_module, "market_epsilon", _lying_epsilon)
+    outcome = games_selection.run(games_selection.SelectionConfig(ks=(2,), samples=1, starts=1), IN_PROCESS)
+    assert outcome.verdict.status == "violated" and list(outcome.files) == ["violations"]
+    written = write_outcome(outcome, tmp_path)
+    assert list(written)[-1] == "violations" and written["violations"] == tmp_path / "violations"
+    assert len(list(written["violations"].glob("*.json"))) == outcome.summary["violations"] > 0
 
 
 def test_raise_if_violated():
@@ -210,7 +230,7 @@ def test_bad_command_input_exits_2(tmp_path, args, fragment):
 
 @pytest.mark.slow
 def test_ten_thousand_conversation_games_have_no_violation():
-    result = games_conversation.run(games_conversation.ConversationConfig(), quiet=True)
+    result = games_conversation.run(games_conversation.ConversationConfig(), RunContext())
     assert result.summary["games"] == 10_000
     assert result.summary["violations"] == 0
     assert result.summary["games_condition_holds"] >= 9_900
@@ -219,9 +239,27 @@ def test_ten_thousand_conversation_games_have_no_violation():
 
 @pytest.mark.slow
 def test_thousand_selection_samples_times_four_committee_sizes_have_no_violation():
-    for family in games_selection.FAMILIES:
+    for family in FAMILIES:
         config = games_selection.SelectionConfig(family=family, samples=1000)
-        result = games_selection.run(config, quiet=True)
+        result = games_selection.run(config, RunContext())
         assert result.summary["games"] == 4_000
         assert result.summary["violations"] == 0
-        assert np.isfinite(result.table["min_alice_utility"]).all()
+        assert np.isfinite(result.tables["equilibria.csv"]["min_alice_utility"]).all()
+
+
+def test_the_figures_draw_into_the_callers_axes():
+    config = games_conversation.ConversationConfig(games=3)
+    conversation = games_conversation.run(config, IN_PROCESS)
+    quantal = games_quantal.run(games_quantal.QuantalConfig(games=1, betas=(1.0, 10.0)), IN_PROCESS)
+    selection = games_selection.run(games_selection.SelectionConfig(family="shared-bias", ks=(2,), samples=2,
+                                                                    starts=1), IN_PROCESS)
+    figure = Figure()
+    axes = figure.subplots(3, 2)
+    tables = conversation.tables
+    assert plot_conversation(tables["equilibria.csv"], tables["slack_histogram.csv"], conversation.summary,
+                             axes[0]) is figure
+    assert plot_quantal(quantal.tables["quantal.csv"], quantal.summary, axes[1]) is figure
+    assert plot_selection(selection.tables["equilibria.csv"], selection.summary, axes[2]) is figure
+    assert all(ax.has_data() for ax in axes.flat) and plt.get_fignums() == []
+    with pytest.raises(InputError, match="draws into 2 axes; got 1"):
+        plot_selection(selection.tables["equilibria.csv"], selection.summary, [axes[0, 0]])

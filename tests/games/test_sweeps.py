@@ -18,9 +18,10 @@ from click.testing import CliRunner
 from marketalign.cli import main
 from marketalign.experiments import games_conversation, games_quantal, games_selection
 from marketalign.experiments.games_common import game_chunks
+from marketalign.experiments.protocol import RunContext, write_outcome
 from marketalign.parallel import ExecutionConfig, split_range
 
-IN_PROCESS = ExecutionConfig(workers=1)
+IN_PROCESS = RunContext(execution=ExecutionConfig(workers=1))
 SMALL = {
     games_conversation: games_conversation.ConversationConfig(games=12, chunk=5),
     games_quantal: games_quantal.QuantalConfig(games=4, betas=(1.0, 10.0), chunk=2),
@@ -28,17 +29,13 @@ SMALL = {
 BIN = Path(sys.executable).parent
 
 
-def _write(module, result, config, out):
-    return module.write(result, config, out) if module is games_selection else module.write(result, out)
-
-
 @pytest.mark.parametrize("module", list(SMALL), ids=lambda m: m.__name__.rsplit("_", 1)[-1])
 def test_same_bytes_in_process_and_on_two_workers(module, tmp_path):
     config = SMALL[module]
-    here = module.run(config, quiet=True, execution=IN_PROCESS)
-    there = module.run(config, quiet=True, execution=ExecutionConfig(workers=2, checkpoint=tmp_path / "ckpt"))
-    names = [path.name for path in _write(module, here, config, tmp_path / "here").values()]
-    _write(module, there, config, tmp_path / "there")
+    here = module.run(config, IN_PROCESS)
+    there = module.run(config, RunContext(execution=ExecutionConfig(workers=2, checkpoint=tmp_path / "ckpt")))
+    names = list(write_outcome(here, tmp_path / "here"))
+    write_outcome(there, tmp_path / "there")
     assert filecmp.cmpfiles(tmp_path / "here", tmp_path / "there", names, shallow=False)[0] == names
     assert len(list((tmp_path / "ckpt").glob("chunk-*.pkl"))) == -(-config.games // config.chunk)
     assert {"data", "bobs", "alice"} <= here.summary["about"].keys()
@@ -47,16 +44,16 @@ def test_same_bytes_in_process_and_on_two_workers(module, tmp_path):
 def test_a_rerun_reads_finished_chunks_and_computes_only_the_missing_ones(tmp_path):
     config = SMALL[games_conversation]
     checkpoint = tmp_path / "ckpt"
-    execution = ExecutionConfig(workers=1, checkpoint=checkpoint)
-    first = games_conversation.run(config, quiet=True, execution=execution)
+    context = RunContext(execution=ExecutionConfig(workers=1, checkpoint=checkpoint))
+    first = games_conversation.run(config, context).tables["equilibria.csv"]
     (checkpoint / "chunk-000002.pkl").unlink()  # as if the sweep had been killed before its last chunk
     marked = checkpoint / "chunk-000000.pkl"
     output = pickle.loads(marked.read_bytes())
     output.rows[0]["misalignment"] = -1.0  # a value no computation gives: it can only come from the file
     marked.write_bytes(pickle.dumps(output))
-    resumed = games_conversation.run(config, quiet=True, execution=execution)
-    assert resumed.table["misalignment"].iloc[0] == -1.0
-    assert resumed.table.iloc[1:].equals(first.table.iloc[1:])
+    resumed = games_conversation.run(config, context).tables["equilibria.csv"]
+    assert resumed["misalignment"].iloc[0] == -1.0
+    assert resumed.iloc[1:].equals(first.iloc[1:])
     assert (checkpoint / "chunk-000002.pkl").exists()
 
 

@@ -4,9 +4,11 @@ chunks run (in this process, or on two worker processes with a checkpoint folder
 import filecmp
 import json
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from matplotlib.figure import Figure
 
 from marketalign.cli import main
 from marketalign.experiments import (
@@ -16,7 +18,7 @@ from marketalign.experiments import (
     network_path,
     network_real,
 )
-from marketalign.experiments.network_common import write_result
+from marketalign.experiments.protocol import RunContext, write_outcome
 from marketalign.network import (
     aggregate_population,
     allocations,
@@ -25,8 +27,9 @@ from marketalign.network import (
     random_linear_gaussian,
 )
 from marketalign.parallel import ExecutionConfig
+from marketalign.report.network_figures import plot_cyclic, plot_path
 
-IN_PROCESS = ExecutionConfig(workers=1)
+IN_PROCESS = RunContext(execution=ExecutionConfig(workers=1))
 # each small enough for seconds, yet cut into at least two chunks
 SMALL = {
     network_path: network_path.PathConfig(n_features=5, windows=(1, 2, 5), max_depth=30, instances=2),
@@ -44,39 +47,51 @@ SMALL = {
 @pytest.mark.parametrize("module", list(SMALL), ids=lambda m: m.__name__.rsplit("_", 1)[-1])
 def test_same_bytes_in_process_and_on_two_workers(module, tmp_path):
     config = SMALL[module]
-    here = module.run(config, quiet=True, execution=IN_PROCESS)
+    here = module.run(config, IN_PROCESS)
     checkpoint = tmp_path / "ckpt"
-    there = module.run(config, quiet=True, execution=ExecutionConfig(workers=2, checkpoint=checkpoint))
-    first = write_result(here, module.plot(here), tmp_path / "a")
-    write_result(there, module.plot(there), tmp_path / "b")
-    names = [path.name for path in first.values()]
+    there = module.run(config, RunContext(execution=ExecutionConfig(workers=2, checkpoint=checkpoint)))
+    first = write_outcome(here, tmp_path / "a")
+    write_outcome(there, tmp_path / "b")
+    names = list(first)
+    assert names == ["results.csv", "summary.json", f"{here.name}.png"]
     assert filecmp.cmpfiles(tmp_path / "a", tmp_path / "b", names, shallow=False)[0] == names
     assert len(list(checkpoint.glob("chunk-*.pkl"))) >= 2
-    summary = json.loads(first["summary"].read_text())
+    summary = json.loads(first["summary.json"].read_text())
     assert summary["seed"] == config.seed and summary["config"]
     assert {"data", "agents"} <= summary["about"].keys()
 
 
 def test_experiment_checks_hold_on_small_runs():
-    path = network_path.run(SMALL[network_path], quiet=True, execution=IN_PROCESS)
-    assert path.summary["checks"]["violations"] == 0
-    assert (path.table[path.table["window"] == 1]["excess"] <= 1e-10).all()  # one agent sees everything
-    low = network_lowerbound.run(SMALL[network_lowerbound], quiet=True, execution=IN_PROCESS).summary["checks"]
-    assert low["violations"] == 0 and low["ordering_attains_bound"]
-    assert low["hub_errors"] == {3: pytest.approx(0.5), 10: pytest.approx(0.5)}
-    cyc = network_cyclic.run(SMALL[network_cyclic], quiet=True, execution=IN_PROCESS).summary["checks"]
-    assert cyc["fixtures_match"] and cyc["monotone"] and len(cyc["fixtures"]) == 5
-    real = network_real.run(SMALL[network_real], quiet=True, execution=IN_PROCESS)
-    assert real.summary["data"]["rows"] == 442 and len(real.table) == 4 * (2 * 4 + 1)
+    path = network_path.run(SMALL[network_path], IN_PROCESS)
+    table = path.tables["results.csv"]
+    assert path.summary["checks"]["violations"] == 0 and path.verdict.status == "held"
+    assert (table[table["window"] == 1]["excess"] <= 1e-10).all()  # one agent sees everything
+    low = network_lowerbound.run(SMALL[network_lowerbound], IN_PROCESS)
+    checks = low.summary["checks"]
+    assert checks["violations"] == 0 and checks["ordering_attains_bound"] and low.verdict.status == "held"
+    assert checks["hub_errors"] == {3: pytest.approx(0.5), 10: pytest.approx(0.5)}
+    cyclic = network_cyclic.run(SMALL[network_cyclic], IN_PROCESS)
+    checks = cyclic.summary["checks"]
+    assert checks["fixtures_match"] and checks["monotone"] and len(checks["fixtures"]) == 5
+    assert cyclic.verdict.status == "held" and len(cyclic.verdict.lines) == 6
+    real = network_real.run(SMALL[network_real], IN_PROCESS)
+    table = real.tables["results.csv"]
+    assert real.summary["data"]["rows"] == 442 and len(table) == 4 * (2 * 4 + 1)
+    assert real.verdict.status == "measured" and real.verdict.lines[0] == "442 rows, 10 features"
     # a hub whose spokes each see one feature spans all features: linear agents reach the benchmark
-    assert np.allclose(real.table[real.table["topology"] == "hub"]["excess"], 0, atol=1e-6)
+    assert np.allclose(table[table["topology"] == "hub"]["excess"], 0, atol=1e-6)
+
+
+def test_cyclic_without_the_fixtures_d_checks_nothing():
+    outcome = network_cyclic.run(network_cyclic.CyclicConfig(n_features=(5,), passes=3), IN_PROCESS)
+    assert outcome.summary["checks"]["fixtures"] == [] and outcome.verdict.status == "measured"
 
 
 def test_results_do_not_depend_on_the_chunking(monkeypatch):
     config = SMALL[network_lowerbound]
-    default = network_lowerbound.run(config, quiet=True, execution=IN_PROCESS).table
+    default = network_lowerbound.run(config, IN_PROCESS).tables["results.csv"]
     monkeypatch.setattr(network_lowerbound, "TASKS_PER_CHUNK", 1)
-    one_per_chunk = network_lowerbound.run(config, quiet=True, execution=IN_PROCESS).table
+    one_per_chunk = network_lowerbound.run(config, IN_PROCESS).tables["results.csv"]
     assert default.equals(one_per_chunk)
 
 
@@ -167,12 +182,12 @@ def test_cli_violated_bound_exits_1(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_default_size_theory_experiments_pass_their_checks():
-    path = network_path.run(network_path.PathConfig(), quiet=True).summary["checks"]
+    path = network_path.run(network_path.PathConfig(), RunContext()).summary["checks"]
     assert path["violations"] == 0
-    low = network_lowerbound.run(network_lowerbound.LowerBoundConfig(), quiet=True).summary["checks"]
+    low = network_lowerbound.run(network_lowerbound.LowerBoundConfig(), RunContext()).summary["checks"]
     assert low["violations"] == 0 and low["ordering_attains_bound"]
     assert all(e == pytest.approx(0.5, abs=1e-12) for e in low["hub_errors"].values())
-    assert network_cyclic.run(network_cyclic.CyclicConfig(), quiet=True).summary["checks"]["fixtures_match"]
+    assert network_cyclic.run(network_cyclic.CyclicConfig(), RunContext()).summary["checks"]["fixtures_match"]
 
 
 @pytest.mark.slow
@@ -186,3 +201,13 @@ def test_population_mode_invariants_hold_on_a_10000_agent_dag():
     assert (result.excess >= -1e-9).all()
     worst_edge = max(result.mse[c] - result.mse[p] for c, ps in enumerate(network.parents) for p in ps)
     assert worst_edge <= 1e-9  # no agent is worse than any of its parents
+
+
+def test_the_figures_draw_into_the_callers_axes():
+    path = network_path.run(SMALL[network_path], IN_PROCESS)
+    cyclic = network_cyclic.run(SMALL[network_cyclic], IN_PROCESS)
+    figure = Figure()
+    axes = figure.subplots(1, 3)
+    assert plot_path(path.tables["results.csv"], axes[:2]) is figure  # one panel per distribution
+    assert plot_cyclic(cyclic.tables["results.csv"], cyclic.summary, axes[2]) is figure
+    assert all(ax.has_data() for ax in axes) and plt.get_fignums() == []

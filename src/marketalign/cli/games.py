@@ -16,12 +16,17 @@ import click
 
 from marketalign.cli.execution import execution_options
 from marketalign.cli.options import json_option, list_option, set_result
-from marketalign.experiments import games_conversation, games_quantal, games_selection
-from marketalign.experiments.games_selection import SelectionConfig
-from marketalign.games.bounds import MAX_REGRET_TOL, raise_if_violated
-from marketalign.games.checks import METHODS
-from marketalign.games.generators import ConversationShape
-from marketalign.games.selection import TIE_RULES
+from marketalign.experiments.game_configs import (
+    CONVERSATION_CHUNK,
+    FAMILIES,
+    QUANTAL_CHUNK,
+    SELECTION_CHUNK,
+    ConversationConfig,
+    QuantalConfig,
+    SelectionConfig,
+)
+from marketalign.experiments.protocol import SUMMARY_FILE, Outcome, RunContext, write_outcome
+from marketalign.games.settings import MAX_REGRET_TOL, METHODS, TIE_RULES, ConversationShape
 from marketalign.parallel import ExecutionConfig
 from marketalign.paths import prepare_dir
 
@@ -48,21 +53,22 @@ def quick_option(func):
     )(func)
 
 
-def _report(summary: dict, paths: dict[str, Path], execution: ExecutionConfig) -> None:
+def _finish(outcome: Outcome, out: Path, execution: ExecutionConfig) -> None:
+    """Write the outcome into ``out``, print its headline, where it ran and the paths written (not the folder of
+    violations, named by the error that follows), and exit 1 if an equilibrium broke the bound."""
+    from marketalign.games.bounds import raise_if_violated
+
+    written = write_outcome(outcome, out)
+    summary = outcome.summary
     set_result({k: v for k, v in summary.items() if k != "versions"})
-    slack = summary["min_slack"]
-    click.echo(
-        f"{summary['experiment']}: {summary['games']} games, {summary['equilibria']} equilibria checked, "
-        f"violations {summary['violations']}, min slack {'n/a' if slack is None else f'{slack:.4g}'}"
-    )
-    if "games_condition_holds" in summary:
-        click.echo(
-            f"  the Identical Induced Distribution condition holds in {summary['games_condition_holds']} of "
-            f"{summary['games']} games; only their equilibria are held to the bound"
-        )
+    for line in outcome.verdict.lines:
+        click.echo(line)
     click.echo(f"  ran on {execution.describe()}")
-    for name, path in paths.items():
-        click.echo(f"  {name}: {path}")
+    labels = {name: Path(name).stem for name in outcome.tables} | {SUMMARY_FILE: "summary"}
+    labels |= dict.fromkeys(outcome.figures, "figure")
+    for name, label in labels.items():
+        click.echo(f"  {label}: {written[name]}")
+    raise_if_violated(summary, out)
 
 
 def _shape_options(func):
@@ -105,10 +111,9 @@ def _common_options(func):
     )(func)
 
 
-_SELECTION, _SELECTION_QUICK = games_selection.SelectionConfig(), games_selection.SelectionConfig.quick()
-_CONVERSATION = games_conversation.ConversationConfig()
-_CONVERSATION_QUICK = games_conversation.ConversationConfig.quick()
-_QUANTAL, _QUANTAL_QUICK = games_quantal.QuantalConfig(), games_quantal.QuantalConfig.quick()
+_SELECTION, _SELECTION_QUICK = SelectionConfig(), SelectionConfig.quick()
+_CONVERSATION, _CONVERSATION_QUICK = ConversationConfig(), ConversationConfig.quick()
+_QUANTAL, _QUANTAL_QUICK = QuantalConfig(), QuantalConfig.quick()
 
 
 @click.command("selection")
@@ -129,11 +134,11 @@ _QUANTAL, _QUANTAL_QUICK = games_quantal.QuantalConfig(), games_quantal.QuantalC
     "--samples-per-task",
     "chunk",
     type=click.IntRange(min=1),
-    help=f"Samples in one task of the sweep [default: {games_selection.CHUNK}, fewer for small runs].",
+    help=f"Samples in one task of the sweep [default: {SELECTION_CHUNK}, fewer for small runs].",
 )
 @click.option(
     "--family",
-    type=click.Choice(games_selection.FAMILIES),
+    type=click.Choice(FAMILIES),
     default=_SELECTION.family,
     show_default=True,
     help="misaligned: Figure 5; shared-bias: the counter-example where the hull condition fails.",
@@ -171,8 +176,10 @@ def selection_command(
     Writes DIR/equilibria.csv (one row per (sample, k)), DIR/equilibrium_list.csv, DIR/summary.json and
     DIR/fig5.png (DIR/shared_bias.png for --family shared-bias).
     """
+    from marketalign.experiments import games_selection
+
     config = sized_config(
-        games_selection.SelectionConfig,
+        SelectionConfig,
         quick,
         seed,
         {"samples": samples, "starts": starts, "chunk": chunk},
@@ -185,10 +192,7 @@ def selection_command(
         tol=tol,
     )
     prepare_dir(out)
-    result = games_selection.run(config, quiet=quiet, execution=execution)
-    paths = games_selection.write(result, config, out)
-    _report(result.summary, paths, execution)
-    raise_if_violated(result.summary, out)
+    _finish(games_selection.run(config, RunContext(quiet=quiet, execution=execution)), out, execution)
 
 
 @click.command("conversation")
@@ -203,7 +207,7 @@ def selection_command(
     "--games-per-task",
     "chunk",
     type=click.IntRange(min=1),
-    help=f"Games in one task of the sweep [default: {games_conversation.CHUNK}, fewer for small runs].",
+    help=f"Games in one task of the sweep [default: {CONVERSATION_CHUNK}, fewer for small runs].",
 )
 @click.option(
     "--method",
@@ -238,8 +242,10 @@ def conversation_command(
     Writes DIR/equilibria.csv (one row per game), DIR/slack_histogram.csv, DIR/summary.json and
     DIR/conversation.png.
     """
+    from marketalign.experiments import games_conversation
+
     config = sized_config(
-        games_conversation.ConversationConfig,
+        ConversationConfig,
         quick,
         seed,
         {"games": games, "chunk": chunk},
@@ -249,10 +255,7 @@ def conversation_command(
         tol=tol,
     )
     prepare_dir(out)
-    result = games_conversation.run(config, quiet=quiet, execution=execution)
-    paths = games_conversation.write(result, out)
-    _report(result.summary, paths, execution)
-    raise_if_violated(result.summary, out)
+    _finish(games_conversation.run(config, RunContext(quiet=quiet, execution=execution)), out, execution)
 
 
 @click.command("quantal")
@@ -267,7 +270,7 @@ def conversation_command(
     "--games-per-task",
     "chunk",
     type=click.IntRange(min=1),
-    help=f"Games in one task of the sweep [default: {games_quantal.CHUNK}, fewer for small runs].",
+    help=f"Games in one task of the sweep [default: {QUANTAL_CHUNK}, fewer for small runs].",
 )
 @list_option("--beta", "betas", item=float, default=_QUANTAL.betas, help="Rationality levels > 0, e.g. --beta 1,10.")
 @click.option("--tol", type=float, default=_QUANTAL.tol, show_default=True, help=TOL_HELP)
@@ -288,8 +291,10 @@ def quantal_command(
     Writes DIR/quantal.csv (one row per (game, β)), DIR/slack_histogram.csv, DIR/summary.json and
     DIR/quantal.png.
     """
+    from marketalign.experiments import games_quantal
+
     config = sized_config(
-        games_quantal.QuantalConfig,
+        QuantalConfig,
         quick,
         seed,
         {"games": games, "chunk": chunk},
@@ -298,7 +303,4 @@ def quantal_command(
         tol=tol,
     )
     prepare_dir(out)
-    result = games_quantal.run(config, quiet=quiet, execution=execution)
-    paths = games_quantal.write(result, out)
-    _report(result.summary, paths, execution)
-    raise_if_violated(result.summary, out)
+    _finish(games_quantal.run(config, RunContext(quiet=quiet, execution=execution)), out, execution)

@@ -17,15 +17,16 @@ from marketalign.cli.execution import execution_options
 from marketalign.cli.games import quick_option, sized_config
 from marketalign.cli.options import json_option, list_option, set_result
 from marketalign.errors import BoundViolation
-from marketalign.experiments import (
-    network_cyclic,
-    network_general,
-    network_lowerbound,
-    network_path,
-    network_real,
-    network_train,
+from marketalign.experiments.network_configs import (
+    LEARNERS,
+    CyclicConfig,
+    GeneralConfig,
+    LowerBoundConfig,
+    PathConfig,
+    RealConfig,
+    TrainConfig,
 )
-from marketalign.experiments.network_common import ExperimentResult, write_result
+from marketalign.experiments.protocol import Outcome, RunContext, write_outcome
 from marketalign.parallel import ExecutionConfig
 from marketalign.paths import prepare_dir
 
@@ -58,20 +59,23 @@ def _common(func: Callable) -> Callable:
     return func
 
 
-def _finish(result: ExperimentResult, module, out: Path, lines: list[str]) -> None:
-    paths = write_result(result, module.plot(result), out)
-    set_result({k: v for k, v in result.summary.items() if k != "versions"})
-    for line in lines:
+def _finish(outcome: Outcome, out: Path) -> bool:
+    """Write the outcome into ``out`` and print its headline and the paths written; whether a bound or fixture
+    it checks was violated (the command then exits 1 with its own message)."""
+    written = write_outcome(outcome, out)
+    set_result({k: v for k, v in outcome.summary.items() if k != "versions"})
+    for line in outcome.verdict.lines:
         click.echo(line)
-    click.echo(f"wrote {paths['results']}, {paths['summary']}, {paths['plot']}")
+    click.echo(f"wrote {', '.join(str(path) for path in written.values())}")
+    return outcome.verdict.status == "violated"
 
 
-_PATH, _PATH_QUICK = network_path.PathConfig(), network_path.PathConfig.quick()
-_LOW, _LOW_QUICK = network_lowerbound.LowerBoundConfig(), network_lowerbound.LowerBoundConfig.quick()
-_CYCLIC, _CYCLIC_QUICK = network_cyclic.CyclicConfig(), network_cyclic.CyclicConfig.quick()
-_REAL, _REAL_QUICK = network_real.RealConfig(), network_real.RealConfig.quick()
-_GENERAL, _GENERAL_QUICK = network_general.GeneralConfig(), network_general.GeneralConfig.quick()
-_TRAIN = network_train.TrainConfig(network="")
+_PATH, _PATH_QUICK = PathConfig(), PathConfig.quick()
+_LOW, _LOW_QUICK = LowerBoundConfig(), LowerBoundConfig.quick()
+_CYCLIC, _CYCLIC_QUICK = CyclicConfig(), CyclicConfig.quick()
+_REAL, _REAL_QUICK = RealConfig(), RealConfig.quick()
+_GENERAL, _GENERAL_QUICK = GeneralConfig(), GeneralConfig.quick()
+_TRAIN = TrainConfig(network="")
 
 
 @click.command("path")
@@ -86,21 +90,14 @@ def path_command(
     out, seed, quick, quiet, execution: ExecutionConfig, features, windows, max_depth, instances
 ) -> None:
     """(a) Excess error vs depth on M-covered paths, with the O(M/sqrt(D)) bound."""
+    from marketalign.experiments import network_path
+
     sizes = {"n_features": features, "windows": windows, "max_depth": max_depth, "instances": instances}
-    config = sized_config(network_path.PathConfig, quick, seed, sizes)
+    config = sized_config(PathConfig, quick, seed, sizes)
     prepare_dir(out)
-    result = network_path.run(config, quiet=quiet, execution=execution)
-    checks = result.summary["checks"]
-    _finish(
-        result,
-        network_path,
-        out,
-        [
-            f"largest excess/bound over all paths and depths: {checks['max_excess_over_bound']:.4g}",
-            f"bound violations: {checks['violations']}",
-        ],
-    )
-    if checks["violations"]:
+    outcome = network_path.run(config, RunContext(quiet=quiet, execution=execution))
+    if _finish(outcome, out):
+        checks = outcome.summary["checks"]
         raise BoundViolation(
             f"{checks['violations']} (path, depth) points exceed the covered-path bound; "
             f"worst case {checks['worst_case']}; see {out / 'results.csv'}."
@@ -125,6 +122,8 @@ def lowerbound_command(
     out, seed, quick, quiet, execution: ExecutionConfig, features, dag_sizes, edge_probs, dags, hub_features
 ) -> None:
     """(b) Error >= 1/(D+1) on random DAGs, attained by an ordering; hub-and-spokes stuck at 1/2."""
+    from marketalign.experiments import network_lowerbound
+
     sizes = {
         "n_features": features,
         "dag_sizes": dag_sizes,
@@ -132,24 +131,12 @@ def lowerbound_command(
         "dags": dags,
         "hub_features": hub_features,
     }
-    config = sized_config(network_lowerbound.LowerBoundConfig, quick, seed, sizes)
+    config = sized_config(LowerBoundConfig, quick, seed, sizes)
     prepare_dir(out)
-    result = network_lowerbound.run(config, quiet=quiet, execution=execution)
-    checks = result.summary["checks"]
-    _finish(
-        result,
-        network_lowerbound,
-        out,
-        [
-            f"random-DAG agents with D < d: {checks['random_dag_agents_checked']}, "
-            f"min error*(D+1) = {checks['min_error_times_depth_plus_one']}",
-            f"attaining ordering: max |error*(D+1) - 1| = {checks['ordering_max_gap_to_bound']:.2e}",
-            "hub-and-spokes error: " + ", ".join(f"d={d}: {e:.12g}" for d, e in checks["hub_errors"].items()),
-        ],
-    )
-    if checks["violations"] or not checks["ordering_attains_bound"]:
+    outcome = network_lowerbound.run(config, RunContext(quiet=quiet, execution=execution))
+    if _finish(outcome, out):
         raise BoundViolation(
-            f"lower bound violated at {checks['violations']} agents or not attained by the "
+            f"lower bound violated at {outcome.summary['checks']['violations']} agents or not attained by the "
             f"ordering; see {out / 'results.csv'}."
         )
 
@@ -162,24 +149,12 @@ def lowerbound_command(
 )
 def cyclic_command(out, seed, quick, quiet, execution: ExecutionConfig, features, passes) -> None:
     """(c) The cyclic-coverage path on the chain-difference distribution, with the d = 10 fixtures."""
+    from marketalign.experiments import network_cyclic
+
     sizes = {"n_features": features, "passes": passes}
-    config = sized_config(network_cyclic.CyclicConfig, quick, seed, sizes)
+    config = sized_config(CyclicConfig, quick, seed, sizes)
     prepare_dir(out)
-    result = network_cyclic.run(config, quiet=quiet, execution=execution)
-    checks = result.summary["checks"]
-    _finish(
-        result,
-        network_cyclic,
-        out,
-        [
-            *(
-                f"d=10 after {f['pass']:>2} passes: {f['computed']:.6g} (fixture {f['expected']:g})"
-                for f in checks["fixtures"]
-            ),
-            f"fixtures reproduced to {checks['fixture_tolerance']:g}: {checks['fixtures_match']}",
-        ],
-    )
-    if checks["fixtures"] and not checks["fixtures_match"]:
+    if _finish(network_cyclic.run(config, RunContext(quiet=quiet, execution=execution)), out):
         raise BoundViolation(f"the cyclic-path fixtures were not reproduced; see {out / 'summary.json'}.")
 
 
@@ -201,20 +176,12 @@ def real_command(
     out, seed, quick, quiet, execution: ExecutionConfig, dataset, table, target, splits, widths, depths, ridge
 ) -> None:
     """(d) Real data: layered random DAGs of varying depth and width, error vs topology."""
+    from marketalign.experiments import network_real
+
     sizes = {"splits": splits, "widths": widths, "depths": depths}
-    config = sized_config(
-        network_real.RealConfig, quick, seed, sizes, dataset=dataset, table=table, target=target, ridge=ridge
-    )
+    config = sized_config(RealConfig, quick, seed, sizes, dataset=dataset, table=table, target=target, ridge=ridge)
     prepare_dir(out)
-    result = network_real.run(config, quiet=quiet, execution=execution)
-    summary = result.summary
-    lines = [f"{summary['data']['rows']} rows, {len(summary['data']['features'])} features"]
-    for width, curve in summary["mean_relative_excess"].items():
-        lines.append(
-            f"{width}: excess/Var(y) by depth " + ", ".join(f"{d}: {v:+.3f}" for d, v in curve.items())
-        )
-    lines.append(f"hub-and-spokes: {summary['hub_mean_relative_excess']:+.3f}")
-    _finish(result, network_real, out, lines)
+    _finish(network_real.run(config, RunContext(quiet=quiet, execution=execution)), out)
 
 
 @click.command("general")
@@ -222,9 +189,9 @@ def real_command(
 @list_option(
     "--learners",
     item=str,
-    choices=network_general.LEARNERS,
+    choices=LEARNERS,
     default=_GENERAL.learners,
-    help=f"Learners, of {', '.join(network_general.LEARNERS)}.",
+    help=f"Learners, of {', '.join(LEARNERS)}.",
 )
 @click.option(
     "--rows", type=int, help="Training rows (test rows: 2.5x). " + _sizes(_GENERAL, _GENERAL_QUICK, "train_rows")
@@ -241,29 +208,17 @@ def general_command(
     out, seed, quick, quiet, execution: ExecutionConfig, learners, rows, max_depth, instances, crossfit
 ) -> None:
     """(e) General learners vs linear on non-linear data (Friedman #1), along a path and a hub."""
+    from marketalign.experiments import network_general
+
     sizes = {
         "train_rows": rows,
         "test_rows": None if rows is None else int(2.5 * rows),
         "max_depth": max_depth,
         "instances": instances,
     }
-    config = sized_config(
-        network_general.GeneralConfig, quick, seed, sizes, learners=learners, crossfit=crossfit
-    )
+    config = sized_config(GeneralConfig, quick, seed, sizes, learners=learners, crossfit=crossfit)
     prepare_dir(out)
-    result = network_general.run(config, quiet=quiet, execution=execution)
-    summary = result.summary
-    _finish(
-        result,
-        network_general,
-        out,
-        [
-            f"{name}: last agent {summary['last_agent_test_mse'][name]:.3f}, all features "
-            f"{summary['benchmark_test_mse'][name]:.3f}, hub {summary['hub_test_mse'][name]:.3f}"
-            for name in summary["last_agent_test_mse"]
-        ]
-        + [f"Bayes error: {summary['bayes_mse']:.3f}"],
-    )
+    _finish(network_general.run(config, RunContext(quiet=quiet, execution=execution)), out)
 
 
 @click.command("train")
@@ -285,7 +240,7 @@ def general_command(
     "--learner",
     default=_TRAIN.learner,
     show_default=True,
-    type=click.Choice(network_general.LEARNERS),
+    type=click.Choice(LEARNERS),
     help="Every agent's learner.",
 )
 @click.option("--test-fraction", default=_TRAIN.test_fraction, show_default=True,
@@ -296,7 +251,9 @@ def general_command(
 @json_option
 def train_command(network_path, table, target, learner, test_fraction, crossfit, out, seed) -> None:
     """Train YOUR network (JSON) on your data: per-agent errors and the all-features benchmark."""
-    config = network_train.TrainConfig(
+    from marketalign.experiments import network_train
+
+    config = TrainConfig(
         network=str(network_path),
         table=table,
         target=target,
@@ -306,14 +263,4 @@ def train_command(network_path, table, target, learner, test_fraction, crossfit,
         seed=seed,
     )
     prepare_dir(out)
-    result = network_train.run(config)
-    s = result.summary
-    _finish(
-        result,
-        network_train,
-        out,
-        [
-            f"{len(result.table)} agents, depth {s['depth']}; best agent {s['best_agent']}: "
-            f"{s['best_mse']:.6g} ({s['error']}); benchmark {s['benchmark_mse']:.6g}",
-        ],
-    )
+    _finish(network_train.run(config, RunContext()), out)

@@ -23,7 +23,6 @@ from typing import Any
 import click
 
 from marketalign.errors import InputError
-from marketalign.jsonable import dumps
 
 _RESULT = "marketalign.json_result"
 _KINDS = {int: ("an integer", "2,3,5"), float: ("a number", "0.1,0.5"), str: ("a name", "a,b")}
@@ -99,6 +98,8 @@ def list_option(*decls: str, **kwargs: Any) -> Callable:
 
 def echo_json(data: Any, file: Any = None) -> None:
     """Print ``data`` as strict JSON (the rule of ``summary.json``; other objects as their ``str``)."""
+    from marketalign.jsonable import dumps  # numpy: not for a command's help
+
     click.echo(dumps(data, default=str), file=file)
 
 

@@ -1,10 +1,11 @@
-"""Plumbing shared by the game experiments: seeds, the one loop over independent tasks, bound summaries,
-violation dumps and outputs.
+"""Plumbing shared by the game experiments: seeds, the one loop over independent tasks, bound summaries and
+verdicts, and the violation files.
 
 Every experiment is: a frozen config -> chunks of game indices (:func:`game_chunks`) -> a pure task function of
-(config, chunk) giving a :class:`TaskOutput` -> results tables -> a plot. :func:`run_tasks` runs the chunks
-through :mod:`marketalign.parallel` (local processes, a Dask cluster, a checkpoint folder). Game ``i`` is drawn
-from ``numpy.random.default_rng([seed, i])``, so results do not depend on the chunking or on where chunks run.
+(config, chunk) giving a :class:`TaskOutput` -> results tables, a summary and a figure, in an
+:class:`~marketalign.experiments.protocol.Outcome`. :func:`run_tasks` runs the chunks through
+:mod:`marketalign.parallel` (local processes, a Dask cluster, a checkpoint folder). Game ``i`` is drawn from
+``numpy.random.default_rng([seed, i])``, so results do not depend on the chunking or on where chunks run.
 """
 
 from __future__ import annotations
@@ -12,20 +13,23 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from marketalign.experiments.protocol import Verdict
 from marketalign.games.bounds import slack_summary, write_violation
 from marketalign.games.checks import GameCheck
-from marketalign.games.generators import ConversationShape
 from marketalign.games.model import Game
+from marketalign.games.settings import ConversationShape
 from marketalign.parallel import ExecutionConfig, iter_chunks, split_range
 from marketalign.report.outputs import versions
 
 MIN_TASKS = 16  # a small sweep of costly games still spreads over this many tasks
+VIOLATIONS = "violations"  # the folder of the games whose equilibria broke a bound
 
 
 def conversation_family_about(games: int, shape: ConversationShape, max_misalignment: float,
@@ -168,6 +172,26 @@ def slack_histogram(slacks: np.ndarray, bins: int = 40) -> pd.DataFrame:
     return pd.DataFrame({"low": edges[:-1], "high": edges[1:], "equilibria": counts})
 
 
-def dump_violations(violations: Sequence[Violation], out: str | Path) -> list[Path]:
-    """Write each violation to DIR/violations/<name>.json (a loadable game file with the details)."""
-    return [write_violation(v.game, Path(out) / "violations", v.name, **v.details) for v in violations]
+def bound_verdict(summary: dict[str, Any], *notes: str) -> Verdict:
+    """``held`` when no equilibrium broke the bound the summary counts, else ``violated``; the headline is the
+    games, equilibria, violations and smallest slack, then ``notes`` (indented under it)."""
+    slack = summary["min_slack"]
+    headline = (
+        f"{summary['experiment']}: {summary['games']} games, {summary['equilibria']} equilibria checked, "
+        f"violations {summary['violations']}, min slack {'n/a' if slack is None else f'{slack:.4g}'}"
+    )
+    return Verdict("violated" if summary["violations"] else "held", (headline, *(f"  {note}" for note in notes)))
+
+
+def violation_files(violations: Sequence[Violation]) -> dict[str, Callable[[Path], Path]]:
+    """The ``files`` of an outcome: the folder DIR/violations of one loadable game file per violation
+    (:func:`marketalign.games.model.load_game` replays it), or nothing when no equilibrium broke a bound."""
+    return {VIOLATIONS: partial(write_violations, tuple(violations))} if violations else {}
+
+
+def write_violations(violations: Sequence[Violation], out: str | Path) -> Path:
+    """Write each violation to DIR/violations/<name>.json (a loadable game file with the details); the folder."""
+    folder = Path(out) / VIOLATIONS
+    for violation in violations:
+        write_violation(violation.game, folder, violation.name, **violation.details)
+    return folder

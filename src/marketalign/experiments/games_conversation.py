@@ -8,68 +8,30 @@ OPT − 2ε where the condition holds. Any violation is written out as a replaya
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
-from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from marketalign.errors import InputError
+from marketalign.experiments.game_configs import CONVERSATION_CHUNK, ConversationConfig
 from marketalign.experiments.games_common import (
     TaskOutput,
     bound_summary,
+    bound_verdict,
     check_row,
     claimed_slacks,
     conversation_family_about,
-    dump_violations,
     game_chunks,
     game_rng,
     run_tasks,
     slack_histogram,
+    violation_files,
     violations_of,
 )
-from marketalign.games.bounds import check_regret_tol
-from marketalign.games.checks import METHODS, check_conversation_game
-from marketalign.games.generators import ConversationShape, random_conversation_game
-from marketalign.parallel import ExecutionConfig
-from marketalign.report.outputs import prepare_dir, save_figure, write_json, write_table
-
-CHUNK = 50  # games per task by default: about a second of tiny games
-
-
-@dataclass(frozen=True)
-class ConversationConfig:
-    """How many games, their sizes, the search method (exhaustive | dynamics) and tolerances.
-
-    The defaults are the full-scale check (10,000 tiny games, all pure equilibria); :meth:`quick` is a run of
-    seconds. ``chunk`` games make one task of the sweep (default: see :func:`game_chunks`).
-    """
-
-    games: int = 10_000
-    seed: int = 0
-    shape: ConversationShape = field(default_factory=ConversationShape)
-    method: str = "exhaustive"
-    starts: int = 10
-    max_misalignment: float = 1.0
-    tol: float = 1e-9
-    chunk: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.games < 1 or (self.chunk is not None and self.chunk < 1):
-            raise InputError(f"games and chunk must be >= 1; got {self.games} and {self.chunk}.")
-        if self.method not in METHODS:
-            raise InputError(f"method must be one of {METHODS}; got {self.method!r}.")
-        if not 0.0 <= self.max_misalignment <= 1.0:
-            raise InputError(f"max_misalignment must lie in [0, 1]; got {self.max_misalignment!r}.")
-        check_regret_tol(self.tol)
-
-    @classmethod
-    def quick(cls, seed: int = 0, **choices: Any) -> ConversationConfig:
-        """A run of seconds (60 games) with the other settings as given."""
-        return cls(games=60, seed=seed, **choices)
+from marketalign.experiments.protocol import Outcome, RunContext
+from marketalign.games.checks import check_conversation_game
+from marketalign.games.generators import random_conversation_game
+from marketalign.report.game_figures import plot_conversation
 
 
 def about(config: ConversationConfig) -> dict[str, str]:
@@ -107,27 +69,29 @@ def run_task(config: ConversationConfig, games: range) -> TaskOutput:
     return out
 
 
-@dataclass(frozen=True)
-class ConversationResult:
-    """One row per game, the histogram of the slacks, the summary and the merged task output."""
+def run(config: ConversationConfig, context: RunContext) -> Outcome:
+    """Check ``config.games`` random games (tasks of ``config.chunk`` games, where ``context.execution`` says).
 
-    table: pd.DataFrame
-    histogram: pd.DataFrame
-    summary: dict
-    output: TaskOutput
+    Parameters
+    ----------
+    config : ConversationConfig
+        The experiment.
+    context : RunContext
+        Where the tasks run and whether progress bars show.
 
-
-def run(
-    config: ConversationConfig, quiet: bool = False, execution: ExecutionConfig | None = None
-) -> ConversationResult:
-    """Check ``config.games`` random games (tasks of ``config.chunk`` games, where ``execution`` says) and
-    summarise."""
+    Returns
+    -------
+    Outcome
+        ``equilibria.csv`` (one row per game), ``slack_histogram.csv``, the summary, ``conversation.png``, the
+        games of any violation, and the verdict on OPT − 2ε where the Identical Induced Distribution condition
+        holds.
+    """
     merged = run_tasks(
         partial(run_task, config),
-        game_chunks(config.games, config.chunk, CHUNK),
+        game_chunks(config.games, config.chunk, CONVERSATION_CHUNK),
         desc="conversation games",
-        quiet=quiet,
-        execution=execution,
+        quiet=context.quiet,
+        execution=context.execution,
     )
     table = pd.DataFrame(merged.rows)
     summary = bound_summary("conversation", config, merged, len(table), about(config))
@@ -140,63 +104,16 @@ def run(
             "max_condition_distance": float(table["condition_distance"].max()),
         }
     )
-    return ConversationResult(table, slack_histogram(merged.slack_values()), summary, merged)
-
-
-def plot(result: ConversationResult) -> plt.Figure:
-    """Left: Alice's loss at the worst equilibrium vs ε with the bound 2ε. Right: the slack distribution."""
-    table = result.table[result.table["condition_holds"] & (result.table["n_equilibria"] > 0)]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.4))
-    left.scatter(
-        table["epsilon"],
-        table["opt"] - table["min_alice_utility"],
-        s=8,
-        alpha=0.5,
-        edgecolors="none",
-        label="worst pure equilibrium of a game",
+    histogram = slack_histogram(merged.slack_values())
+    condition = (
+        f"the Identical Induced Distribution condition holds in {summary['games_condition_holds']} of "
+        f"{summary['games']} games; only their equilibria are held to the bound"
     )
-    top = max(float(table["epsilon"].max()) if len(table) else 0.0, 1e-3)
-    left.plot([0, top], [0, 2 * top], "r--", label="bound: loss ≤ 2ε")
-    left.set_xlabel("misalignment ε (non-negative weights, exact)")
-    left.set_ylabel("OPT − min equilibrium utility of Alice")
-    left.set_title("Result 1: strategic Alice, all pure equilibria")
-    left.legend(fontsize=8, loc="upper left")
-    bars = result.histogram
-    right.bar(
-        bars["low"],
-        bars["equilibria"],
-        width=bars["high"] - bars["low"],
-        align="edge",
-        color="tab:blue",
-        alpha=0.8,
+    return Outcome(
+        summary["experiment"],
+        summary,
+        tables={"equilibria.csv": table, "slack_histogram.csv": histogram},
+        figures={"conversation.png": partial(plot_conversation, table, histogram, summary)},
+        files=violation_files(merged.violations),
+        verdict=bound_verdict(summary, condition),
     )
-    right.axvline(0.0, color="red", linestyle="--")
-    right.set_xlabel("slack E[u_A] − (OPT − 2ε) per equilibrium")
-    right.set_ylabel("equilibria")
-    s = result.summary
-    right.set_title(f"{s['games']} games, {s['equilibria']} equilibria, violations {s['violations']}")
-    right.text(
-        0.98,
-        0.98,
-        f"min slack {s['min_slack']:.3g}" if s["min_slack"] is not None else "no equilibria",
-        transform=right.transAxes,
-        ha="right",
-        va="top",
-        fontsize=8,
-    )
-    fig.tight_layout()
-    return fig
-
-
-def write(result: ConversationResult, out: str | Path) -> dict[str, Path]:
-    """DIR/equilibria.csv (one row per game), DIR/slack_histogram.csv, DIR/summary.json, DIR/conversation.png
-    and DIR/violations/*.json."""
-    folder = prepare_dir(out)
-    paths = {
-        "equilibria": write_table(result.table, folder / "equilibria.csv"),
-        "slack_histogram": write_table(result.histogram, folder / "slack_histogram.csv"),
-        "summary": write_json(result.summary, folder / "summary.json"),
-        "figure": save_figure(plot(result), folder / "conversation.png"),
-    }
-    dump_violations(result.output.violations, folder)
-    return paths

@@ -9,73 +9,30 @@ For each game and each β: all pure equilibria among the Bobs, the measured (δ,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
-from typing import Any
 
-import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
-from marketalign.errors import InputError
+from marketalign.experiments.game_configs import QUANTAL_CHUNK, QuantalConfig
 from marketalign.experiments.games_common import (
     TaskOutput,
     bound_summary,
+    bound_verdict,
     check_row,
     claimed_slacks,
     conversation_family_about,
-    dump_violations,
     game_chunks,
     game_rng,
     run_tasks,
     slack_histogram,
+    violation_files,
     violations_of,
 )
-from marketalign.games.bounds import check_regret_tol, quantal_penalty
+from marketalign.experiments.protocol import Outcome, RunContext
+from marketalign.games.bounds import quantal_penalty
 from marketalign.games.checks import check_quantal_game
-from marketalign.games.generators import ConversationShape, random_conversation_game
-from marketalign.parallel import ExecutionConfig
-from marketalign.report.outputs import prepare_dir, save_figure, write_json, write_table
-
-CHUNK = 10  # games per task by default: about a second (each played at every beta)
-DEFAULT_BETAS = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
-
-
-@dataclass(frozen=True)
-class QuantalConfig:
-    """Games, their sizes and the rationality levels β to study.
-
-    The defaults are the full-scale study (200 games x 8 values of β); :meth:`quick` is a run of seconds.
-    ``chunk`` games make one task of the sweep (default: see :func:`game_chunks`).
-    """
-
-    games: int = 200
-    betas: tuple[float, ...] = DEFAULT_BETAS
-    seed: int = 0
-    shape: ConversationShape = field(default_factory=ConversationShape)
-    max_misalignment: float = 1.0
-    tol: float = 1e-9
-    chunk: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.games < 1 or (self.chunk is not None and self.chunk < 1):
-            raise InputError(f"games and chunk must be >= 1; got {self.games} and {self.chunk}.")
-        if not self.betas or not np.all(np.isfinite(self.betas)) or min(self.betas) <= 0:
-            raise InputError(
-                f"Every rationality level beta must be a finite number > 0; got {self.betas!r}. At beta = 0 Alice "
-                "picks uniformly at random and the bound's ln|A|/beta term is infinite; use e.g. --beta 0.1."
-            )
-        if self.shape.n_messages < self.shape.n_actions:
-            raise InputError("The quantal study compares with C_B*, which needs n_messages >= n_actions.")
-        if not 0.0 <= self.max_misalignment <= 1.0:
-            raise InputError(f"max_misalignment must lie in [0, 1]; got {self.max_misalignment!r}.")
-        check_regret_tol(self.tol)
-
-    @classmethod
-    def quick(cls, seed: int = 0, **choices: Any) -> QuantalConfig:
-        """A run of seconds (6 games) with the other settings as given."""
-        return cls(games=6, seed=seed, **choices)
+from marketalign.games.generators import random_conversation_game
+from marketalign.report.game_figures import plot_quantal
 
 
 def about(config: QuantalConfig) -> dict[str, str]:
@@ -123,24 +80,29 @@ def run_task(config: QuantalConfig, games: range) -> TaskOutput:
     return out
 
 
-@dataclass(frozen=True)
-class QuantalResult:
-    """One row per (game, β), the histogram of all slacks, the summary and the merged task output."""
+def run(config: QuantalConfig, context: RunContext) -> Outcome:
+    """Run the study (tasks of ``config.chunk`` games, where ``context.execution`` says) and summarise the slack
+    by β.
 
-    table: pd.DataFrame
-    histogram: pd.DataFrame
-    summary: dict
-    output: TaskOutput
+    Parameters
+    ----------
+    config : QuantalConfig
+        The experiment.
+    context : RunContext
+        Where the tasks run and whether progress bars show.
 
-
-def run(config: QuantalConfig, quiet: bool = False, execution: ExecutionConfig | None = None) -> QuantalResult:
-    """Run the study (tasks of ``config.chunk`` games, where ``execution`` says) and summarise slack by β."""
+    Returns
+    -------
+    Outcome
+        ``quantal.csv`` (one row per (game, β)), ``slack_histogram.csv``, the summary, ``quantal.png``, the games
+        of any violation, and the verdict on OPT − 2ε − δ·Σw − ln|A|/β.
+    """
     merged = run_tasks(
         partial(run_task, config),
-        game_chunks(config.games, config.chunk, CHUNK),
+        game_chunks(config.games, config.chunk, QUANTAL_CHUNK),
         desc="quantal games",
-        quiet=quiet,
-        execution=execution,
+        quiet=context.quiet,
+        execution=context.execution,
     )
     table = pd.DataFrame(merged.rows)
     summary = bound_summary("quantal", config, merged, config.games, about(config))
@@ -156,51 +118,11 @@ def run(config: QuantalConfig, quiet: bool = False, execution: ExecutionConfig |
         }
         for beta, part in table.groupby("beta")
     }
-    return QuantalResult(table, slack_histogram(merged.slack_values()), summary, merged)
-
-
-def plot(result: QuantalResult) -> plt.Figure:
-    """Left: Alice's utility vs β (means over games). Right: each game's smallest slack vs β."""
-    table = result.table
-    by_beta = table.groupby("beta")
-    betas = np.array(sorted(table["beta"].unique()))
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.4))
-    left.plot(betas, by_beta["min_alice_utility"].mean(), "o-", label="min equilibrium utility (mean)")
-    low, high = by_beta["min_alice_utility"].quantile(0.1), by_beta["min_alice_utility"].quantile(0.9)
-    left.fill_between(betas, low, high, alpha=0.2, label="10–90% over games")
-    left.plot(betas, by_beta["single_bob_utility"].mean(), "s--", label="one C_B* Bob alone (Q*)")
-    left.plot(betas, by_beta["opt"].mean(), "g:", label="OPT (mean)")
-    left.plot(
-        betas, by_beta["bound"].mean().clip(lower=0), "r--", label="OPT − 2ε − δΣw − ln|A|/β (mean, ≥ 0)"
+    return Outcome(
+        summary["experiment"],
+        summary,
+        tables={"quantal.csv": table, "slack_histogram.csv": slack_histogram(merged.slack_values())},
+        figures={"quantal.png": partial(plot_quantal, table, summary)},
+        files=violation_files(merged.violations),
+        verdict=bound_verdict(summary),
     )
-    left.set_xscale("log")
-    left.set_xlabel("rationality β")
-    left.set_ylabel("Alice's expected utility")
-    left.set_title("Result 2: quantal-response Alice")
-    left.legend(fontsize=8, loc="lower right")
-    worst = [
-        table.loc[(table["beta"] == b) & (table["n_equilibria"] > 0), "min_slack"].to_numpy() for b in betas
-    ]
-    right.boxplot(worst, positions=np.log10(betas), widths=0.15, showfliers=False)
-    right.axhline(0.0, color="red", linestyle="--")
-    right.set_xticks(np.log10(betas), [f"{b:g}" for b in betas])
-    right.set_xlabel("rationality β")
-    right.set_ylabel("slack of the bound at a game's worst equilibrium")
-    s = result.summary
-    right.set_title(f"{s['games']} games, {s['equilibria']} equilibria, violations {s['violations']}")
-    fig.tight_layout()
-    return fig
-
-
-def write(result: QuantalResult, out: str | Path) -> dict[str, Path]:
-    """DIR/quantal.csv (one row per (game, β)), DIR/slack_histogram.csv, DIR/summary.json, DIR/quantal.png
-    and DIR/violations/*.json."""
-    folder = prepare_dir(out)
-    paths = {
-        "quantal": write_table(result.table, folder / "quantal.csv"),
-        "slack_histogram": write_table(result.histogram, folder / "slack_histogram.csv"),
-        "summary": write_json(result.summary, folder / "summary.json"),
-        "figure": save_figure(plot(result), folder / "quantal.png"),
-    }
-    dump_violations(result.output.violations, folder)
-    return paths

@@ -14,96 +14,29 @@ OPT − 2ε.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
-from typing import Any, Literal
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from marketalign.errors import InputError
+from marketalign.experiments.game_configs import SELECTION_CHUNK, SelectionConfig
 from marketalign.experiments.games_common import (
     TaskOutput,
     bound_summary,
+    bound_verdict,
     check_row,
     claimed_slacks,
-    dump_violations,
     game_chunks,
     game_rng,
     run_tasks,
+    violation_files,
     violations_of,
 )
-from marketalign.games.bounds import check_regret_tol
+from marketalign.experiments.protocol import Outcome, RunContext
 from marketalign.games.checks import check_selection_game
 from marketalign.games.generators import misaligned_bobs, random_selection_alice, shared_bias_bobs
 from marketalign.games.model import SelectionGame
-from marketalign.games.selection import TIE_RULES, solver_bytes
-from marketalign.limits import check_size
-from marketalign.parallel import ExecutionConfig
-from marketalign.report.outputs import prepare_dir, save_figure, write_json, write_table
-
-CHUNK = 10  # samples per task by default: about a second (each played with every k)
-Family = Literal["misaligned", "shared-bias"]
-FAMILIES: tuple[str, ...] = ("misaligned", "shared-bias")
-MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
-
-
-@dataclass(frozen=True)
-class SelectionConfig:
-    """One selection experiment: the Bob family, committee sizes, samples, starts, the Alice game's sizes.
-
-    The defaults draw Figure 5 (250 samples x 4 committee sizes = 1,000 games, well under a minute on two cores);
-    the bound check at the issue's scale is ``samples=1000`` (4,000 games); :meth:`quick` is a run of seconds.
-    ``chunk`` samples make one task of the sweep (default: see :func:`game_chunks`).
-    """
-
-    family: Family = "misaligned"
-    ks: tuple[int, ...] = (2, 3, 5, 10)
-    samples: int = 250
-    starts: int = 8
-    seed: int = 0
-    n_contexts: int = 8
-    n_states: int = 3
-    n_actions: int = 4
-    max_misalignment: float = 1.0
-    max_bias: float = 1.0
-    noise: float = 0.1
-    tie_rule: str = "uniform"
-    tol: float = 1e-9
-    chunk: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.family not in FAMILIES:
-            raise InputError(f"family must be one of {FAMILIES}; got {self.family!r}.")
-        if not self.ks or min(self.ks) < 1:
-            raise InputError(f"ks must list committee sizes >= 1; got {self.ks!r}.")
-        if self.samples < 1 or self.starts < 0 or (self.chunk is not None and self.chunk < 1):
-            raise InputError(
-                f"Need samples >= 1, starts >= 0 and chunk >= 1; got {self.samples}, {self.starts}, {self.chunk}."
-            )
-        if self.tie_rule not in TIE_RULES:
-            raise InputError(f"tie_rule must be one of {TIE_RULES}; got {self.tie_rule!r}.")
-        check_regret_tol(self.tol)
-        k = max(self.ks)
-        check_size(
-            f"One selection game ({self.n_contexts} contexts, {self.n_states} states, {self.n_actions} actions, "
-            f"k = {k} Bobs)",
-            solver_bytes(self.n_contexts, self.n_states, self.n_actions, k),
-        )
-        for name in ("max_misalignment", "max_bias", "noise"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                raise InputError(f"{name} must lie in [0, 1]; got {getattr(self, name)!r}.")
-
-    @classmethod
-    def quick(cls, seed: int = 0, **choices: Any) -> SelectionConfig:
-        """A run of seconds (8 samples, 4 starts) with the other settings as given."""
-        return cls(samples=8, starts=4, seed=seed, **choices)
-
-    @property
-    def figure_name(self) -> str:
-        return "fig5" if self.family == "misaligned" else "shared_bias"
+from marketalign.report.game_figures import plot_selection
 
 
 def about(config: SelectionConfig) -> dict[str, str]:
@@ -179,23 +112,31 @@ def run_task(config: SelectionConfig, samples: range) -> TaskOutput:
     return out
 
 
-@dataclass(frozen=True)
-class SelectionResult:
-    """One row per (sample, k), one per equilibrium, the summary, and the merged task output."""
+def run(config: SelectionConfig, context: RunContext) -> Outcome:
+    """Check every (sample, k) game of the config (tasks of ``config.chunk`` samples, where
+    ``context.execution`` says).
 
-    table: pd.DataFrame
-    equilibria: pd.DataFrame
-    summary: dict
-    output: TaskOutput
+    Parameters
+    ----------
+    config : SelectionConfig
+        The experiment.
+    context : RunContext
+        Where the tasks run and whether progress bars show.
 
-
-def run(
-    config: SelectionConfig, quiet: bool = False, execution: ExecutionConfig | None = None
-) -> SelectionResult:
-    """Run all samples (tasks of ``config.chunk`` samples, where ``execution`` says) and summarise."""
-    tasks = game_chunks(config.samples, config.chunk, CHUNK)
+    Returns
+    -------
+    Outcome
+        ``equilibria.csv`` (one row per (sample, k)), ``equilibrium_list.csv`` (one row per equilibrium), the
+        summary, ``fig5.png`` (``shared_bias.png`` for the shared-bias family), the games of any violation, and
+        the verdict on OPT − 2ε.
+    """
+    tasks = game_chunks(config.samples, config.chunk, SELECTION_CHUNK)
     merged = run_tasks(
-        partial(run_task, config), tasks, desc=f"selection {config.family}", quiet=quiet, execution=execution
+        partial(run_task, config),
+        tasks,
+        desc=f"selection {config.family}",
+        quiet=context.quiet,
+        execution=context.execution,
     )
     table = pd.DataFrame(merged.rows)
     equilibria = pd.DataFrame(
@@ -214,87 +155,11 @@ def run(
         }
         for k, part in table.groupby("k")
     }
-    return SelectionResult(table, equilibria, summary, merged)
-
-
-def plot(result: SelectionResult, config: SelectionConfig) -> plt.Figure:
-    """Figure 5 (misaligned family) or its shared-bias companion, from the results table alone."""
-    table = result.table
-    opt_value = float(table["opt"].iloc[0])
-    fig, axes = plt.subplots(
-        1,
-        1 if config.family == "misaligned" else 2,
-        figsize=(6.4 if config.family == "misaligned" else 11.5, 4.6),
-        squeeze=False,
+    return Outcome(
+        summary["experiment"],
+        summary,
+        tables={"equilibria.csv": table, "equilibrium_list.csv": equilibria},
+        figures={f"{config.figure_name}.png": partial(plot_selection, table, summary)},
+        files=violation_files(merged.violations),
+        verdict=bound_verdict(summary),
     )
-    ax = axes[0, 0]
-    for marker, (k, part) in zip(MARKERS, table.groupby("k"), strict=False):
-        ax.scatter(
-            part["epsilon"],
-            part["min_alice_utility"],
-            marker=marker,
-            s=26,
-            alpha=0.75,
-            label=f"k = {k}",
-            edgecolors="none",
-        )
-    grid = np.linspace(0.0, max(float(table["epsilon"].max()), 1e-3) * 1.05, 50)
-    ax.plot(grid, opt_value - 2 * grid, "r--", label="OPT − 2ε")
-    ax.axhline(opt_value, color="green", linestyle=":", label="Alice-optimal utility (OPT)")
-    ax.set_xlabel("misalignment ε (non-negative weights, exact)")
-    ax.set_ylabel("minimum Alice utility at equilibrium")
-    ax.set_ylim(max(0.0, float(table["min_alice_utility"].min()) - 0.1), opt_value + 0.05)
-    title = "Best-AI selection" if config.family == "misaligned" else "Shared bias: hull condition fails"
-    ax.set_title(title)
-    ax.legend(fontsize=8, loc="lower left")
-    summary = result.summary
-    ax.text(
-        0.98,
-        0.02,
-        f"{summary['games']} games, {summary['equilibria']} equilibria\n"
-        f"violations {summary['violations']}, min slack {summary['min_slack']:.3g}",
-        transform=ax.transAxes,
-        ha="right",
-        va="bottom",
-        fontsize=8,
-        bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85, "linewidth": 0.5},
-    )
-    if config.family == "shared-bias":
-        right = axes[0, 1]
-        for marker, (k, part) in zip(MARKERS, table.groupby("k"), strict=False):
-            right.plot(
-                part["bias"],
-                part["min_alice_utility"],
-                marker=marker,
-                linestyle="",
-                alpha=0.75,
-                label=f"k = {k}",
-            )
-        by_bias = table.groupby("bias")
-        right.plot(
-            by_bias["bias"].first(),
-            opt_value - 2 * by_bias["epsilon"].mean(),
-            "r--",
-            label="OPT − 2ε (mean over k)",
-        )
-        right.axhline(opt_value, color="green", linestyle=":", label="OPT")
-        right.set_xlabel("shared bias b toward Alice's least-valued action")
-        right.set_ylabel("minimum Alice utility at equilibrium")
-        right.set_ylim(ax.get_ylim())
-        right.legend(fontsize=8, loc="lower left")
-    fig.tight_layout()
-    return fig
-
-
-def write(result: SelectionResult, config: SelectionConfig, out: str | Path) -> dict[str, Path]:
-    """DIR/equilibria.csv (one row per (sample, k)), DIR/equilibrium_list.csv, DIR/summary.json, the figure
-    and DIR/violations/*.json for any violation."""
-    folder = prepare_dir(out)
-    paths = {
-        "equilibria": write_table(result.table, folder / "equilibria.csv"),
-        "equilibrium_list": write_table(result.equilibria, folder / "equilibrium_list.csv"),
-        "summary": write_json(result.summary, folder / "summary.json"),
-        "figure": save_figure(plot(result, config), folder / f"{config.figure_name}.png"),
-    }
-    dump_violations(result.output.violations, folder)
-    return paths

@@ -1,36 +1,32 @@
-"""Plumbing shared by the network experiments: seeds, the one loop over independent tasks, and the outputs.
+"""Plumbing shared by the network experiments: seeds, the one loop over independent tasks, the summary and the
+outcome.
 
 Every experiment is: a frozen config -> a list of independent, picklable tasks (each with its own seed) -> a
-pure task function giving rows -> a results table -> a plot. :func:`run_tasks` is the single place where tasks
-run: consecutive tasks are grouped into chunks of a size fixed by the experiment (never by the machine), and
-the chunks go through :mod:`marketalign.parallel` (local processes, a Dask cluster, a checkpoint folder).
+pure task function giving rows -> a results table, a summary and a figure, in an
+:class:`~marketalign.experiments.protocol.Outcome`. :func:`run_tasks` is the single place where tasks run:
+consecutive tasks are grouped into chunks of a size fixed by the experiment (never by the machine), and the
+chunks go through :mod:`marketalign.parallel` (local processes, a Dask cluster, a checkpoint folder).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from functools import partial
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from marketalign.experiments.protocol import Outcome, Verdict
 from marketalign.parallel import ExecutionConfig, iter_chunks, split_range
-from marketalign.report.outputs import prepare_dir, save_figure, versions, write_json, write_table
+from marketalign.report.outputs import versions
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 Task = TypeVar("Task")
-
-
-@dataclass(frozen=True)
-class ExperimentResult:
-    """The results table (one row per measurement) and a JSON-ready summary (config, seed, checks)."""
-
-    name: str
-    table: pd.DataFrame
-    summary: dict
+RESULTS = "results.csv"
 
 
 def task_seeds(seed: int, count: int) -> list[int]:
@@ -73,29 +69,9 @@ def base_summary(name: str, config: Any, about: dict[str, str]) -> dict:
     }
 
 
-def write_result(result: ExperimentResult, figure: plt.Figure, out: str | Path) -> dict[str, Path]:
-    """Write DIR/results.csv, DIR/summary.json and DIR/<name>.png; return the paths."""
-    folder = prepare_dir(out)
-    return {
-        "results": write_table(result.table, folder / "results.csv"),
-        "summary": write_json(result.summary, folder / "summary.json"),
-        "plot": save_figure(figure, folder / f"{result.name}.png"),
-    }
-
-
-def annotate(ax: plt.Axes, lines: Sequence[str], corner: str = "upper right") -> None:
-    """Put the key numbers of a panel in a corner, so the figure can be read without the table."""
-    box = {"boxstyle": "round", "facecolor": "white", "alpha": 0.85, "linewidth": 0.5}
-    top = corner.startswith("upper")
-    right = corner.endswith("right")
-    ax.text(
-        0.98 if right else 0.02,
-        0.98 if top else 0.02,
-        "\n".join(lines),
-        transform=ax.transAxes,
-        ha="right" if right else "left",
-        va="top" if top else "bottom",
-        fontsize=7,
-        family="monospace",
-        bbox=box,
-    )
+def network_outcome(summary: dict[str, Any], table: pd.DataFrame, figure: Callable[[], Figure],
+                    verdict: Verdict) -> Outcome:
+    """What a network experiment produces: DIR/results.csv (``table``), DIR/summary.json and the figure
+    DIR/<experiment>.png, with the verdict."""
+    name = summary["experiment"]
+    return Outcome(name, summary, tables={RESULTS: table}, figures={f"{name}.png": figure}, verdict=verdict)

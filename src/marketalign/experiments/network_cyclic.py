@@ -7,42 +7,21 @@ is exact in population mode. For d = 10 docs/theory.md §2.5 lists our populatio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from marketalign.errors import InputError
-from marketalign.experiments.network_common import ExperimentResult, annotate, base_summary, run_tasks
+from marketalign.experiments.network_common import base_summary, network_outcome, run_tasks
+from marketalign.experiments.network_configs import CyclicConfig
+from marketalign.experiments.protocol import Outcome, RunContext, Verdict
 from marketalign.network.distributions import chain_difference
 from marketalign.network.instances import cyclic_coverage_path
 from marketalign.network.modes import aggregate_population
-from marketalign.parallel import ExecutionConfig
+from marketalign.report.network_figures import plot_cyclic
 
 FIXTURES_D10 = {1: 0.5, 2: 0.3333, 3: 0.2549, 5: 0.1837, 10: 0.1213, 20: 0.0581, 40: 0.00275, 60: 2.8e-5}
 FIXTURE_TOLERANCE = 1e-4
 TASKS_PER_CHUNK = 1  # one path per chunk: d x passes agents, up to a second each at the default sizes
-
-
-@dataclass(frozen=True)
-class CyclicConfig:
-    """Numbers of features d to run, and the number of passes over the features along the path.
-
-    The defaults are the full-scale experiment; :meth:`quick` is a run of seconds.
-    """
-
-    n_features: tuple[int, ...] = (5, 10, 20)
-    passes: int = 60
-    seed: int = 0  # the experiment is deterministic; the seed is recorded for uniformity
-
-    def __post_init__(self) -> None:
-        if not self.n_features or any(d < 1 for d in self.n_features) or self.passes < 1:
-            raise InputError("n_features must be positive integers and passes at least 1.")
-
-    @classmethod
-    def quick(cls, seed: int = 0, **choices: Any) -> CyclicConfig:
-        """A run of seconds: d = 10 for 20 passes (the fixtures up to p = 20)."""
-        return cls(n_features=(10,), passes=20, seed=seed, **choices)
 
 
 def about(config: CyclicConfig) -> dict[str, str]:
@@ -92,10 +71,30 @@ def fixture_comparison(table) -> list[dict]:
     ]
 
 
-def run(config: CyclicConfig, *, quiet: bool = False, execution: ExecutionConfig | None = None) -> ExperimentResult:
-    """One cyclic path per d, in chunks where ``execution`` says; the table and the fixture checks."""
+def run(config: CyclicConfig, context: RunContext) -> Outcome:
+    """One cyclic path per d, in chunks where ``context.execution`` says.
+
+    Parameters
+    ----------
+    config : CyclicConfig
+        The experiment.
+    context : RunContext
+        Where the tasks run and whether progress bars show.
+
+    Returns
+    -------
+    Outcome
+        ``results.csv`` (one row per agent), the summary with the excess after each pass and the fixture checks,
+        ``cyclic.png``, and the verdict on the d = 10 fixtures of docs/theory.md §2.5 (``measured`` when no
+        d = 10 path was run).
+    """
     table = run_tasks(
-        run_task, tasks(config), per_chunk=TASKS_PER_CHUNK, desc="cyclic paths", quiet=quiet, execution=execution
+        run_task,
+        tasks(config),
+        per_chunk=TASKS_PER_CHUNK,
+        desc="cyclic paths",
+        quiet=context.quiet,
+        execution=context.execution,
     )
     summary = base_summary("cyclic", config, about(config))
     fixtures = fixture_comparison(table)
@@ -104,7 +103,7 @@ def run(config: CyclicConfig, *, quiet: bool = False, execution: ExecutionConfig
         int(d): {int(p): float(e) for p, e in zip(part["pass"], part["excess"], strict=True)}
         for d, part in ends.groupby("n_features")
     }
-    summary["checks"] = {
+    checks = summary["checks"] = {
         "fixtures": fixtures,
         "fixtures_match": bool(fixtures) and all(f["abs_diff"] <= FIXTURE_TOLERANCE for f in fixtures),
         "fixture_tolerance": FIXTURE_TOLERANCE,
@@ -112,33 +111,14 @@ def run(config: CyclicConfig, *, quiet: bool = False, execution: ExecutionConfig
             all(np.all(np.diff(part["excess"]) <= 1e-12) for _, part in table.groupby("n_features"))
         ),
     }
-    return ExperimentResult("cyclic", table, summary)
-
-
-def plot(result: ExperimentResult) -> plt.Figure:
-    table, checks = result.table, result.summary["checks"]
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for d, part in table.groupby("n_features"):
-        ends = part[part["end_of_pass"]]
-        ax.plot(ends["pass"], ends["excess"].clip(lower=1e-16), marker=".", label=f"d = {d}")
-    if checks["fixtures"]:
-        ax.scatter(
-            [f["pass"] for f in checks["fixtures"]],
-            [f["expected"] for f in checks["fixtures"]],
-            marker="x",
-            color="k",
-            zorder=3,
-            label="fixtures (d = 10, docs/theory.md §2.5)",
-        )
-    ax.set(
-        yscale="log",
-        xlabel="passes p over the features",
-        ylabel="excess error after p passes",
-        title="cyclic-coverage path, chain-difference distribution",
+    verdict = Verdict(
+        ("held" if checks["fixtures_match"] else "violated") if fixtures else "measured",
+        (
+            *(
+                f"d=10 after {f['pass']:>2} passes: {f['computed']:.6g} (fixture {f['expected']:g})"
+                for f in fixtures
+            ),
+            f"fixtures reproduced to {FIXTURE_TOLERANCE:g}: {checks['fixtures_match']}",
+        ),
     )
-    ax.legend(fontsize=8, loc="lower left")
-    annotate(
-        ax, [f"p={f['pass']:>2}: {f['computed']:.4g} (fixture {f['expected']:g})" for f in checks["fixtures"]]
-    )
-    fig.tight_layout()
-    return fig
+    return network_outcome(summary, table, partial(plot_cyclic, table, summary), verdict)

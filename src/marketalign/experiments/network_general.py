@@ -7,29 +7,23 @@ same rows (paired). Benchmarks: each learner given all features, and the Bayes e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
 
-import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
 
 from marketalign.errors import InputError
-from marketalign.experiments.network_common import (
-    ExperimentResult,
-    annotate,
-    base_summary,
-    run_tasks,
-    task_seeds,
-)
+from marketalign.experiments.network_common import base_summary, network_outcome, run_tasks, task_seeds
+from marketalign.experiments.network_configs import LEARNERS, GeneralConfig
+from marketalign.experiments.protocol import Outcome, RunContext, Verdict
 from marketalign.network import allocations, graphs
 from marketalign.network.distributions import friedman_sample
 from marketalign.network.greedy import GreedyResidualRegressor
 from marketalign.network.linear import LinearLearner
 from marketalign.network.modes import aggregate_sample
 from marketalign.network.network import build_network
-from marketalign.parallel import ExecutionConfig
+from marketalign.report.network_figures import plot_general
 
-LEARNERS = ("linear", "greedy", "gbm", "forest")
 TASKS_PER_CHUNK = 1  # one (draw, learner, topology) per chunk: seconds each at the default sizes
 
 
@@ -45,39 +39,6 @@ def make_learner(name: str):
     if name == "forest":
         return RandomForestRegressor(n_estimators=100, min_samples_leaf=5, n_jobs=1)
     raise InputError(f"Unknown learner {name!r}; choose from {LEARNERS}.")
-
-
-@dataclass(frozen=True)
-class GeneralConfig:
-    """Data size and noise, the learners, the path length and features per agent, and repetitions.
-
-    The defaults are the full-scale experiment; :meth:`quick` is a run of seconds.
-    """
-
-    n_features: int = 10
-    train_rows: int = 2000
-    test_rows: int = 5000
-    noise: float = 1.0
-    learners: tuple[str, ...] = ("linear", "greedy", "gbm")
-    max_depth: int = 20
-    per_agent: int = 2
-    instances: int = 3
-    crossfit: int = 0
-    seed: int = 0
-
-    def __post_init__(self) -> None:
-        unknown = set(self.learners) - set(LEARNERS)
-        if unknown or not self.learners:
-            raise InputError(f"learners must be a non-empty subset of {LEARNERS}; got {self.learners}.")
-        if self.n_features < 5 or not 1 <= self.per_agent <= self.n_features:
-            raise InputError("Friedman #1 needs n_features >= 5, and per_agent must lie in 1..n_features.")
-        if self.max_depth < 1 or self.instances < 1 or self.train_rows < 10 or self.test_rows < 1:
-            raise InputError("max_depth and instances must be >= 1, train_rows >= 10 and test_rows >= 1.")
-
-    @classmethod
-    def quick(cls, seed: int = 0, **choices: Any) -> GeneralConfig:
-        """A run of seconds: 300 training rows, 600 test rows, paths of 6 agents, one draw."""
-        return cls(train_rows=300, test_rows=600, max_depth=6, instances=1, seed=seed, **choices)
 
 
 def about(config: GeneralConfig) -> dict[str, str]:
@@ -145,10 +106,29 @@ def run_task(task: GeneralTask) -> list[dict]:
     ]
 
 
-def run(config: GeneralConfig, *, quiet: bool = False, execution: ExecutionConfig | None = None) -> ExperimentResult:
-    """Every (draw, learner, topology), in chunks where ``execution`` says; the table and the summary."""
+def run(config: GeneralConfig, context: RunContext) -> Outcome:
+    """Every (draw, learner, topology), in chunks where ``context.execution`` says.
+
+    Parameters
+    ----------
+    config : GeneralConfig
+        The experiment.
+    context : RunContext
+        Where the tasks run and whether progress bars show.
+
+    Returns
+    -------
+    Outcome
+        ``results.csv`` (one row per (draw, learner, topology, agent)), the summary with the last agent's, the
+        all-features and the hub's MSE per learner, ``general.png``, and the measured headline.
+    """
     table = run_tasks(
-        run_task, tasks(config), per_chunk=TASKS_PER_CHUNK, desc="general learners", quiet=quiet, execution=execution
+        run_task,
+        tasks(config),
+        per_chunk=TASKS_PER_CHUNK,
+        desc="general learners",
+        quiet=context.quiet,
+        execution=context.execution,
     )
     summary = base_summary("general", config, about(config))
     path = table[table["topology"] == "path"]
@@ -159,36 +139,12 @@ def run(config: GeneralConfig, *, quiet: bool = False, execution: ExecutionConfi
         table[table["topology"] == "hub"].groupby("learner")["test_mse"].mean().to_dict()
     )
     summary["bayes_mse"] = config.noise**2
-    return ExperimentResult("general", table, summary)
-
-
-def plot(result: ExperimentResult) -> plt.Figure:
-    table, summary = result.table, result.summary
-    fig, ax = plt.subplots(figsize=(7.5, 4.5))
-    path = table[table["topology"] == "path"]
-    for color, (learner, part) in zip(plt.cm.tab10.colors, path.groupby("learner", sort=False), strict=False):
-        mean = part.groupby("depth")["test_mse"].mean()
-        ax.plot(mean.index, mean.values, color=color, label=f"{learner}: agent at depth D")
-        ax.axhline(summary["benchmark_test_mse"][learner], color=color, linestyle="--", linewidth=0.8)
-        hub = summary["hub_test_mse"].get(learner)
-        if hub is not None:
-            ax.scatter([2], [hub], color=color, marker="s", zorder=3)
-    ax.axhline(summary["bayes_mse"], color="k", linestyle=":", label="Bayes error (noise variance)")
-    ax.set(
-        xscale="log",
-        yscale="log",
-        xlabel="depth D along the path",
-        ylabel="held-out MSE",
-        title="Friedman #1: dashed = learner on all features, squares = hub-and-spokes",
+    lines = (
+        *(
+            f"{name}: last agent {summary['last_agent_test_mse'][name]:.3f}, all features "
+            f"{summary['benchmark_test_mse'][name]:.3f}, hub {summary['hub_test_mse'][name]:.3f}"
+            for name in summary["last_agent_test_mse"]
+        ),
+        f"Bayes error: {summary['bayes_mse']:.3f}",
     )
-    ax.legend(fontsize=7, loc="upper right")
-    annotate(
-        ax,
-        [
-            f"{k}: last {v:.2f}, all-features {summary['benchmark_test_mse'][k]:.2f}"
-            for k, v in summary["last_agent_test_mse"].items()
-        ],
-        corner="lower left",
-    )
-    fig.tight_layout()
-    return fig
+    return network_outcome(summary, table, partial(plot_general, table, summary), Verdict("measured", lines))

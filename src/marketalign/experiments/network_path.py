@@ -7,77 +7,21 @@ groups, taken in turn). Population mode, so the curves are exact. The bound's co
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from marketalign.errors import InputError
-from marketalign.experiments.network_common import (
-    ExperimentResult,
-    annotate,
-    base_summary,
-    run_tasks,
-    task_seeds,
-)
-from marketalign.limits import check_size
+from marketalign.experiments.network_common import base_summary, network_outcome, run_tasks, task_seeds
+from marketalign.experiments.network_configs import PathConfig
+from marketalign.experiments.protocol import Outcome, RunContext, Verdict
 from marketalign.network import allocations, graphs
 from marketalign.network.bounds import covered_path_bound
 from marketalign.network.distributions import chain_difference, random_linear_gaussian
 from marketalign.network.modes import aggregate_population
-from marketalign.network.network import build_network, network_bytes
-from marketalign.parallel import ExecutionConfig
+from marketalign.network.network import build_network
+from marketalign.report.network_figures import plot_path
 
-DISTRIBUTIONS = ("random", "chain")
 TASKS_PER_CHUNK = 5  # paths per chunk: ~0.4 s at the default 400 agents
-
-
-@dataclass(frozen=True)
-class PathConfig:
-    """d features; windows M; paths of up to ``max_depth`` agents; ``instances`` draws per (distribution, M).
-
-    "random" is a Gaussian linear model with unit feature scale, ‖w*‖₁ = ``weight_l1`` and noise ``noise``;
-    "chain" is the chain-difference distribution (the same for every draw; only the feature split varies).
-    The defaults are the full-scale experiment; :meth:`quick` is a run of seconds.
-    """
-
-    n_features: int = 20
-    windows: tuple[int, ...] = (1, 2, 5, 10, 20)
-    max_depth: int = 400
-    instances: int = 10
-    distributions: tuple[str, ...] = DISTRIBUTIONS
-    weight_l1: float = 2.0
-    noise: float = 0.5
-    correlation: float = 0.3
-    seed: int = 0
-
-    def __post_init__(self) -> None:
-        if self.n_features < 1 or self.max_depth < 1 or self.instances < 1:
-            raise InputError(
-                "The number of features (--features), the longest path (--max-depth) and the draws per "
-                f"(distribution, M) (--instances) must be at least 1; got {self.n_features}, {self.max_depth} "
-                f"and {self.instances}."
-            )
-        if not self.windows or any(not 1 <= m <= self.n_features for m in self.windows):
-            raise InputError(
-                f"Every coverage window M (--windows) must lie in 1..d = {self.n_features} (the features); got "
-                f"{self.windows}. With fewer features than the default windows, give --windows too, e.g. "
-                f"--windows 1,{self.n_features}."
-            )
-        check_size(
-            f"One covered path of {self.max_depth} agents on {self.n_features} features",
-            network_bytes(self.max_depth, self.max_depth - 1, self.n_features, self.n_features + 1),
-        )
-        unknown = set(self.distributions) - set(DISTRIBUTIONS)
-        if unknown or not self.distributions:
-            raise InputError(
-                f"distributions must be a non-empty subset of {DISTRIBUTIONS}; got {self.distributions}."
-            )
-
-    @classmethod
-    def quick(cls, seed: int = 0, **choices: Any) -> PathConfig:
-        """A run of seconds: d = 6, M in (1, 2, 6), paths of 40 agents, 2 draws."""
-        return cls(n_features=6, windows=(1, 2, 6), max_depth=40, instances=2, seed=seed, **choices)
 
 
 def about(config: PathConfig) -> dict[str, str]:
@@ -149,20 +93,46 @@ def run_task(task: PathTask) -> list[dict]:
     ]
 
 
-def run(config: PathConfig, *, quiet: bool = False, execution: ExecutionConfig | None = None) -> ExperimentResult:
-    """Every covered path of the config, in chunks where ``execution`` says; the table and the checks."""
+def run(config: PathConfig, context: RunContext) -> Outcome:
+    """Every covered path of the config, in chunks where ``context.execution`` says.
+
+    Parameters
+    ----------
+    config : PathConfig
+        The experiment.
+    context : RunContext
+        Where the tasks run and whether progress bars show.
+
+    Returns
+    -------
+    Outcome
+        ``results.csv`` (one row per (path, depth)), the summary with the checks and decay slopes, ``path.png``,
+        and the verdict on the covered-path bound (docs/theory.md §2.3).
+    """
     table = run_tasks(
-        run_task, tasks(config), per_chunk=TASKS_PER_CHUNK, desc="covered paths", quiet=quiet, execution=execution
+        run_task,
+        tasks(config),
+        per_chunk=TASKS_PER_CHUNK,
+        desc="covered paths",
+        quiet=context.quiet,
+        execution=context.execution,
     )
     worst = table.loc[table["ratio"].idxmax()]
     summary = base_summary("path", config, about(config))
-    summary["checks"] = {
+    checks = summary["checks"] = {
         "max_excess_over_bound": float(worst["ratio"]),
         "worst_case": {k: worst[k] for k in ("distribution", "window", "instance", "depth")},
         "violations": int((table["ratio"] > 1.0).sum()),
     }
     summary["decay_slope"] = _decay_slopes(table)
-    return ExperimentResult("path", table, summary)
+    verdict = Verdict(
+        "violated" if checks["violations"] else "held",
+        (
+            f"largest excess/bound over all paths and depths: {checks['max_excess_over_bound']:.4g}",
+            f"bound violations: {checks['violations']}",
+        ),
+    )
+    return network_outcome(summary, table, partial(plot_path, table), verdict)
 
 
 def _decay_slopes(table) -> dict:
@@ -176,43 +146,3 @@ def _decay_slopes(table) -> dict:
         fit = np.polyfit(np.log(tail.index), np.log(tail.values), 1) if len(tail) > 2 else None
         slopes[key] = None if fit is None else float(fit[0])
     return slopes
-
-
-def plot(result: ExperimentResult) -> plt.Figure:
-    table = result.table
-    dists = list(dict.fromkeys(table["distribution"]))
-    fig, axes = plt.subplots(1, len(dists), figsize=(6 * len(dists), 4.5), squeeze=False)
-    for ax, dist in zip(axes[0], dists, strict=True):
-        part = table[table["distribution"] == dist]
-        for color, (window, curve) in zip(
-            plt.cm.viridis(np.linspace(0, 0.9, part["window"].nunique())), part.groupby("window"), strict=True
-        ):
-            stats = curve.groupby("depth").agg(
-                median=("excess", "median"),
-                low=("excess", "min"),
-                high=("excess", "max"),
-                bound=("bound", "median"),
-            )
-            floor = 1e-16
-            ax.plot(stats.index, stats["median"].clip(lower=floor), color=color, label=f"M = {window}")
-            ax.fill_between(
-                stats.index,
-                stats["low"].clip(lower=floor),
-                stats["high"].clip(lower=floor),
-                color=color,
-                alpha=0.2,
-            )
-            ax.plot(stats.index, stats["bound"], color=color, linestyle="--", linewidth=0.8)
-        ax.set(
-            xscale="log",
-            yscale="log",
-            xlabel="depth D (path length)",
-            ylabel="excess error of agent D",
-            title=f"{dist}: median (band: min-max), dashed: bound",
-        )
-        ax.set_ylim(bottom=1e-12)
-        part_max = part["ratio"].max()
-        annotate(ax, [f"max excess/bound = {part_max:.3g}", f"instances = {part['instance'].nunique()}"])
-        ax.legend(fontsize=7, loc="lower left")
-    fig.tight_layout()
-    return fig

@@ -9,60 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from marketalign.errors import InputError
-from marketalign.experiments.network_common import (
-    ExperimentResult,
-    annotate,
-    base_summary,
-    run_tasks,
-    task_seeds,
-)
+from marketalign.experiments.network_common import base_summary, network_outcome, run_tasks, task_seeds
+from marketalign.experiments.network_configs import RealConfig
+from marketalign.experiments.protocol import Outcome, RunContext, Verdict
 from marketalign.network import allocations, graphs
 from marketalign.network.datasets import load_regression, load_table
 from marketalign.network.linear import LinearLearner
 from marketalign.network.modes import aggregate_sample
 from marketalign.network.network import build_network
-from marketalign.parallel import ExecutionConfig
+from marketalign.report.network_figures import plot_real
 
 TASKS_PER_CHUNK = 32  # DAGs per chunk: ~0.2 s (each is one pass over the rows and small solves)
-
-
-@dataclass(frozen=True)
-class RealConfig:
-    """Data (a bundled set, or ``table`` + ``target``), the split protocol, and the topology grid.
-
-    The defaults are the full-scale experiment; :meth:`quick` is a run of seconds on the same data.
-    """
-
-    dataset: str = "diabetes"
-    table: str | None = None
-    target: str | None = None
-    test_fraction: float = 0.3
-    splits: int = 20
-    widths: tuple[int, ...] = (1, 2, 4, 8)
-    depths: tuple[int, ...] = (1, 2, 3, 4, 6, 8, 12, 16)
-    edge_prob: float = 0.5
-    features_per_agent: int = 1
-    ridge: float = 0.0
-    seed: int = 0
-
-    def __post_init__(self) -> None:
-        if not 0 < self.test_fraction < 1:
-            raise InputError(f"test_fraction must lie in (0, 1); got {self.test_fraction}.")
-        if self.splits < 1 or not self.widths or not self.depths:
-            raise InputError("splits must be >= 1 and widths/depths non-empty.")
-        if (self.table is None) != (self.target is None):
-            raise InputError("Give both a data table and its target column, or neither (bundled data).")
-
-    @classmethod
-    def quick(cls, seed: int = 0, **choices: Any) -> RealConfig:
-        """A run of seconds: 3 splits, widths 1 and 4, depths 1, 3 and 8."""
-        return cls(splits=3, widths=(1, 4), depths=(1, 3, 8), seed=seed, **choices)
 
 
 def about(config: RealConfig, n_rows: int, n_features: int) -> dict[str, str]:
@@ -154,9 +115,28 @@ def run_task(data: tuple[np.ndarray, np.ndarray], task: RealTask) -> list[dict]:
     ]
 
 
-def run(config: RealConfig, *, quiet: bool = False, execution: ExecutionConfig | None = None) -> ExperimentResult:
-    """Every (split, DAG) of the config, in chunks where ``execution`` says (each chunk carries the rows, so
-    workers need no access to the data file); the table and the summary."""
+def run(config: RealConfig, context: RunContext) -> Outcome:
+    """Every (split, DAG) of the config, in chunks where ``context.execution`` says (each chunk carries the rows,
+    so workers need no access to the data file).
+
+    Parameters
+    ----------
+    config : RealConfig
+        The experiment.
+    context : RunContext
+        Where the tasks run and whether progress bars show.
+
+    Returns
+    -------
+    Outcome
+        ``results.csv`` (one row per (split, DAG)), the summary with the mean relative excess per width and
+        depth, ``real.png``, and the measured headline.
+
+    Raises
+    ------
+    InputError
+        When the table cannot be read or an agent would see more features than it has.
+    """
     X, y, names = load(config)
     if config.features_per_agent > X.shape[1]:
         raise InputError(f"features_per_agent={config.features_per_agent} exceeds the {X.shape[1]} features.")
@@ -165,8 +145,8 @@ def run(config: RealConfig, *, quiet: bool = False, execution: ExecutionConfig |
         tasks(config),
         per_chunk=TASKS_PER_CHUNK,
         desc="real-data DAGs",
-        quiet=quiet,
-        execution=execution,
+        quiet=context.quiet,
+        execution=context.execution,
     )
     summary = base_summary("real", config, about(config, len(y), X.shape[1]))
     summary["data"] = {"rows": int(len(y)), "features": list(names), "label_variance": float(np.var(y))}
@@ -177,53 +157,12 @@ def run(config: RealConfig, *, quiet: bool = False, execution: ExecutionConfig |
     }
     summary["hub_mean_relative_excess"] = float(table[table["topology"] == "hub"]["relative_excess"].mean())
     summary["benchmark_mean_mse"] = float(table["benchmark_mse"].mean())
-    return ExperimentResult("real", table, summary)
-
-
-def plot(result: ExperimentResult) -> plt.Figure:
-    table, summary = result.table, result.summary
-    fig, ax = plt.subplots(figsize=(7.5, 4.5))
-    layered = table[table["topology"] == "layered"]
-    for width, part in layered.groupby("width"):
-        stats = part.groupby("depth")["relative_excess"].agg(["mean", "sem"])
-        ax.errorbar(
-            stats.index,
-            stats["mean"],
-            yerr=stats["sem"].fillna(0),
-            marker="o",
-            markersize=3,
-            capsize=2,
-            label=f"layered, width {width}",
-        )
-    hub = table[table["topology"] == "hub"]["relative_excess"]
-    ax.errorbar(
-        [2],
-        [hub.mean()],
-        yerr=[hub.sem() if len(hub) > 1 else 0],
-        marker="s",
-        color="k",
-        linestyle="none",
-        capsize=2,
-        label="hub-and-spokes (one spoke per feature)",
+    lines = (
+        f"{summary['data']['rows']} rows, {len(summary['data']['features'])} features",
+        *(
+            f"{width}: excess/Var(y) by depth " + ", ".join(f"{d}: {v:+.3f}" for d, v in curve.items())
+            for width, curve in summary["mean_relative_excess"].items()
+        ),
+        f"hub-and-spokes: {summary['hub_mean_relative_excess']:+.3f}",
     )
-    ax.axhline(0, color="0.5", linewidth=0.8)
-    ax.set(
-        xscale="log",
-        xlabel="DAG depth (layers)",
-        ylabel="(MSE − benchmark MSE) / Var(y), held out",
-        title=f"{summary['config']['table'] or summary['config']['dataset']}: "
-        f"{summary['config']['splits']} random splits, mean ± s.e.",
-    )
-    ax.legend(fontsize=7)
-    deepest = max(int(D) for D in layered["depth"])
-    annotate(
-        ax,
-        [f"benchmark MSE/Var = {summary['benchmark_mean_mse'] / table['test_variance'].mean():.3f}"]
-        + [
-            f"width {w}, depth {deepest}: {v[deepest]:+.3f}"
-            for w, v in ((k.split("=")[1], v) for k, v in summary["mean_relative_excess"].items())
-            if deepest in v
-        ],
-    )
-    fig.tight_layout()
-    return fig
+    return network_outcome(summary, table, partial(plot_real, table, summary), Verdict("measured", lines))

@@ -2,42 +2,42 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import partial
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from marketalign.errors import InputError
-from marketalign.experiments.network_common import ExperimentResult, annotate, base_summary
-from marketalign.experiments.network_general import LEARNERS, make_learner
+from marketalign.experiments.network_common import base_summary, network_outcome
+from marketalign.experiments.network_configs import TrainConfig
+from marketalign.experiments.network_general import make_learner
+from marketalign.experiments.protocol import Outcome, RunContext, Verdict
 from marketalign.network.datasets import load_regression, load_table
 from marketalign.network.modes import aggregate_sample
 from marketalign.network.spec import read_network_spec
+from marketalign.report.network_figures import plot_train
 
 
-@dataclass(frozen=True)
-class TrainConfig:
-    """The network JSON, the data (a table + target, or a bundled set), the learner and the split."""
+def run(config: TrainConfig, context: RunContext) -> Outcome:
+    """Train every agent of the user's network once, in topological order (a single run: ``context`` changes
+    nothing).
 
-    network: str
-    table: str | None = None
-    target: str | None = None
-    dataset: str = "diabetes"
-    learner: str = "linear"
-    test_fraction: float = 0.3
-    crossfit: int = 0
-    seed: int = 0
+    Parameters
+    ----------
+    config : TrainConfig
+        The network, the data, the learner and the split.
+    context : RunContext
+        Taken for the one shape of every experiment.
 
-    def __post_init__(self) -> None:
-        if self.learner not in LEARNERS:
-            raise InputError(f"Unknown learner {self.learner!r}; choose from {LEARNERS}.")
-        if not 0 <= self.test_fraction < 1:
-            raise InputError(f"test_fraction must lie in [0, 1); got {self.test_fraction}.")
-        if (self.table is None) != (self.target is None):
-            raise InputError("Give both a data table and its target column, or neither (bundled data).")
+    Returns
+    -------
+    Outcome
+        ``results.csv`` (one row per agent), the summary with the benchmark and the best agent, ``train.png``,
+        and the measured headline.
 
-
-def run(config: TrainConfig, *, quiet: bool = False) -> ExperimentResult:
+    Raises
+    ------
+    InputError
+        When the network or the table cannot be read, the design is singular or the learner fails.
+    """
     X, y, names = load_table(config.table, config.target) if config.table else load_regression(config.dataset)
     network = read_network_spec(config.network, X.shape[1])
     order = np.random.default_rng(config.seed).permutation(len(y))
@@ -77,22 +77,8 @@ def run(config: TrainConfig, *, quiet: bool = False) -> ExperimentResult:
             "error": "held-out MSE" if n_test else "training MSE",
         }
     )
-    return ExperimentResult("train", table, summary)
-
-
-def plot(result: ExperimentResult) -> plt.Figure:
-    table, summary = result.table, result.summary
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    ax.scatter(table["depth"], table["mse"], s=12, alpha=0.7, label="agent")
-    ax.axhline(summary["benchmark_mse"], color="r", linestyle="--", label="benchmark: all features")
-    ax.set(xlabel="agent depth", ylabel=summary["error"], title=f"{summary['config']['learner']} agents")
-    ax.legend(fontsize=8)
-    annotate(
-        ax,
-        [
-            f"best agent {summary['best_agent']}: {summary['best_mse']:.4g}",
-            f"benchmark: {summary['benchmark_mse']:.4g}",
-        ],
+    headline = (
+        f"{len(table)} agents, depth {summary['depth']}; best agent {summary['best_agent']}: "
+        f"{summary['best_mse']:.6g} ({summary['error']}); benchmark {summary['benchmark_mse']:.6g}"
     )
-    fig.tight_layout()
-    return fig
+    return network_outcome(summary, table, partial(plot_train, table, summary), Verdict("measured", (headline,)))

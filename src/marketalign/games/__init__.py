@@ -47,7 +47,7 @@ _PUBLIC = {
     "total_variation": "marketalign.games.conversation",
 }
 _SUBMODULES = ("bounds", "checks", "conditions", "conversation", "equilibria", "generators", "model", "persuasion",
-                "rules", "selection")
+                "rules", "selection", "settings")
 
 __getattr__, __dir__ = attach(__name__, _PUBLIC, _SUBMODULES)
 
@@ -102,6 +102,7 @@ __all__ = [
     "rules",
     "save_game",
     "selection",
+    "settings",
     "shared_bias_bobs",
     "total_variation",
 ]

@@ -11,41 +11,18 @@ value, which loosens the bound by τ·Σ_i w_i. Every check therefore carries an
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from marketalign.errors import BoundViolation, InputError
+from marketalign.errors import BoundViolation
 from marketalign.games.model import Game, save_game
 from marketalign.hull.epsilon import EpsilonResult, epsilon_sup
 from marketalign.paths import prepare_dir
 
 NUMERIC_TOL = 1e-9
-MAX_REGRET_TOL = 1e-3  # a thousandth of the utility range [0, 1]; any larger tolerance hides what is checked
-
-
-def check_regret_tol(tol: float) -> float:
-    """The regret tolerance τ of an equilibrium check, validated: finite and in (0, :data:`MAX_REGRET_TOL`].
-
-    Utilities lie in [0, 1], so regrets and slacks are at most 1: a τ near that scale counts profiles far from
-    equilibrium as equilibria and, through τ·Σ w_i, forgives violated bounds (``--tol 1e9`` reported no
-    violation at slack −0.13).
-
-    Raises
-    ------
-    InputError
-        When ``tol`` is not a finite number in (0, MAX_REGRET_TOL].
-    """
-    if not (isinstance(tol, int | float) and math.isfinite(tol) and 0 < tol <= MAX_REGRET_TOL):
-        raise InputError(
-            f"The regret tolerance (--tol) must be a number in (0, {MAX_REGRET_TOL:g}]; got {tol!r}. Utilities lie "
-            "in [0, 1], so a larger tolerance would accept non-equilibria and forgive violated bounds; the "
-            "default 1e-9 only absorbs round-off."
-        )
-    return float(tol)
 
 
 @dataclass(frozen=True)
@@ -62,14 +39,6 @@ class MarketEpsilon:
     @property
     def weight_sum(self) -> float:
         return float(self.nonneg.weights.sum())
-
-
-LP_BYTES_PER_NONZERO = 300  # HiGHS's memory per constraint-matrix entry of the epsilon LP, measured
-
-
-def market_epsilon_bytes(n_actions: int, n_states: int, k: int) -> int:
-    """Estimated memory of :func:`market_epsilon`: two LPs with 2·|A|·|Y| rows and k + 2 columns each."""
-    return LP_BYTES_PER_NONZERO * 2 * n_actions * n_states * (k + 2)
 
 
 def market_epsilon(game: Game) -> MarketEpsilon:

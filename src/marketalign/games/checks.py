@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
@@ -35,10 +35,8 @@ from marketalign.games.equilibria import (
 )
 from marketalign.games.model import ConversationGame, SelectionGame
 from marketalign.games.rules import DEFAULT_RULE_LIMIT, alice_optimal_rule, deterministic_rules
-from marketalign.games.selection import SelectionSolver, TieRule, find_equilibria
-
-Method = Literal["exhaustive", "dynamics"]
-METHODS: tuple[str, ...] = ("exhaustive", "dynamics")
+from marketalign.games.selection import SelectionSolver, find_equilibria
+from marketalign.games.settings import METHODS, Method, TieRule
 
 
 @dataclass(frozen=True)

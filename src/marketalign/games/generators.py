@@ -6,26 +6,17 @@ Every function takes an explicit ``numpy.random.Generator``; the same generator 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from marketalign.errors import InputError
-from marketalign.games.bounds import market_epsilon_bytes
 from marketalign.games.model import ConversationGame, SelectionGame
-from marketalign.limits import check_size
+from marketalign.games.settings import ConversationShape, check_count
 
 
 def _check_unit(value: float, name: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise InputError(f"{name} must lie in [0, 1]; got {value!r}.")
     return float(value)
-
-
-def _check_count(value: int, name: str, minimum: int = 1) -> int:
-    if not (isinstance(value, (int, np.integer)) and value >= minimum):
-        raise InputError(f"{name} must be an integer >= {minimum}; got {value!r}.")
-    return int(value)
 
 
 def random_prior(shape: tuple[int, ...], rng: np.random.Generator, concentration: float = 1.0) -> np.ndarray:
@@ -77,7 +68,7 @@ def random_utility(n_actions: int, n_states: int, rng: np.random.Generator) -> n
     InputError
         When a size is not an integer >= 1.
     """
-    return rng.random((_check_count(n_actions, "n_actions"), _check_count(n_states, "n_states")))
+    return rng.random((check_count(n_actions, "n_actions"), check_count(n_states, "n_states")))
 
 
 def misaligned_bobs(
@@ -115,7 +106,7 @@ def misaligned_bobs(
     m = _check_unit(misalignment, "misalignment")
     s = _check_unit(shared, "shared")
     alice = np.asarray(alice, dtype=float)
-    k = _check_count(k, "k")
+    k = check_count(k, "k")
     common = rng.random(alice.shape)
     own = rng.random((k, *alice.shape))
     return (1.0 - m) * alice[None] + m * (s * common[None] + (1.0 - s) * own)
@@ -176,30 +167,6 @@ def shared_bias_bobs(
     indicator = np.zeros_like(alice)
     indicator[target] = 1.0
     return (1.0 - b) * base + b * indicator[None]
-
-
-@dataclass(frozen=True)
-class ConversationShape:
-    """Sizes of a finite conversation game: |X_A|, |X_B|, |Y|, |A|, |M|, R and the number of Bobs k."""
-
-    n_alice_obs: int = 2
-    n_bob_obs: int = 2
-    n_states: int = 2
-    n_actions: int = 2
-    n_messages: int = 2
-    rounds: int = 1
-    k: int = 2
-
-    def __post_init__(self) -> None:
-        for name in ("n_alice_obs", "n_bob_obs", "n_states", "n_actions", "n_messages", "rounds", "k"):
-            _check_count(getattr(self, name), name)
-        sizes = ", ".join(f"{name} = {value}" for name, value in vars(self).items())
-        check_size(f"A random conversation game ({sizes})", self.game_bytes())
-
-    def game_bytes(self) -> int:
-        """Estimated memory of drawing one game and its two ε LPs: the prior and utility tables, a few copies."""
-        cells = self.n_alice_obs * self.n_bob_obs * self.n_states + (self.k + 1) * self.n_actions * self.n_states
-        return 8 * 4 * cells + market_epsilon_bytes(self.n_actions, self.n_states, self.k)
 
 
 def random_conversation_game(
@@ -264,7 +231,7 @@ def random_selection_alice(
     InputError
         When a size is not an integer >= 1.
     """
-    prior = random_prior((_check_count(n_contexts, "n_contexts"), _check_count(n_states, "n_states")), rng)
+    prior = random_prior((check_count(n_contexts, "n_contexts"), check_count(n_states, "n_states")), rng)
     return prior, random_utility(n_actions, n_states, rng)
 
 

@@ -13,19 +13,15 @@ of the concave curve v ↦ LP_j(v) at once (:class:`BobPath`); the optimum at an
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 
 from marketalign.errors import InputError
-from marketalign.games.bounds import market_epsilon_bytes
 from marketalign.games.model import SelectionGame
+from marketalign.games.settings import TIE_RULES, TieRule
 
-TieRule = Literal["uniform", "lowest"]
-TIE_RULES: tuple[str, ...] = ("uniform", "lowest")
 LEVEL_TOL = 1e-12  # two evaluations closer than this are a tie for Alice
 _SLOPE_TOL = 1e-12
 
@@ -37,20 +33,6 @@ def context_tables(game: SelectionGame) -> tuple[np.ndarray, np.ndarray]:
     Entry [x, a] is Σ_y π(x, y)·u(a, y), so the value of a policy is the sum of these tables against π(a | x).
     """
     return game.prior @ game.alice.T, np.einsum("xy,kay->kxa", game.prior, game.bobs)
-
-
-def solver_bytes(n_contexts: int, n_states: int, n_actions: int, k: int) -> int:
-    """Estimated peak memory of checking one selection game (:class:`SelectionSolver` and its clock).
-
-    The clock compares every pair of Bobs at every vertex of every Bob's path: k²·T floats, T the vertices of
-    all paths. A context's walk along its upper hull takes at most |A| − 1 steps and, for random utilities,
-    about ln|A| + 1 (the expected hull size), which the estimate uses. Also counted: the weighted tables and
-    policies (k·X·A each) and the two ε linear programs.
-    """
-    steps = min(n_actions - 1, math.ceil(math.log(n_actions)) + 1)
-    vertices = k * n_contexts * steps + 2
-    floats = 8 * k * k * vertices + k * k * (n_contexts * steps + 1) + 8 * k * n_contexts * n_actions
-    return 8 * (floats + 4 * n_contexts * n_states) + market_epsilon_bytes(n_actions, n_states, k)
 
 
 def check_policies(game: SelectionGame, policies: np.ndarray, count: int | None = None) -> np.ndarray:
