@@ -8,7 +8,10 @@ _PUBLIC = {
     "build_report": "marketalign.report.html",
     "find_result_folders": "marketalign.report.folders",
     "plot_curves": "marketalign.report.plots",
+    "plot_improvements": "marketalign.report.figure_plots",
     "plot_mse_vs_k": "marketalign.report.plots",
+    "plot_panel_curves": "marketalign.report.figure_plots",
+    "plot_sparsity_panels": "marketalign.report.figure_plots",
     "plot_sparsity_vs_k": "marketalign.report.plots",
     "read_result_folder": "marketalign.report.folders",
     "save_figure": "marketalign.report.outputs",
@@ -17,7 +20,7 @@ _PUBLIC = {
     "write_report": "marketalign.report.html",
     "write_table": "marketalign.report.outputs",
 }
-_SUBMODULES = ("curves", "defaults", "folders", "html", "outputs", "plots")
+_SUBMODULES = ("curves", "defaults", "figure_plots", "folders", "html", "outputs", "plots")
 
 __getattr__, __dir__ = attach(__name__, _PUBLIC, _SUBMODULES)
 
@@ -27,12 +30,16 @@ __all__ = [
     "build_report",
     "curves",
     "defaults",
+    "figure_plots",
     "find_result_folders",
     "folders",
     "html",
     "outputs",
     "plot_curves",
+    "plot_improvements",
     "plot_mse_vs_k",
+    "plot_panel_curves",
+    "plot_sparsity_panels",
     "plot_sparsity_vs_k",
     "plots",
     "read_result_folder",
