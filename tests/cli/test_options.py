@@ -44,6 +44,7 @@ def test_every_command_has_json():
 def _configs():
     from marketalign.experiments import (
         families,
+        fig1,
         fig3,
         fig4,
         games_conversation,
@@ -83,6 +84,7 @@ def _configs():
         ("fit", "folds", CurveConfig, "folds"),
         ("curve-by-human", "orderings", CurveConfig, "orderings"),
         ("reproduce fig1", "orderings", CurveConfig, "orderings"),
+        ("reproduce fig1", "bobs", fig1.Fig1Config, "bobs"),
         ("reproduce fig3", "user", fig3.Fig3Config, "user"),
         ("reproduce fig4", "panels", fig4.Fig4Config, "panels"),
         ("reproduce fig4", "humans", fig4.Fig4Config, "humans"),
@@ -90,6 +92,7 @@ def _configs():
         ("reproduce many-humans", "k_values", many_humans.ManyHumansConfig, "k_values"),
         ("reproduce many-humans", "orderings", many_humans.ManyHumansConfig, "orderings"),
         ("reproduce many-humans", "min_ratings", many_humans.ManyHumansConfig, "min_user_ratings"),
+        ("reproduce many-humans", "humans_per_task", many_humans.ManyHumansConfig, "humans_per_task"),
         ("reproduce families", "orderings", families.FamiliesConfig, "orderings"),
         ("reproduce coverage", "robust", panel_coverage.PanelCoverageConfig, "robust"),
         ("reproduce coverage", "samples", panel_coverage.PanelCoverageConfig, "samples"),

@@ -2,31 +2,33 @@
 
 import json
 
-import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from marketalign.cli import main
 from marketalign.data.panels.hwang import load_hwang
+from marketalign.data.sources import PANEL_SOURCES, panel_folder
 from marketalign.errors import InputError
 from marketalign.experiments import fig4_llm
 from marketalign.experiments.fig4 import panel_comparison
+from marketalign.experiments.protocol import RunContext
 
 
 @pytest.fixture
 def root(shared_data):
     """The data root; skips the test when a release it reads is not under it."""
-    absent = [str(folder) for folder in fig4_llm.SOURCES.values() if not (shared_data / folder).is_dir()]
+    absent = [str(folder) for folder in PANEL_SOURCES.values() if not (shared_data / folder).is_dir()]
     if absent:
         pytest.skip(f"{', '.join(absent)} not found under {shared_data}")
     return shared_data
 
 
-def test_individual_respondents_are_the_humans_and_their_missing_cells_are_counted(tmp_path, root):
+def test_individual_respondents_are_the_humans_and_their_missing_cells_are_counted(root):
     topic = "Views on gender"
     config = fig4_llm.Fig4LLMConfig(source="hwang", panels=(topic,))
-    summary = fig4_llm.run(tmp_path, root, config)
-    table = load_hwang(root / fig4_llm.SOURCES["hwang"]).table
+    outcome = fig4_llm.run(config, RunContext(data=root))
+    summary = outcome.summary
+    table = load_hwang(root / PANEL_SOURCES["hwang"]).table
     rows = table[table["topic"] == topic]
     bobs = summary["about"]["models"]
     incomplete = rows[bobs].isna()
@@ -37,9 +39,11 @@ def test_individual_respondents_are_the_humans_and_their_missing_cells_are_count
     complete = rows[~incomplete.any(axis=1)].groupby("human").size()
     assert summary["panels"][topic]["humans"] == int((complete >= config.min_questions).sum())
     assert summary["about"]["subsets"] == "every K-combination of the models" and len(bobs) == 12
-    humans = pd.read_csv(tmp_path / "humans.csv")
+    humans = outcome.tables["humans.csv"]
     assert set(humans["human"]) == set(complete[complete >= config.min_questions].index)
-    assert (tmp_path / "fig4.png").is_file() and "effect_random_row_folds" not in summary["panels"][topic]
+    assert set(outcome.figures) == {"fig4.png"} and "effect_random_row_folds" not in summary["panels"][topic]
+    assert outcome.verdict.lines[0].startswith("Figure 4 with real LLMs: 12 prompt variants")
+    assert outcome.verdict.lines[1].startswith(f"  {topic}, ")
 
 
 def test_group_distributions_hold_out_whole_questions_and_report_the_random_fold_number(tmp_path, root):
@@ -59,7 +63,7 @@ def test_an_unknown_panel_or_a_missing_release_is_a_clear_error(tmp_path, root):
                                        "--out", str(tmp_path)])
     assert result.exit_code == 2 and "unknown panels ['Cats']; choose from Guns" in result.output
     with pytest.raises(InputError, match="never embedded"):
-        fig4_llm.data_folder(tmp_path, "meister")
+        panel_folder(tmp_path, "meister")
 
 
 def test_the_comparison_says_when_no_model_beats_the_constant():

@@ -1,5 +1,6 @@
 """The figure experiments end to end on small data: files, honest labels, the paper comparison, same bytes."""
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -9,32 +10,12 @@ import pytest
 
 from marketalign.bobs.classifiers import ClassifierBobs
 from marketalign.bobs.communities import CommunityBobs
-from marketalign.data.embedded import load_embedded_ethics
-from marketalign.data.ethics import Ethics
+from marketalign.data.location import DATA_ENV, data_root
 from marketalign.errors import InputError
 from marketalign.experiments import fig1, fig2, fig3, fig4
-from marketalign.experiments.figures import (
-    DATA_ENV,
-    Loaded,
-    data_root,
-    effect_at_kmax,
-    paper_comparison,
-)
+from marketalign.experiments.figures import effect_at_kmax, paper_comparison
+from marketalign.experiments.protocol import RunContext, write_outcome
 from marketalign.hull.curves import CurveConfig
-
-SHARED = Path(__file__).parents[2] / ".." / "shared" / "data"
-
-
-@pytest.fixture(scope="module")
-def movies(movielens) -> Loaded:
-    return Loaded(movielens, "synthetic MovieLens (test)", False)
-
-
-@pytest.fixture(scope="module")
-def ethics() -> Loaded:
-    full = load_embedded_ethics()
-    frames = {k: v[v["is_short"]].head(200) for k, v in full.frames.items() if k[0] == "commonsense"}
-    return Loaded(Ethics(frames=frames, source="cut"), "embedded ETHICS, first 400 short items (test)", False)
 
 
 def _fig3_config(**curve):
@@ -42,16 +23,22 @@ def _fig3_config(**curve):
                            curve=CurveConfig(orderings=3, **curve))
 
 
-def test_fig3_writes_every_output_and_the_same_bytes_twice(movies, tmp_path):
+def test_fig3_writes_every_output_and_the_same_bytes_twice(movies_root, tmp_path):
     contents = []
     for name in ("a", "b"):
-        fig3.run(tmp_path / name, movies, _fig3_config())
+        outcome = fig3.run(_fig3_config(), RunContext(data=movies_root))
+        assert not (tmp_path / name).exists()  # run writes nothing
+        write_outcome(outcome, tmp_path / name)
         contents.append({p.name: p.read_bytes() for p in (tmp_path / name).iterdir()})
     assert contents[0] == contents[1]
-    assert {"curve.csv", "summary.json", "mse_vs_k.png", "sparsity_vs_k.png", "bob_quality.csv"} <= set(contents[0])
+    assert set(contents[0]) == {"curve.csv", "summary.json", "mse_vs_k.png", "sparsity_vs_k.png", "bob_quality.csv",
+                                "scores.parquet"}
     summary = json.loads(contents[0]["summary.json"])
     about = summary["about"]
-    assert about["data"] == "synthetic MovieLens (test)" and "not language models" in about["bobs"]
+    assert about["scores"]["sha256"] == hashlib.sha256(contents[0]["scores.parquet"]).hexdigest()
+    assert about["data"].startswith("full MovieLens data at") and "not language models" in about["bobs"]
+    assert outcome.verdict.status == "measured" and outcome.verdict.lines[0].startswith("Figure 3 on the full")
+    assert "  nnls vs single:" in "\n".join(outcome.verdict.lines)
     comparison = about["comparison_with_paper"]
     assert "50-70%" in comparison["paper"] and comparison["ours"]["K"] == 10
     quality = pd.read_csv(tmp_path / "a" / "bob_quality.csv")
@@ -59,20 +46,32 @@ def test_fig3_writes_every_output_and_the_same_bytes_twice(movies, tmp_path):
     assert quality["corr_with_other_bobs"].between(-1, 1).all()
 
 
-def test_fig1_and_fig2_on_a_cut_of_the_embedded_ethics(ethics, movies, tmp_path):
+def test_fig1_and_fig2_on_a_cut_of_the_embedded_ethics(small_root, tmp_path):
     family = ClassifierBobs(n_bobs=5, family="slice", slice_rows=(40, 80))
     config = fig1.Fig1Config(family=family, curve=CurveConfig(orderings=3))
-    computed, comparison = fig1.run(tmp_path / "fig1", ethics, config)
-    quality = pd.read_csv(tmp_path / "fig1" / "bob_quality.csv")
+    outcome = fig1.run(config, RunContext(data=small_root))
+    quality = outcome.tables["bob_quality.csv"]
     assert quality["auc"].between(0, 1).all() and len(quality) == 5
-    assert comparison["ours"]["K"] == 5
-    moviesrun = fig3.compute(movies, _fig3_config())
-    sparsity = fig2.draw(tmp_path / "fig2", {"ethics": computed, "movies": moviesrun})
+    assert outcome.summary["about"]["comparison_with_paper"]["ours"]["K"] == 5
+    sparsity_run = fig2.run(fig2.Fig2Config(ethics=config, movies=_fig3_config()), RunContext(data=small_root))
+    sparsity = sparsity_run.tables["sparsity.csv"]
     assert set(sparsity["domain"]) == {"ethics", "movies"} and set(sparsity["method"]) == {"nnls", "simplex"}
     assert (sparsity["nnz_mean"] <= sparsity["K"]).all() and (sparsity["nnz_mean"] >= 1).all()
-    summary = json.loads((tmp_path / "fig2" / "summary.json").read_text())
-    assert set(summary["nonzero_at_kmax"]) == {"ethics", "movies"}
-    assert (tmp_path / "fig2" / "fig2.png").stat().st_size > 0
+    assert set(sparsity_run.summary["nonzero_at_kmax"]) == {"ethics", "movies"}
+    assert [line.split()[:4] for line in sparsity_run.verdict.lines] == [
+        ["ethics", "K", "=", "5:"], ["ethics", "K", "=", "5:"],
+        ["movies", "K", "=", "10:"], ["movies", "K", "=", "10:"],
+    ]
+    written = write_outcome(sparsity_run, tmp_path / "fig2")
+    assert list(written) == ["sparsity.csv", "summary.json", "fig2.png"] and written["fig2.png"].stat().st_size > 0
+
+
+def test_fig1_with_llm_bobs_reads_the_embedded_matrix_whatever_the_data_root():
+    config = fig1.Fig1Config(bobs="llm", curve=CurveConfig(orderings=2))
+    outcome = fig1.run(config, RunContext(data=Path("embedded")))
+    assert outcome.summary["n_bobs"] == 16 and outcome.verdict.lines[0].startswith("Figure 1 on qwen")
+    with pytest.raises(InputError, match="unknown Bobs 'humans'"):
+        fig1.Fig1Config(bobs="humans")
 
 
 def test_paper_comparison_says_why_with_numbers():
@@ -88,34 +87,41 @@ def test_paper_comparison_says_why_with_numbers():
 
 
 def test_fig4_without_opinionqa_says_unavailable(tmp_path):
-    summary = fig4.run(tmp_path, None)
-    assert summary["available"] is False and "never embedded" in summary["reason"]
-    assert json.loads((tmp_path / "summary.json").read_text())["available"] is False
+    outcome = fig4.run(fig4.Fig4Config(), RunContext(data=tmp_path))
+    assert outcome.summary["available"] is False and "never embedded" in outcome.summary["reason"]
+    assert not outcome.tables and not outcome.figures
+    assert outcome.verdict.lines == (f"Figure 4 unavailable: {fig4.UNAVAILABLE}",)
+    write_outcome(outcome, tmp_path / "out")
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["available"] is False
 
 
-def test_fig4_substitute_is_labelled_and_runs_the_protocol(movies, tmp_path):
-    config = fig4.Fig4Config(humans=5, models=3, substitute_min_ratings=8)
-    summary = fig4.run(tmp_path, None, config, substitute=movies)
+def test_fig4_substitute_is_labelled_and_runs_the_protocol(movies_root):
+    config = fig4.Fig4Config(humans=5, models=3, substitute_min_ratings=8, substitute=True)
+    outcome = fig4.run(config, RunContext(data=movies_root))
+    summary = outcome.summary
     assert summary["available"] is False and summary["substitute"] is True
-    assert "SUBSTITUTE" in summary["humans_and_models"]
+    assert "SUBSTITUTE" in summary["humans_and_models"] and "substitute" not in summary["config"]
     assert list(summary["panels"]) == list(fig4.SUBSTITUTE_GENRES)
-    humans = pd.read_csv(tmp_path / "humans.csv")
+    humans = outcome.tables["humans.csv"]
     assert (humans.groupby("panel").size() == 5).all() and (humans["questions"] >= 8).all()
-    frame = pd.read_csv(tmp_path / "curve_over_humans.csv")
+    frame = outcome.tables["curve_over_humans.csv"]
     assert set(frame["K"]) == {1, 2, 3} and (frame["n_targets"] == 5).all()
+    assert outcome.verdict.lines[:2] == (f"Figure 4 unavailable: {fig4.UNAVAILABLE}", fig4.SUBSTITUTE)
+    assert len(outcome.verdict.lines) == 2 + len(fig4.SUBSTITUTE_GENRES)
+    assert set(outcome.figures) == {"fig4.png"}
 
 
-def test_fig4_on_one_real_panel(tmp_path):
-    folder = SHARED / "opinionqa" / "human_resp"
-    if not folder.is_dir():
-        pytest.skip(f"OpinionQA not found at {folder}")
+def test_fig4_on_one_real_panel(shared_data):
+    if not (shared_data / "opinionqa" / "human_resp").is_dir():
+        pytest.skip(f"OpinionQA not found under {shared_data}")
     config = fig4.Fig4Config(panels=("W27",), humans=4, models=3)
-    summary = fig4.run(tmp_path, folder, config)
+    outcome = fig4.run(config, RunContext(data=shared_data))
+    summary = outcome.summary
     panel = summary["panels"]["W27"]
     assert panel["humans"] == 4 and panel["eligible"] >= 4
-    humans = pd.read_csv(tmp_path / "humans.csv")
+    humans = outcome.tables["humans.csv"]
     assert len(humans) == 4 and humans["models"].str.count(";").eq(2).all()
-    frame = pd.read_csv(tmp_path / "curve_over_humans.csv")
+    frame = outcome.tables["curve_over_humans.csv"]
     assert set(frame["K"]) == {1, 2, 3} and (frame["n_targets"] == 4).all()
     assert "group" in summary["humans_and_models"]
     comparison = summary["comparison_with_paper"]

@@ -8,16 +8,13 @@ from click.testing import CliRunner
 
 from marketalign.cli import main
 
-SHARED = (Path(__file__).parents[2] / ".." / "shared" / "data").resolve()
-
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def data() -> Path:
-    if not SHARED.is_dir():
-        pytest.skip(f"full data sets not found at {SHARED}")
-    return SHARED
+@pytest.fixture
+def data(shared_data) -> Path:
+    """The full data sets ($MARKETALIGN_DATA); skips the test without them."""
+    return shared_data
 
 
 @pytest.mark.parametrize("figure", ["fig1", "fig3"])

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from marketalign.cli import main
-from marketalign.experiments.figures import EMBEDDED
+from marketalign.data.location import EMBEDDED
 
 
 @pytest.mark.slow

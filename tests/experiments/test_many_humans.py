@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +16,10 @@ from click.testing import CliRunner
 
 from marketalign.bobs.communities import CommunityBobs, community_scores
 from marketalign.cli import main
+from marketalign.data.sources import movielens_data
 from marketalign.experiments import many_humans
-from marketalign.experiments.figures import Loaded, min_ratings
+from marketalign.experiments.figures import min_ratings
+from marketalign.experiments.protocol import RunContext, write_outcome
 from marketalign.hull.curves import CurveConfig, market_curves
 from marketalign.parallel import ExecutionConfig
 
@@ -26,20 +29,17 @@ CONFIG = many_humans.ManyHumansConfig(family=CommunityBobs(n_bobs=10, neighbours
 FILES = ("improvements.csv", "quantiles.csv", "summary.json", "improvements.png")
 
 
-@pytest.fixture(scope="module")
-def movies(movielens) -> Loaded:
-    return Loaded(movielens, "synthetic MovieLens (test)", False)
-
-
-def _run(folder, movies, **kwargs) -> dict[str, bytes]:
-    many_humans.run(folder, movies, CONFIG, **kwargs)
+def _run(folder, root, execution, humans_per_task=many_humans.HUMANS_PER_TASK) -> dict[str, bytes]:
+    config = replace(CONFIG, humans_per_task=humans_per_task)
+    write_outcome(many_humans.run(config, RunContext(data=root, execution=execution)), folder)
     return {name: (folder / name).read_bytes() for name in FILES}
 
 
-def _one_batched_call(movies: Loaded, k_max: int) -> pd.DataFrame:
+def _one_batched_call(root: Path, k_max: int) -> pd.DataFrame:
     """The route before the execution layer: every user's curves in one ``market_curves`` call."""
-    counts = movies.data.rating_counts()
-    alices = [a for a in community_scores(movies.data, counts.index, CONFIG.family)
+    data = movielens_data(root).data
+    counts = data.rating_counts()
+    alices = [a for a in community_scores(data, counts.index, CONFIG.family)
               if len(a.ratings) >= min_ratings(k_max, CONFIG.folds)]
     curve = CurveConfig(k_max=k_max, orderings=CONFIG.orderings, folds=CONFIG.folds, seed=CONFIG.seed)
     results = market_curves([(a.scores, a.ratings) for a in alices], curve)
@@ -50,28 +50,32 @@ def _one_batched_call(movies: Loaded, k_max: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def test_every_user_who_can_be_fitted_is_covered(movies, tmp_path):
-    summary = many_humans.run(tmp_path, movies, CONFIG, execution=ExecutionConfig(workers=1))
-    table = pd.read_csv(tmp_path / "improvements.csv")
-    counts = movies.data.rating_counts()
+def test_every_user_who_can_be_fitted_is_covered(movies_root):
+    outcome = many_humans.run(CONFIG, RunContext(data=movies_root, execution=ExecutionConfig(workers=1)))
+    summary = outcome.summary
+    table = outcome.tables["improvements.csv"]
+    counts = movielens_data(movies_root).data.rating_counts()
     for k in (3, 10):
         need = min_ratings(k, 5)
         rows = table[table["K"] == k]
         assert set(rows["user"]) == set(counts.index[counts >= need])
         assert summary["runs"][str(k)]["users"] == len(rows)
         np.testing.assert_allclose(rows["nnls_vs_single_pct"], 100 * (rows["nnls"] / rows["single"] - 1))
-    assert (tmp_path / "improvements.png").is_file() and len(pd.read_csv(tmp_path / "quantiles.csv")) == 10
+    assert set(outcome.figures) == {"improvements.png"} and len(outcome.tables["quantiles.csv"]) == 10
+    assert outcome.verdict.lines[0].endswith("curves on 1 local workers, 1 thread(s) per worker ...")
+    assert [line.split(":")[0] for line in outcome.verdict.lines[1:]] == ["  K = 3", "  K = 10"]
+    assert "humans_per_task" not in summary["config"]
 
 
 @pytest.mark.parametrize("per_task", [1000, 7])
-def test_the_numbers_of_one_batched_call(movies, tmp_path, per_task):
+def test_the_numbers_of_one_batched_call(movies_root, tmp_path, per_task):
     """One chunk is exactly the old single call; smaller chunks agree to rounding (the engine batches across
     the humans of a chunk, so another chunking may sum in another order)."""
-    many_humans.run(tmp_path, movies, CONFIG, execution=ExecutionConfig(workers=1), humans_per_task=per_task)
+    _run(tmp_path, movies_root, ExecutionConfig(workers=1), humans_per_task=per_task)
     table = pd.read_csv(tmp_path / "improvements.csv")
     for k in CONFIG.k_values:
         ours = table[table["K"] == k].reset_index(drop=True)
-        reference = _one_batched_call(movies, k)
+        reference = _one_batched_call(movies_root, k)
         assert list(ours["user"]) == list(reference["user"])
         for method in ("single", "average", "simplex", "nnls"):
             if per_task == 1000:
@@ -80,10 +84,10 @@ def test_the_numbers_of_one_batched_call(movies, tmp_path, per_task):
                 np.testing.assert_allclose(ours[method], reference[method], rtol=1e-12)
 
 
-def test_same_bytes_on_two_workers_and_after_resuming_a_partial_checkpoint(movies, tmp_path):
-    local = _run(tmp_path / "local", movies, execution=ExecutionConfig(workers=1), humans_per_task=6)
+def test_same_bytes_on_two_workers_and_after_resuming_a_partial_checkpoint(movies_root, tmp_path):
+    local = _run(tmp_path / "local", movies_root, ExecutionConfig(workers=1), humans_per_task=6)
     ckpt = tmp_path / "ckpt"
-    pool = _run(tmp_path / "pool", movies, execution=ExecutionConfig(workers=2, checkpoint=ckpt), humans_per_task=6)
+    pool = _run(tmp_path / "pool", movies_root, ExecutionConfig(workers=2, checkpoint=ckpt), humans_per_task=6)
     assert pool == local
     assert sorted(p.name for p in ckpt.iterdir()) == ["K10", "K3"]  # one sweep per K_max, each resumable
     chunks = sorted((ckpt / "K3").glob("chunk-*.pkl"))
@@ -91,20 +95,19 @@ def test_same_bytes_on_two_workers_and_after_resuming_a_partial_checkpoint(movie
     assert len(chunks) > 2
     for path in chunks[1::2]:
         path.unlink()
-    resumed = _run(tmp_path / "resumed", movies, execution=ExecutionConfig(workers=1, checkpoint=ckpt),
-                   humans_per_task=6)
+    resumed = _run(tmp_path / "resumed", movies_root, ExecutionConfig(workers=1, checkpoint=ckpt), humans_per_task=6)
     assert resumed == local
     stamps = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (ckpt / "K3").glob("chunk-*.pkl")}
     assert {name: stamps[name] for name in kept} == kept  # chunks already on disk were read, not recomputed
 
 
-def test_same_bytes_on_a_dask_cluster(movies, tmp_path):
+def test_same_bytes_on_a_dask_cluster(movies_root, tmp_path):
     distributed = pytest.importorskip("distributed")
-    local = _run(tmp_path / "local", movies, execution=ExecutionConfig(workers=1), humans_per_task=9)
+    local = _run(tmp_path / "local", movies_root, ExecutionConfig(workers=1), humans_per_task=9)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                   host="127.0.0.1") as cluster:
         execution = ExecutionConfig(scheduler=cluster.scheduler_address)
-        assert _run(tmp_path / "dask", movies, execution=execution, humans_per_task=9) == local
+        assert _run(tmp_path / "dask", movies_root, execution, humans_per_task=9) == local
 
 
 def test_the_command_takes_the_execution_options(movielens_release, tmp_path):

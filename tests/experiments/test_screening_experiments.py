@@ -9,9 +9,8 @@ from marketalign.bobs.classifiers import ClassifierBobs
 from marketalign.bobs.communities import CommunityBobs
 from marketalign.bobs.synthetic import SyntheticBobs
 from marketalign.data.embedded import load_embedded_ethics
-from marketalign.data.ethics import Ethics
 from marketalign.experiments import families, synthetic_curve
-from marketalign.experiments.figures import Loaded
+from marketalign.experiments.protocol import RunContext, write_outcome
 from marketalign.hull.curves import CurveConfig
 
 
@@ -23,7 +22,7 @@ def _synthetic(shared: float) -> synthetic_curve.SyntheticCurveConfig:
 def test_the_synthetic_curve_writes_the_same_bytes_twice_and_says_its_bobs_are_synthetic(tmp_path):
     contents = []
     for name in ("a", "b"):
-        synthetic_curve.run(tmp_path / name, _synthetic(shared=0.5))
+        write_outcome(synthetic_curve.run(_synthetic(shared=0.5), RunContext()), tmp_path / name)
         contents.append({p.name: p.read_bytes() for p in (tmp_path / name).iterdir()})
     assert contents[0] == contents[1]
     assert {"curve.csv", "summary.json"} <= set(contents[0])
@@ -32,27 +31,19 @@ def test_the_synthetic_curve_writes_the_same_bytes_twice_and_says_its_bobs_are_s
     assert about["n_instances"] == len(load_embedded_ethics().table("commonsense", short_only=True))
 
 
-def test_independent_misalignment_is_averaged_away_and_shared_misalignment_is_not(tmp_path):
+def test_independent_misalignment_is_averaged_away_and_shared_misalignment_is_not():
     """With misalignments independent across Bobs, a fitted combination of 8 beats the best single Bob by far;
     when all of it is shared, combining cannot remove it (docs/theory.md §1.2, the convex-hull condition)."""
     gains = {}
     for shared in (0.0, 1.0):
-        table = synthetic_curve.run(tmp_path / str(shared), _synthetic(shared)).table
+        table = synthetic_curve.run(_synthetic(shared), RunContext()).tables["curve.csv"]
         at_k = table[table["K"] == 8].set_index("method")["mse_mean"]
         gains[shared] = at_k["nnls"] / at_k["single"]
     assert gains[0.0] < 0.6
     assert gains[1.0] > gains[0.0] + 0.2
 
 
-@pytest.fixture(scope="module")
-def small_markets(movielens) -> tuple[Loaded, Loaded]:
-    full = load_embedded_ethics()
-    frames = {k: v[v["is_short"]].head(150) for k, v in full.frames.items() if k[0] == "commonsense"}
-    ethics = Loaded(Ethics(frames=frames, source="cut"), "embedded ETHICS, first 300 short items (test)", False)
-    return ethics, Loaded(movielens, "synthetic MovieLens (test)", False)
-
-
-def test_the_family_table_has_one_row_per_family_and_user_with_consistent_effects(small_markets, tmp_path,
+def test_the_family_table_has_one_row_per_family_and_user_with_consistent_effects(small_root, tmp_path,
                                                                                     monkeypatch):
     monkeypatch.setattr(families, "ETHICS_FAMILIES", {
         "tfidf_slice": ClassifierBobs(n_bobs=4, family="slice", slice_rows=(30, 60)),
@@ -61,7 +52,9 @@ def test_the_family_table_has_one_row_per_family_and_user_with_consistent_effect
     monkeypatch.setattr(families, "MOVIE_FAMILIES", {"community_5nn": CommunityBobs(n_bobs=6, neighbours=5)})
     monkeypatch.setattr(families, "minilm_available", lambda: False)
     config = families.FamiliesConfig(orderings=2, seed=1, users=(3, 5))
-    table = families.run(tmp_path, *small_markets, config)
+    outcome = families.run(config, RunContext(data=small_root))
+    table = outcome.tables["families.csv"]
+    write_outcome(outcome, tmp_path)
 
     assert list(zip(table["domain"], table["family"], table["alice"], strict=True)) == [
         ("ethics", "tfidf_slice", "label"),
@@ -73,6 +66,8 @@ def test_the_family_table_has_one_row_per_family_and_user_with_consistent_effect
         assert row.nnls_vs_single_pct == pytest.approx(100 * (row.mse_nnls - row.mse_single) / row.mse_single)
         assert row.quality_median <= row.quality_max
     assert pd.read_csv(tmp_path / "families.csv").shape == table.shape
+    assert len(outcome.verdict.lines) == 3 and outcome.verdict.lines[1].split()[:3] == ["movies", "community_5nn",
+                                                                                       "user:3"]
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert set(summary["skipped"]) == {"minilm_slice"} and "[local]" in summary["skipped"]["minilm_slice"]
     assert summary["config"]["users"] == [3, 5] and set(summary["families"]) == {"ethics", "movies"}

@@ -18,7 +18,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from marketalign import CurveConfig, SyntheticBobs, market_curve, synthetic_bobs  # noqa: E402
-from marketalign.report.curves import write_curve_outputs  # noqa: E402
+from marketalign.experiments.protocol import write_outcome  # noqa: E402
+from marketalign.report.curves import curve_outcome  # noqa: E402
 from marketalign.report.outputs import save_figure, versions, write_json, write_table  # noqa: E402
 
 LARGE_ROWS = 25_000
@@ -40,8 +41,9 @@ def write_results_tree(root: Path) -> Path:
     alice = rng.normal(size=240)
     scores = synthetic_bobs(alice, SyntheticBobs(n_bobs=5, seed=1))
     curve = market_curve(scores, alice, CurveConfig(orderings=3, folds=3), quiet=True)
-    write_curve_outputs(curve, root / "curve_demo", title="synthetic test curve",
-                        about={"alice": "Gaussian utility", "bobs": "SYNTHETIC Bobs, 5 of them"})
+    write_outcome(curve_outcome("curve", curve, title="synthetic test curve",
+                                about={"alice": "Gaussian utility", "bobs": "SYNTHETIC Bobs, 5 of them"}),
+                  root / "curve_demo")
 
     games = root / "games" / "selection"
     games.mkdir(parents=True)

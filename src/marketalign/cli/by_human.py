@@ -33,8 +33,9 @@ def curve_by_human_command(input_path, scores_path, target, bobs, out, kmax, ord
     """Curves over K for every human in TABLE (columns human, instance, target, Bobs), averaged over humans."""
     from marketalign.data.inputs import column_names, file_sha256, humans_from_table
     from marketalign.data.tables import read_table
+    from marketalign.experiments.protocol import write_outcome
     from marketalign.hull.by_human import curves_by_human, merge_humans
-    from marketalign.report.curves import headline, write_curve_outputs
+    from marketalign.report.curves import curve_outcome, headline
 
     names = column_names(bobs or ())
     scores = read_table(scores_path) if scores_path is not None else None
@@ -58,8 +59,8 @@ def curve_by_human_command(input_path, scores_path, target, bobs, out, kmax, ord
         about["groups"] = groups
     if scores_path is not None:
         about.update(scores=str(scores_path), scores_sha256=file_sha256(scores_path))
-    paths = write_curve_outputs(merged, out, title=title or input_path.name, about=about)
-    set_summary_result(paths["summary"])
+    paths = write_outcome(curve_outcome("curve-by-human", merged, title=title or input_path.name, about=about), out)
+    set_summary_result(paths["summary.json"])
     if not quiet:
         click.echo("\n".join(headline(merged)))
-        click.echo(f"wrote {', '.join(str(p) for p in paths.values())}")
+        click.echo(f"wrote {', '.join(str(p) for p in sorted(paths.values()))}")

@@ -59,7 +59,7 @@ def _has_needed_data(step: Step, data: str | None) -> bool:
     """Whether the data root (``data``, else the environment) holds the folder ``step`` needs (True if none)."""
     if step.needs is None:
         return True
-    from marketalign.experiments.figures import data_root  # imported here: it loads the data modules
+    from marketalign.data.location import data_root
 
     try:
         root = data_root(data)

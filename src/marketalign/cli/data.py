@@ -274,9 +274,9 @@ def panel_command(scores_path, labels_path, item, judge, score, label, group, mi
 def llmbar_command(path, missing, out) -> None:
     """LLMBar Natural + Adversarial (419 items): one Bob per evaluator, Alice = 1 if output 1 is better."""
     from marketalign.data.embedded import load_embedded_llmbar
+    from marketalign.data.location import data_root
     from marketalign.data.panels.llmbar import load_llmbar
     from marketalign.data.tables import write_layout_table
-    from marketalign.experiments.figures import data_root
 
     root = data_root(path)
     if root is None:

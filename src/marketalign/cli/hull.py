@@ -137,9 +137,10 @@ def curve_command(
 ) -> None:
     """Held-out MSE and sparsity vs the number of Bobs K for every method (Figures 1-4)."""
     from marketalign.data.inputs import file_sha256, load_scores
+    from marketalign.experiments.protocol import write_outcome
     from marketalign.hull.curves import market_curve
     from marketalign.hull.market_weights import market_weights
-    from marketalign.report.curves import headline, write_curve_outputs
+    from marketalign.report.curves import curve_outcome, headline
 
     h, scores, names, groups, unused = load_scores(input_path, target, bobs, groups_column)
     echo_groups(groups_column)
@@ -150,8 +151,8 @@ def curve_command(
              "weights_all_bobs": market_weights(scores, h, names)}
     if groups_column is not None:
         about["groups"] = groups_column
-    paths = write_curve_outputs(result, out, title=title or input_path.name, about=about)
-    set_summary_result(paths["summary"])
+    paths = write_outcome(curve_outcome("curve", result, title=title or input_path.name, about=about), out)
+    set_summary_result(paths["summary.json"])
     if not quiet:
         click.echo("\n".join(headline(result)))
-        click.echo(f"wrote {', '.join(str(p) for p in paths.values())}")
+        click.echo(f"wrote {', '.join(str(p) for p in sorted(paths.values()))}")

@@ -1,6 +1,9 @@
 """Defaults the figure commands show in their help, free of imports so that ``marketalign reproduce --help``
 loads none of the experiments; each is also importable from the module that uses it."""
 
+FIG1_BOBS = ("classifiers", "llm")
+"""Figure 1's Bobs: trained classifiers (the default) or a language model's prompt Bobs from a score matrix."""
+
 DEFAULT_USER = 414
 """Figure 3's Alice: a MovieLens user id."""
 
@@ -10,13 +13,6 @@ DEFAULT_PANELS = ("W27", "W29", "W32", "W34")
 HUMANS_PER_TASK = 25
 """Users per chunk of ``reproduce many-humans``: enough for the curve engine to batch across them, few enough that a
 lost worker or a kill costs little and two workers share the load evenly (benchmarks/bench_figures.py)."""
-
-PANEL_FOLDERS = {
-    "tjuatja": "panels/tjuatja2024_biasmonkey",
-    "meister": "panels/meister2024_opinionqa",
-    "hwang": "panels/hwang2023_personalized",
-}
-"""``reproduce fig4-llm --source`` -> the release folder under the data folder (docs/data.md)."""
 
 FIG4_LLM_SOURCE = "hwang"
 """The default market of ``reproduce fig4-llm``."""

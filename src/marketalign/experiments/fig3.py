@@ -8,22 +8,17 @@ excluded everywhere). Protocol [SEED]: K up to 100, 100 orderings, 5-fold cross-
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import numpy as np
 
 from marketalign.bobs.communities import CommunityBobs, bob_names, community_scores
 from marketalign.bobs.quality import bob_agreement
+from marketalign.data.location import data_root
+from marketalign.data.sources import Loaded, movielens_data
 from marketalign.errors import InputError
 from marketalign.experiments.defaults import DEFAULT_USER
-from marketalign.experiments.figures import (
-    Computed,
-    Loaded,
-    min_ratings,
-    movielens_data,
-    scores_table,
-    write_figure,
-)
+from marketalign.experiments.figures import Computed, figure_outcome, min_ratings, scores_table
+from marketalign.experiments.protocol import Outcome, RunContext
 from marketalign.hull.curves import CurveConfig, market_curve
 
 TITLE = "Figure 3 (movie ratings): one MovieLens user vs taste-community Bobs"
@@ -38,8 +33,54 @@ class Fig3Config:
     curve: CurveConfig = field(default_factory=CurveConfig)
 
 
+def run(config: Fig3Config, context: RunContext) -> Outcome:
+    """Figure 3 on the MovieLens release of ``context.data``; computes the curves and writes nothing.
+
+    Parameters
+    ----------
+    config : Fig3Config
+        Alice's user id, the Bob family and the curve protocol.
+    context : RunContext
+        Where the data are.
+
+    Returns
+    -------
+    Outcome
+        ``curve.csv``, ``bob_quality.csv``, ``scores.parquet``, ``summary.json``, ``mse_vs_k.png`` and
+        ``sparsity_vs_k.png`` (:func:`marketalign.experiments.figures.figure_outcome`).
+
+    Raises
+    ------
+    InputError
+        See :func:`compute`.
+    """
+    loaded = movielens_data(data_root(context.data))
+    computed = compute(loaded, config, context.quiet)
+    return figure_outcome("fig3", computed, title=TITLE, intro=f"Figure 3 on the {loaded.source} ...")
+
+
 def compute(loaded: Loaded, config: Fig3Config = Fig3Config(), quiet: bool = True) -> Computed:
-    """Build the Bobs for Alice and draw the curves (no files written)."""
+    """Build the Bobs for Alice and draw the curves (Figure 2 and the family screen reuse it).
+
+    Parameters
+    ----------
+    loaded : Loaded
+        The MovieLens data (:func:`marketalign.data.sources.movielens_data`).
+    config : Fig3Config
+        Alice's user id, the Bob family and the curve protocol.
+    quiet : bool
+        No progress bar.
+
+    Returns
+    -------
+    Computed
+        The curves, what they are about, the per-Bob quality and the scores.
+
+    Raises
+    ------
+    InputError
+        When the user is unknown, gives every movie the same rating, or has too few ratings for K_max.
+    """
     (alice,) = community_scores(loaded.data, [config.user], config.family)
     if np.ptp(alice.ratings) == 0:
         raise InputError(f"user {alice.user} gives every movie {alice.ratings[0]} stars; there is nothing to fit.")
@@ -66,10 +107,3 @@ def compute(loaded: Loaded, config: Fig3Config = Fig3Config(), quiet: bool = Tru
     }
     return Computed(result, about, bob_agreement(alice.scores, alice.ratings, names),
                     scores_table(alice.ratings, alice.scores, names))
-
-
-def run(out: str | Path, loaded: Loaded | None = None, config: Fig3Config = Fig3Config(),
-        quiet: bool = True) -> tuple[Computed, dict]:
-    """Compute Figure 3 and write its outputs into ``out``; return them and the paper comparison."""
-    computed = compute(loaded or movielens_data(None), config, quiet)
-    return computed, write_figure(computed, out, title=TITLE)

@@ -11,24 +11,27 @@ runs on a clearly labelled substitute (MovieLens genres as panels, users as huma
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from marketalign.bobs.communities import CommunityBobs, bob_names, community_scores
 from marketalign.bobs.groups import GroupMarket, check_markets, group_markets, slot_names
+from marketalign.data.location import data_root
+from marketalign.data.sources import Loaded, movielens_data, opinionqa_folder
 from marketalign.data.surveys import load_panel
 from marketalign.errors import InputError
 from marketalign.experiments.defaults import DEFAULT_PANELS, FIG4_HUMANS, FIG4_MODELS
-from marketalign.experiments.figures import PAPER_EFFECT, Loaded, effect_at_kmax
+from marketalign.experiments.figures import PAPER_EFFECT, effect_at_kmax
+from marketalign.experiments.protocol import SUMMARY_FILE, Outcome, RunContext, Verdict
 from marketalign.hull.curves import CurveConfig, market_curves
 from marketalign.hull.market_weights import market_weights
 from marketalign.report.curves import across_targets, stacked_tables
-from marketalign.report.outputs import prepare_dir, save_figure, versions, write_json, write_table
-from marketalign.report.plots import PAPER_METHODS, plot_curves
+from marketalign.report.figure_plots import plot_panel_curves
+from marketalign.report.outputs import versions
 
 UNAVAILABLE = (
     "OpinionQA data not found (it is never embedded); pass --data with an opinionqa/human_resp folder to draw "
@@ -43,11 +46,14 @@ HUMANS_ARE_GROUPS = (
     "OpinionQA has group-level answer counts only: each sampled 'human' is a demographic group, and each "
     "'model' is another group sharing no respondent with it (not a language model)"
 )
+FIGURE = "fig4.png"
+FILES = ("curve.csv", "curve_over_humans.csv", FIGURE, "humans.csv", SUMMARY_FILE)
 
 
 @dataclass(frozen=True)
 class Fig4Config:
-    """Panels (waves), humans per panel, models per human, eligibility thresholds, folds and seed."""
+    """Panels (waves), humans per panel, models per human, eligibility thresholds, folds, seed, and whether to
+    run on the MovieLens substitute when OpinionQA is absent."""
 
     panels: tuple[str, ...] = DEFAULT_PANELS
     humans: int = FIG4_HUMANS
@@ -57,6 +63,7 @@ class Fig4Config:
     substitute_min_ratings: int = 50  # a MovieLens user's ratings in the genre (the substitute's "questions")
     folds: int = 5
     seed: int = 0
+    substitute: bool = False
 
     def __post_init__(self) -> None:
         if not self.panels:
@@ -75,37 +82,66 @@ class Panel:
     eligible: int
 
 
-def run(out: str | Path, folder: Path | None, config: Fig4Config = Fig4Config(), quiet: bool = True,
-        substitute: Loaded | None = None) -> dict:
-    """Run the survey panels from ``folder`` and write the outputs into ``out``.
+def run(config: Fig4Config, context: RunContext) -> Outcome:
+    """Figure 4 on the survey panels of OpinionQA under ``context.data``; computes and writes nothing.
 
-    Without OpinionQA (``folder=None``) the figure is reported unavailable; with ``substitute`` (a MovieLens
-    release) the Figure-4 protocol then runs on MovieLens genre panels instead, labelled as a substitute.
+    Without OpinionQA the figure is reported unavailable (the summary only); with ``config.substitute`` the
+    Figure-4 protocol then runs on MovieLens genre panels instead, labelled as a substitute.
+
+    Parameters
+    ----------
+    config : Fig4Config
+        The panels and the protocol.
+    context : RunContext
+        Where the data are.
+
+    Returns
+    -------
+    Outcome
+        ``curve.csv``, ``curve_over_humans.csv``, ``humans.csv``, ``summary.json`` and ``fig4.png``; the
+        headline says what the humans and models are and gives one line per panel.
+
+    Raises
+    ------
+    InputError
+        When a panel is unknown or has too few eligible humans.
     """
-    out = prepare_dir(out)
-    base = {"figure": "4", "paper": PAPER_EFFECT, "config": asdict(config), "versions": versions()}
+    root = data_root(context.data)
+    folder = opinionqa_folder(root)
+    # the substitute choice is not the protocol's: a run records it as ``substitute`` where it applied
+    protocol = {name: value for name, value in asdict(config).items() if name != "substitute"}
+    base = {"figure": "4", "paper": PAPER_EFFECT, "config": protocol, "versions": versions()}
+    unavailable = f"Figure 4 unavailable: {UNAVAILABLE}"
     if folder is not None:
         panels = [_survey_panel(folder, wave, config, np.random.default_rng([config.seed, i]))
                   for i, wave in enumerate(config.panels)]
         what = {"available": True, "data": str(folder), "humans_and_models": HUMANS_ARE_GROUPS}
         title = "Figure 4: survey panels, MSE vs number of models (groups as humans and as models)"
-    elif substitute is not None:
+        lines = []
+    elif config.substitute:
+        substitute = movielens_data(root)
         panels = _movie_panels(substitute, config)
         what = {"available": False, "reason": UNAVAILABLE, "substitute": True, "data": substitute.source,
                 "humans_and_models": SUBSTITUTE}
         title = "SUBSTITUTE for Figure 4 (no survey data): MovieLens genre panels, users and community models"
+        lines = [unavailable]
     else:
-        summary = {**base, "available": False, "reason": UNAVAILABLE, "files": ["summary.json"]}
-        write_json(summary, out / "summary.json")
-        return summary
+        summary = {**base, "available": False, "reason": UNAVAILABLE, "files": [SUMMARY_FILE]}
+        return Outcome("fig4", summary, verdict=Verdict("measured", (unavailable,)))
     curve = CurveConfig(k_max=config.models, folds=config.folds, seed=config.seed, subsets="all")
-    found = draw_panels(out, panels, curve, slot_names(config.models), title, quiet)
+    tables, found = measure_panels(panels, curve, slot_names(config.models), context.quiet)
     reason = "other groups' answers agree with Alice's on most questions"
     summary = {**base, **what, "panels": found,
-               "comparison_with_paper": panel_comparison(found, config.models, reason),
-               "files": ["curve.csv", "curve_over_humans.csv", "fig4.png", "humans.csv", "summary.json"]}
-    write_json(summary, out / "summary.json")
-    return summary
+               "comparison_with_paper": panel_comparison(found, config.models, reason), "files": list(FILES)}
+    lines += [what["humans_and_models"], *panel_lines(summary)]
+    return panels_outcome("fig4", summary, tables, title, lines)
+
+
+def panels_outcome(name: str, summary: dict, tables: dict[str, pd.DataFrame], title: str,
+                   lines: Sequence[str]) -> Outcome:
+    """A panel figure's outcome: the tables of :func:`measure_panels`, ``summary.json`` and ``fig4.png``."""
+    figures = {FIGURE: lambda: plot_panel_curves(tables["curve_over_humans.csv"], tables["humans.csv"], title=title)}
+    return Outcome(name, summary, tables, figures, verdict=Verdict("measured", tuple(lines)))
 
 
 def panel_comparison(panels: dict, k: int, reason: str) -> dict:
@@ -184,38 +220,27 @@ def panel_curves(panel: Panel, curve: CurveConfig, bob_names: list[str], quiet: 
     return table, across_targets(table).assign(panel=panel.name, topic=panel.topic)
 
 
-def draw_panels(out: Path, panels: list[Panel], curve: CurveConfig, bob_names: list[str], title: str,
-                quiet: bool) -> dict:
-    """Curves for every panel, the table files and the figure; the per-panel summary at ``curve.k_max``."""
+def measure_panels(panels: list[Panel], curve: CurveConfig, bob_names: list[str],
+                   quiet: bool) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Curves for every panel: the tables (``curve.csv`` per human, ``curve_over_humans.csv``, ``humans.csv``)
+    and the per-panel summary at ``curve.k_max``."""
     tables, frames, humans, found = [], [], [], {}
-    fig, axes = plt.subplots(2, (len(panels) + 1) // 2, figsize=(11, 8), squeeze=False)
-    for ax, panel in zip(axes.ravel(), panels, strict=False):
+    for panel in panels:
         markets = panel.markets
         table, frame = panel_curves(panel, curve, bob_names, quiet)
         tables.append(table)
         frames.append(frame)
         humans.extend({"panel": panel.name, "human": m.alice, "models": " ; ".join(m.bobs),
                        "questions": _questions(m)} for m in markets)
-        constant = frame.loc[frame["method"] == "constant", "mse_mean"].mean()
-        plot_curves(frame, value="mse_mean", spread="mse_se", methods=[*PAPER_METHODS, "single_scaled"],
-                    ylabel="held-out MSE", ax=ax,
-                    title=f"{panel.name}: {panel.topic}\n{len(markets)} humans, ±1 s.e.; constant: {constant:.4f}")
-        ax.set_xlabel("number of models K")
         found[panel.name] = {
             "topic": panel.topic, "humans": len(markets), "eligible": panel.eligible,
             "questions_median": float(np.median([_questions(m) for m in markets])),
             "effect": effect_at_kmax(frame, curve.k_max),
             "effective_bobs_median": _median_effective(markets, bob_names),
         }
-    for ax in axes.ravel()[len(panels):]:
-        ax.set_visible(False)
-    fig.suptitle(title, fontsize=11)
-    fig.tight_layout()
-    write_table(pd.concat(tables, ignore_index=True), out / "curve.csv")
-    write_table(pd.concat(frames, ignore_index=True), out / "curve_over_humans.csv")
-    write_table(pd.DataFrame(humans), out / "humans.csv")
-    save_figure(fig, out / "fig4.png")
-    return found
+    written = {"curve.csv": pd.concat(tables, ignore_index=True),
+               "curve_over_humans.csv": pd.concat(frames, ignore_index=True), "humans.csv": pd.DataFrame(humans)}
+    return written, found
 
 
 def _questions(market: GroupMarket) -> int:

@@ -19,21 +19,30 @@ cells are resolved per human by ``missing`` (:func:`marketalign.data.panels.miss
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from marketalign.bobs.groups import GroupMarket
+from marketalign.data.location import data_root
 from marketalign.data.panels.missing import POLICIES, apply_missing
+from marketalign.data.sources import PANEL_SOURCES, load_market
 from marketalign.data.tables import INSTANCE, TARGET
 from marketalign.errors import InputError
-from marketalign.experiments.defaults import FIG4_LLM_MISSING, FIG4_LLM_SOURCE, PANEL_FOLDERS
-from marketalign.experiments.fig4 import Panel, draw_panels, panel_comparison, panel_curves
-from marketalign.experiments.figures import PAPER_EFFECT, effect_at_kmax, opinionqa_folder
+from marketalign.experiments.defaults import FIG4_LLM_MISSING, FIG4_LLM_SOURCE
+from marketalign.experiments.fig4 import (
+    FILES,
+    Panel,
+    measure_panels,
+    panel_comparison,
+    panel_curves,
+    panel_lines,
+    panels_outcome,
+)
+from marketalign.experiments.figures import PAPER_EFFECT, effect_at_kmax
+from marketalign.experiments.protocol import Outcome, RunContext
 from marketalign.hull.curves import CurveConfig
-from marketalign.report.outputs import prepare_dir, versions, write_json
+from marketalign.report.outputs import versions
 
-SOURCES = {name: Path(folder) for name, folder in PANEL_FOLDERS.items()}
 # Hwang et al.'s topics of the OpinionQA waves of the paper's four panels (W27, W29, W32, W34)
 HWANG_PAPER_TOPICS = (
     "Automation and driverless vehicles",
@@ -68,31 +77,29 @@ class Fig4LLMConfig:
     all_subsets_up_to: int = 12
 
     def __post_init__(self) -> None:
-        if self.source not in SOURCES:
-            raise InputError(f"unknown source {self.source!r}; choose one of {', '.join(SOURCES)}.")
+        if self.source not in PANEL_SOURCES:
+            raise InputError(f"unknown source {self.source!r}; choose one of {', '.join(PANEL_SOURCES)}.")
         if self.missing not in POLICIES:
             raise InputError(f"unknown missing-value policy {self.missing!r}; use one of {', '.join(POLICIES)}.")
         if self.folds < 2 or self.min_questions < self.folds or self.orderings < 1:
             raise InputError("folds must be at least 2, min_questions at least folds, orderings at least 1.")
 
 
-def data_folder(root: Path | None, source: str) -> Path:
-    """``root/panels/<release>`` of ``source``.
+def run(config: Fig4LLMConfig, context: RunContext) -> Outcome:
+    """The panels of ``config.source`` from the data root of ``context.data``; computes and writes nothing.
 
-    Raises
-    ------
-    InputError
-        When the folder is absent (these releases are never embedded).
-    """
-    folder = None if root is None else root / SOURCES[source]
-    if folder is None or not folder.is_dir():
-        raise InputError(f"{SOURCES[source]} not found; pass --data FOLDER holding it (never embedded: the "
-                         "human side's licence does not allow it).")
-    return folder
+    Parameters
+    ----------
+    config : Fig4LLMConfig
+        The market, its panels and the protocol.
+    context : RunContext
+        Where the data are.
 
-
-def run(out: str | Path, root: Path | None, config: Fig4LLMConfig = Fig4LLMConfig(), quiet: bool = True) -> dict:
-    """Draw the panels of ``config.source`` from the data folder ``root`` into ``out``; return the summary.
+    Returns
+    -------
+    Outcome
+        ``curve.csv``, ``curve_over_humans.csv``, ``humans.csv``, ``summary.json`` and ``fig4.png``; the
+        headline says what the models are and gives one line per panel.
 
     Raises
     ------
@@ -100,8 +107,7 @@ def run(out: str | Path, root: Path | None, config: Fig4LLMConfig = Fig4LLMConfi
         When the release (or, for ``tjuatja``, OpinionQA) is missing, a named panel does not exist, or no
         human of a panel has ``min_questions`` complete questions.
     """
-    out = prepare_dir(out)
-    table, bobs, panel_of, loading = load_market(root, config.source)
+    table, bobs, panel_of, loading = load_market(data_root(context.data), config.source)
     panels, missing = _panels(table, bobs, panel_of, config)
     subsets = "all" if len(bobs) <= config.all_subsets_up_to else "orderings"
     curve = CurveConfig(k_max=len(bobs), orderings=config.orderings, folds=config.folds, seed=config.seed,
@@ -109,59 +115,31 @@ def run(out: str | Path, root: Path | None, config: Fig4LLMConfig = Fig4LLMConfi
     grouped = panels[0].markets[0].groups is not None
     title = (f"Figure 4 with real LLMs ({config.source}): MSE vs number of models, "
              f"{'folds by question, ' if grouped else ''}±1 s.e. over humans")
-    found = draw_panels(out, panels, curve, bobs, title, quiet)
+    tables, found = measure_panels(panels, curve, bobs, context.quiet)
     if grouped:
         for panel in panels:
-            _, frame = panel_curves(panel, curve, bobs, quiet, grouped=False)
+            _, frame = panel_curves(panel, curve, bobs, context.quiet, grouped=False)
             found[panel.name]["effect_random_row_folds"] = effect_at_kmax(frame, curve.k_max)
+    about = {"bobs": ABOUT[config.source], "models": bobs,
+             "subsets": "every K-combination of the models" if subsets == "all"
+             else f"{config.orderings} random orderings of the models (too many for every combination)",
+             "folds": "whole questions (a question's options stay together)" if grouped
+             else "random rows (one row per question)",
+             "loading": loading, "missing": missing}
     summary = {
         "figure": "4-llm",
         "source": config.source,
-        "about": {"bobs": ABOUT[config.source], "models": bobs,
-                  "subsets": "every K-combination of the models" if subsets == "all"
-                  else f"{config.orderings} random orderings of the models (too many for every combination)",
-                  "folds": "whole questions (a question's options stay together)" if grouped
-                  else "random rows (one row per question)",
-                  "loading": loading, "missing": missing},
+        "about": about,
         "paper": PAPER_EFFECT,
         "config": asdict(config),
         "panels": found,
         "comparison_with_paper": panel_comparison(found, curve.k_max, REASON),
         "versions": versions(),
-        "files": ["curve.csv", "curve_over_humans.csv", "fig4.png", "humans.csv", "summary.json"],
+        "files": list(FILES),
     }
-    write_json(summary, out / "summary.json")
-    return summary
-
-
-def load_market(root: Path | None, source: str) -> tuple[pd.DataFrame, list[str], pd.Series, dict]:
-    """The long table of ``source`` (``human``, ``instance``, ``group`` = question, ``alice``, one column per
-    model), its model columns, each row's panel (wave, topic, or one panel), and the loader's counts.
-
-    Raises
-    ------
-    InputError
-        When the release, or for ``tjuatja`` OpinionQA's ``human_resp`` folder, is not under ``root``.
-    """
-    folder = data_folder(root, source)
-    if source == "tjuatja":
-        from marketalign.data.panels.tjuatja import load_tjuatja
-
-        humans = opinionqa_folder(root)
-        if humans is None:
-            raise InputError("Tjuatja et al.'s models are joined with OpinionQA's groups: --data must also hold "
-                             "opinionqa/human_resp.")
-        loaded = load_tjuatja(folder, humans)
-        return loaded.table, loaded.bobs, loaded.table["wave"], loaded.describe()
-    if source == "meister":
-        from marketalign.data.panels.meister import load_meister
-
-        loaded = load_meister(folder)
-        return loaded.table, loaded.bobs, pd.Series("14 groups", index=loaded.table.index), loaded.describe()
-    from marketalign.data.panels.hwang import load_hwang
-
-    loaded = load_hwang(folder)
-    return loaded.table, loaded.bobs, loaded.table["topic"], loaded.describe()
+    lines = [f"Figure 4 with real LLMs: {about['bobs']}; {about['subsets']}, folds by {about['folds']}",
+             *panel_lines(summary)]
+    return panels_outcome("fig4_llm", summary, tables, title, lines)
 
 
 def _panels(table: pd.DataFrame, bobs: list[str], panel_of: pd.Series,

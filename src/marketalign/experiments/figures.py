@@ -1,30 +1,24 @@
-"""What the paper's data figures share: where the data come from, writing a curve figure, the honest comparison.
+"""What the paper's data figures share: the honest comparison with the paper and a curve figure's outputs.
 
-Data: ``--data PATH`` (or ``$MARKETALIGN_DATA``; :mod:`marketalign.data.location`) holding ``ethics/``,
-``movielens/ml-latest-small/`` and ``opinionqa/human_resp/`` as in docs/data.md. A domain whose folder is
-missing falls back to the embedded subset, and every output says which was used. OpinionQA is never embedded.
+Where the data come from is :mod:`marketalign.data.sources`; every output says which data were used.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from marketalign.bobs.quality import summarise_quality
-from marketalign.data.embedded import load_embedded_ethics, load_embedded_movielens
-from marketalign.data.ethics import load_ethics
-from marketalign.data.location import DATA_ENV, EMBEDDED, data_root  # noqa: F401 (re-exported for callers)
-from marketalign.data.movielens import load_movielens
+from marketalign.experiments.protocol import Outcome
 from marketalign.hull.curves import CurveResult
 from marketalign.hull.market_weights import market_weights
-from marketalign.paths import prepare_dir
-from marketalign.report.curves import write_curve_outputs
-from marketalign.report.outputs import write_table
+from marketalign.report.curves import curve_outcome, headline
+from marketalign.report.outputs import parquet_bytes
 
 SCORES_FILE = "scores.parquet"
 SCORES_TARGET = "alice"
@@ -32,41 +26,6 @@ PAPER_EFFECT = (
     "paper [SEED]: weighted combinations (NNLS, simplex) beat the best single Bob and the average, error "
     "dropping by 50-70% at K = 100, on the paper's synthetically generated LLM Bobs"
 )
-MOVIELENS_RELEASES = ("ml-latest-small", "ml-latest", "ml-25m", "ml-20m", "ml-1m", "ml-100k")
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """A loaded data set and a sentence saying where it came from (written into every summary)."""
-
-    data: object
-    source: str
-    full: bool
-
-
-def ethics_data(root: Path | None) -> Loaded:
-    """ETHICS from ``root/ethics`` when present, else the embedded subset."""
-    if root is not None and (root / "ethics").is_dir():
-        return Loaded(load_ethics(root / "ethics"), f"full ETHICS data at {root / 'ethics'}", True)
-    return Loaded(load_embedded_ethics(), "embedded ETHICS subset (commonsense short items, subset samples)", False)
-
-
-def movielens_data(root: Path | None) -> Loaded:
-    """MovieLens from the first release folder under ``root/movielens``, else the embedded latest-small."""
-    if root is not None:
-        for name in MOVIELENS_RELEASES:
-            folder = root / "movielens" / name
-            if folder.is_dir():
-                return Loaded(load_movielens(folder), f"full MovieLens data at {folder}", True)
-    return Loaded(load_embedded_movielens(), "embedded MovieLens latest-small (a copy of the full release)", False)
-
-
-def opinionqa_folder(root: Path | None) -> Path | None:
-    """``root/opinionqa/human_resp`` when present (OpinionQA is never embedded)."""
-    if root is None:
-        return None
-    folder = root / "opinionqa" / "human_resp"
-    return folder if folder.is_dir() else None
 
 
 def min_ratings(k_max: int, folds: int) -> int:
@@ -130,17 +89,37 @@ def scores_table(alice: np.ndarray, scores: np.ndarray, names: list[str]) -> pd.
     return pd.concat([pd.DataFrame({SCORES_TARGET: alice}), pd.DataFrame(scores, columns=names)], axis=1)
 
 
-def write_figure(computed: Computed, out: str | Path, *, title: str) -> dict:
-    """Curve outputs (table, summary.json, plots) plus ``bob_quality.csv``, the scores behind the curves
-    (``scores.parquet``, its SHA-256 in the summary) and the paper comparison (returned)."""
+def figure_outcome(name: str, computed: Computed, *, title: str, intro: str,
+                   notes: Sequence[str] = ()) -> Outcome:
+    """A curve figure's outputs: the curve outputs (:func:`marketalign.report.curves.curve_outcome`) plus
+    ``bob_quality.csv``, the scores behind the curves (``scores.parquet``, its SHA-256 in the summary), the
+    weights on all Bobs and the paper comparison.
+
+    Parameters
+    ----------
+    name : str
+        The experiment's name.
+    computed : Computed
+        The curves, what they are about, the per-Bob quality and the scores.
+    title : str
+        The figures' title.
+    intro : str
+        The headline's first line: what ran on which data.
+    notes : sequence of str
+        Lines printed after the curve headline, before the comparison with the paper.
+
+    Returns
+    -------
+    Outcome
+        Status ``measured``; its lines are ``intro``, the curve headline, ``notes`` and, when the paper's effect
+        is not reproduced, why.
+    """
     result, quality = computed.result, summarise_quality(computed.quality)
     comparison = paper_comparison(effect_at_kmax(result.table, result.config.k_max), quality)
-    out = prepare_dir(out)
-    computed.scores.to_parquet(out / SCORES_FILE, index=False)
     config = result.config
     scores = {
         "file": SCORES_FILE,
-        "sha256": hashlib.sha256((out / SCORES_FILE).read_bytes()).hexdigest(),
+        "sha256": hashlib.sha256(parquet_bytes(computed.scores)).hexdigest(),
         "rows": len(computed.scores),
         "same_curves": f"marketalign curve {SCORES_FILE} --target {SCORES_TARGET} --out DIR --kmax {config.k_max} "
         f"--orderings {config.orderings} --folds {config.folds} --seed {config.seed}",
@@ -150,6 +129,7 @@ def write_figure(computed: Computed, out: str | Path, *, title: str) -> dict:
                              computed.scores[SCORES_TARGET].to_numpy(dtype=float), names)
     about = {**computed.about, "bob_quality": quality, "comparison_with_paper": comparison, "scores": scores,
              "weights_all_bobs": weights}
-    write_curve_outputs(result, out, title=title, about=about)
-    write_table(computed.quality, out / "bob_quality.csv")
-    return comparison
+    why = [f"vs the paper: {comparison['why']}"] if comparison["why"] else []
+    outcome = curve_outcome(name, result, title=title, about=about, lines=[intro, *headline(result), *notes, *why])
+    return replace(outcome, tables={**outcome.tables, SCORES_FILE: computed.scores,
+                                    "bob_quality.csv": computed.quality})

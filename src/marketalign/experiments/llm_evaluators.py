@@ -9,13 +9,14 @@ Bob, orderings, 5 random row folds, ±1 std over orderings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from marketalign.bobs.quality import bob_agreement
-from marketalign.data.embedded import load_embedded_llmbar
-from marketalign.data.panels.llmbar import LLMBarPanel, load_llmbar
+from marketalign.data.location import data_root
+from marketalign.data.panels.llmbar import LLMBarPanel
+from marketalign.data.sources import llmbar_data
 from marketalign.data.tables import TARGET
-from marketalign.experiments.figures import Computed, Loaded, scores_table, write_figure
+from marketalign.experiments.figures import Computed, figure_outcome, scores_table
+from marketalign.experiments.protocol import Outcome, RunContext
 from marketalign.hull.curves import CurveConfig, market_curve
 
 TITLE = "LLM evaluators (LLMBar): better-output labels vs 65 language-model judges"
@@ -30,16 +31,34 @@ class LLMEvaluatorsConfig:
     curve: CurveConfig = field(default_factory=CurveConfig)
 
 
-def llmbar_data(root: Path | None, missing: str = MISSING) -> Loaded:
-    """The LLMBar market from ``root`` (a folder with panels/llmbar/ or the verdicts), else the embedded copy."""
-    if root is None:
-        return Loaded(load_embedded_llmbar(missing=missing), "embedded LLMBar copy", full=False)
-    return Loaded(load_llmbar(root, missing=missing), f"LLMBar verdicts in {root}", full=True)
+def run(config: LLMEvaluatorsConfig, context: RunContext) -> Outcome:
+    """The evaluator-market curve on the LLMBar verdicts of ``context.data`` (else the embedded copy);
+    computes the curves and writes nothing.
+
+    Parameters
+    ----------
+    config : LLMEvaluatorsConfig
+        The missing-verdict policy and the curve protocol.
+    context : RunContext
+        Where the data are.
+
+    Returns
+    -------
+    Outcome
+        The curve figure's outputs (:func:`marketalign.experiments.figures.figure_outcome`).
+
+    Raises
+    ------
+    InputError
+        When the data root holds no LLMBar verdicts or a verdict breaks the missing policy.
+    """
+    loaded = llmbar_data(data_root(context.data), config.missing)
+    computed = _compute(loaded.data, loaded.source, config, context.quiet)
+    return figure_outcome("llm_evaluators", computed, title=TITLE, intro=f"LLM evaluators on the {loaded.source} ...")
 
 
-def compute(loaded: Loaded, config: LLMEvaluatorsConfig = LLMEvaluatorsConfig(), quiet: bool = True) -> Computed:
-    """Draw the curves of the evaluator market (no files written)."""
-    panel: LLMBarPanel = loaded.data
+def _compute(panel: LLMBarPanel, source: str, config: LLMEvaluatorsConfig, quiet: bool) -> Computed:
+    """Draw the curves of the evaluator market."""
     names = panel.bobs
     target = panel.table[TARGET].to_numpy(dtype=float)
     scores = panel.table[names].to_numpy(dtype=float)
@@ -47,7 +66,7 @@ def compute(loaded: Loaded, config: LLMEvaluatorsConfig = LLMEvaluatorsConfig(),
     about = {
         "figure": "llm-evaluators",
         "label": f"LLMBar better-output labels vs {len(names)} language-model evaluators",
-        "data": loaded.source,
+        "data": source,
         "alice": f"LLMBar Natural + Adversarial ({len(target)} items): 1 if output 1 is the better output",
         "bobs": f"{len(names)} evaluators (base LLM / prompting strategy); score = share of the two presentation "
         "orders in which output 1 won, or (score_1 - score_2) / 9 for rating strategies",
@@ -56,10 +75,3 @@ def compute(loaded: Loaded, config: LLMEvaluatorsConfig = LLMEvaluatorsConfig(),
         "folds": "random row folds: the items are separate instructions, not clustered by query",
     }
     return Computed(result, about, bob_agreement(scores, target, names), scores_table(target, scores, names))
-
-
-def run(out: str | Path, loaded: Loaded, config: LLMEvaluatorsConfig = LLMEvaluatorsConfig(),
-        quiet: bool = True) -> tuple[Computed, dict]:
-    """Compute the evaluator-market curve and write its outputs into ``out``; return them and the comparison."""
-    computed = compute(loaded, config, quiet)
-    return computed, write_figure(computed, out, title=TITLE)

@@ -11,17 +11,17 @@ carry no licence, so the data are never embedded: ``--data`` or $MARKETALIGN_DAT
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from marketalign.bobs.quality import bob_agreement
+from marketalign.data.location import data_root
 from marketalign.data.qrels import GROUP, load_qrels_panel
+from marketalign.data.sources import llmjudge_folder
 from marketalign.data.tables import INSTANCE, TARGET
-from marketalign.errors import InputError
-from marketalign.experiments.figures import Computed, effect_at_kmax, scores_table, write_figure
+from marketalign.experiments.figures import Computed, effect_at_kmax, figure_outcome, scores_table
+from marketalign.experiments.protocol import Outcome, RunContext
 from marketalign.hull.curves import CurveConfig, market_curve
 
 TITLE = "LLMJudge (TREC DL 2023): NIST grades vs 33 language-model judges, folds by query"
-FOLDER = Path("panels") / "llmjudge_dl23"
 
 
 @dataclass(frozen=True)
@@ -33,19 +33,28 @@ class LLMJudgesConfig:
     missing: str = "drop-items"
 
 
-def data_folder(root: Path | None) -> Path:
-    """``root/panels/llmjudge_dl23``; InputError saying how to provide it when absent."""
-    folder = None if root is None else root / FOLDER
-    if folder is None or not (folder / "judges").is_dir() or not (folder / "human_test_qrels.txt").is_file():
-        raise InputError(f"LLMJudge data not found ({FOLDER}/judges and {FOLDER}/human_test_qrels.txt); pass "
-                         "--data FOLDER or set MARKETALIGN_DATA (never embedded: the human qrels carry "
-                         "no licence).")
-    return folder
+def run(config: LLMJudgesConfig, context: RunContext) -> Outcome:
+    """Curves with folds by query (the figure) and with random row folds (in the summary and the headline);
+    computes them and writes nothing.
 
+    Parameters
+    ----------
+    config : LLMJudgesConfig
+        The curve protocol and the treatment of out-of-range grades and missing cells.
+    context : RunContext
+        Where the data are (``panels/llmjudge_dl23`` under the data root).
 
-def run(out: str | Path, folder: Path, config: LLMJudgesConfig = LLMJudgesConfig(),
-        quiet: bool = True) -> tuple[Computed, dict]:
-    """Curves with folds by query (written as the figure) and with random row folds (in the summary)."""
+    Returns
+    -------
+    Outcome
+        The curve figure's outputs (:func:`marketalign.experiments.figures.figure_outcome`).
+
+    Raises
+    ------
+    InputError
+        When the data are not under the data root (:func:`marketalign.data.sources.llmjudge_folder`).
+    """
+    folder = llmjudge_folder(data_root(context.data))
     table, report = load_qrels_panel(folder / "judges", folder / "human_test_qrels.txt",
                                      missing=config.missing, out_of_range=config.out_of_range)
     names = [c for c in table.columns if c not in (INSTANCE, TARGET, GROUP)]
@@ -53,8 +62,9 @@ def run(out: str | Path, folder: Path, config: LLMJudgesConfig = LLMJudgesConfig
     scores = table[names].to_numpy(dtype=float)
     groups = table[GROUP].to_numpy()
     grouped = market_curve(scores, target, config.curve, groups=groups, bob_names=names,
-                           target_names=["alice"], quiet=quiet)
-    rows = market_curve(scores, target, config.curve, bob_names=names, target_names=["alice"], quiet=quiet)
+                           target_names=["alice"], quiet=context.quiet)
+    rows = market_curve(scores, target, config.curve, bob_names=names, target_names=["alice"],
+                        quiet=context.quiet)
     k = grouped.config.k_max
     by_query, by_row = effect_at_kmax(grouped.table, k), effect_at_kmax(rows.table, k)
     leak = {
@@ -75,5 +85,7 @@ def run(out: str | Path, folder: Path, config: LLMJudgesConfig = LLMJudgesConfig
         "random_row_folds": leak,
     }
     computed = Computed(grouped, about, bob_agreement(scores, target, names), scores_table(target, scores, names))
-    return computed, write_figure(computed, out, title=TITLE) | {"random_row_folds": leak}
+    notes = [f"  K = {k}, MSE folds by query vs random row folds:"]
+    notes += [f"    {m:<14} {v:.4f}  vs {by_row['mse'][m]:.4f}" for m, v in by_query["mse"].items()]
+    return figure_outcome("llm_judges", computed, title=TITLE, intro=f"LLMJudge on {folder.name} ...", notes=notes)
 

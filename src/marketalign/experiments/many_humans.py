@@ -15,11 +15,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from marketalign.bobs.communities import CommunityBobs, bob_names, community_scores
+from marketalign.data.location import data_root
+from marketalign.data.sources import movielens_data
 from marketalign.errors import InputError
 from marketalign.experiments.defaults import (
     HUMANS_PER_TASK,
@@ -27,19 +28,22 @@ from marketalign.experiments.defaults import (
     MANY_HUMANS_MIN_RATINGS,
     MANY_HUMANS_ORDERINGS,
 )
-from marketalign.experiments.figures import Loaded, min_ratings, movielens_data
+from marketalign.experiments.figures import min_ratings
+from marketalign.experiments.protocol import Outcome, RunContext, Verdict
 from marketalign.hull.by_human import curves_by_human
 from marketalign.hull.curves import CurveConfig
 from marketalign.parallel import ExecutionConfig
-from marketalign.report.outputs import prepare_dir, save_figure, versions, write_json, write_table
+from marketalign.report.figure_plots import plot_improvements
+from marketalign.report.outputs import versions
 
 COMPARISONS = (("nnls", "single"), ("nnls", "average"), ("simplex", "single"), ("simplex", "average"))
-_STYLE = {"nnls": "tab:green", "simplex": "tab:red"}
+TITLE = "Many humans: every MovieLens user vs taste-community Bobs (change in held-out MSE)"
 
 
 @dataclass(frozen=True)
 class ManyHumansConfig:
-    """The Bob family, the K_max values (one run each), orderings, folds and seed."""
+    """The Bob family, the K_max values (one run each), orderings, folds, seed, and the users per chunk of work
+    (another chunking can move numbers in their last bits; a checkpoint resumes only with its own)."""
 
     family: CommunityBobs = field(default_factory=lambda: CommunityBobs(prior="community"))
     k_values: tuple[int, ...] = MANY_HUMANS_K
@@ -47,65 +51,87 @@ class ManyHumansConfig:
     orderings: int = MANY_HUMANS_ORDERINGS
     folds: int = 5
     seed: int = 0
+    humans_per_task: int = HUMANS_PER_TASK
 
     def __post_init__(self) -> None:
         if not self.k_values or min(self.k_values) < 1 or max(self.k_values) > self.family.n_bobs:
             raise InputError(f"k_values must be between 1 and {self.family.n_bobs} Bobs; got {self.k_values}.")
         if self.orderings < 1 or self.folds < 2:
             raise InputError(f"need orderings >= 1 and folds >= 2; got {self.orderings} and {self.folds}.")
+        if self.humans_per_task < 1:
+            raise InputError(f"humans_per_task must be at least 1; got {self.humans_per_task}.")
 
 
-def run(out: str | Path, loaded: Loaded | None = None, config: ManyHumansConfig = ManyHumansConfig(),
-        quiet: bool = True, *, execution: ExecutionConfig | None = None,
-        humans_per_task: int = HUMANS_PER_TASK) -> dict:
-    """Score every user, run the curves per K_max, write ``improvements.csv``, ``quantiles.csv``, the plot.
+def run(config: ManyHumansConfig, context: RunContext) -> Outcome:
+    """Score every user of the MovieLens release of ``context.data`` and run the curves per K_max; write nothing.
 
-    ``execution`` says where the curves run (default: one local process per core); with a checkpoint folder,
-    each K_max's sweep is saved in its subfolder ``K<k>`` and a rerun resumes it. The files are the same bytes
-    wherever the chunks run; another ``humans_per_task`` (chunk size) can move numbers in their last bits.
+    ``context.execution`` says where the curves run (default: one local process per core); with a checkpoint
+    folder, each K_max's sweep is saved in its subfolder ``K<k>`` and a rerun resumes it. The tables are the
+    same wherever the chunks run.
+
+    Parameters
+    ----------
+    config : ManyHumansConfig
+        The Bobs, the K_max values and the curve protocol.
+    context : RunContext
+        Where the data are and where the chunks run.
+
+    Returns
+    -------
+    Outcome
+        ``improvements.csv``, ``quantiles.csv``, ``summary.json`` and ``improvements.png``; the headline gives
+        each K_max's median changes.
+
+    Raises
+    ------
+    InputError
+        When no user has the ratings a K_max needs.
     """
-    out = prepare_dir(out)
-    loaded = loaded or movielens_data(None)
+    loaded = movielens_data(data_root(context.data))
     counts = loaded.data.rating_counts()
     alices = community_scores(loaded.data, counts.index[counts >= config.min_user_ratings], config.family)
     names = bob_names(config.family)
+    execution = context.execution or ExecutionConfig()
     rows, quantiles, runs = [], [], {}
-    fig, axes = plt.subplots(1, len(config.k_values), figsize=(5.5 * len(config.k_values), 4.2), squeeze=False)
-    for ax, k_max in zip(axes[0], config.k_values, strict=True):
+    for k_max in config.k_values:
         need = min_ratings(k_max, config.folds)
         chosen = [a for a in alices if len(a.ratings) >= need]
         if not chosen:
             raise InputError(f"no user has the {need} ratings that K_max = {k_max} needs; lower the K values.")
         curve = CurveConfig(k_max=k_max, orderings=config.orderings, folds=config.folds, seed=config.seed)
-        results = curves_by_human([(a.scores, a.ratings) for a in chosen], curve, humans_per_task=humans_per_task,
+        results = curves_by_human([(a.scores, a.ratings) for a in chosen], curve,
+                                  humans_per_task=config.humans_per_task,
                                   execution=_checkpoint_for(execution, f"K{k_max}"), bob_names=names,
-                                  target_names=["alice"], quiet=quiet)
+                                  target_names=["alice"], quiet=context.quiet)
         frame = _improvements(chosen, results, k_max)
         rows.append(frame)
         quantiles.append(_quantiles(frame, k_max))
-        _plot(ax, frame, k_max)
         runs[str(k_max)] = {"users": len(chosen), "left_out_too_few_ratings": len(alices) - len(chosen),
                             "min_ratings": need, "median_pct": _medians(frame),
                             "share_of_users_improved": _shares(frame)}
-    fig.suptitle("Many humans: every MovieLens user vs taste-community Bobs (change in held-out MSE)", fontsize=11)
-    table = pd.concat(rows, ignore_index=True)
-    write_table(table, out / "improvements.csv")
-    write_table(pd.concat(quantiles, ignore_index=True), out / "quantiles.csv")
-    save_figure(fig, out / "improvements.png")
+    improvements = pd.concat(rows, ignore_index=True)
+    # the chunk size says how the work was cut, not what was measured: the protocol is the rest
+    protocol = {name: value for name, value in asdict(config).items() if name != "humans_per_task"}
     summary = {
-        "data": loaded.source, "users": len(alices), "runs": runs, "config": asdict(config),
+        "data": loaded.source, "users": len(alices), "runs": runs, "config": protocol,
         "alice": "each MovieLens user in turn: her own ratings",
         "bobs": f"{len(names)} taste-community recommenders recomputed without each user's data",
         "versions": versions(), "files": ["improvements.csv", "improvements.png", "quantiles.csv", "summary.json"],
     }
-    write_json(summary, out / "summary.json")
-    return summary
+    lines = [f"every user of the {loaded.source}; curves on {execution.describe()} ..."]
+    for k, entry in runs.items():
+        medians = ", ".join(f"{name} {value:+.1f}%" for name, value in entry["median_pct"].items())
+        lines.append(f"  K = {k}: {entry['users']} users (median change) {medians}")
+    return Outcome("many_humans", summary,
+                   tables={"improvements.csv": improvements, "quantiles.csv": pd.concat(quantiles, ignore_index=True)},
+                   figures={"improvements.png": lambda: plot_improvements(improvements, title=TITLE)},
+                   verdict=Verdict("measured", tuple(lines)))
 
 
-def _checkpoint_for(execution: ExecutionConfig | None, sweep: str) -> ExecutionConfig | None:
+def _checkpoint_for(execution: ExecutionConfig, sweep: str) -> ExecutionConfig:
     """``execution`` with its checkpoint moved to the subfolder ``sweep``: one folder per sweep of a run that
     has several (a checkpoint folder holds one sweep)."""
-    if execution is None or execution.checkpoint is None:
+    if execution.checkpoint is None:
         return execution
     return replace(execution, checkpoint=Path(execution.checkpoint) / sweep)
 
@@ -139,30 +165,3 @@ def _medians(frame: pd.DataFrame) -> dict:
 
 def _shares(frame: pd.DataFrame) -> dict:
     return {c: float((frame[c] < 0).mean()) for c in _columns()}
-
-
-def _plot(ax: plt.Axes, frame: pd.DataFrame, k_max: int) -> None:
-    """ECDF over users of each comparison's % change (left of 0 = the combination is better).
-
-    The x-axis spans the 2nd-98th percentiles of all comparisons (NNLS on a user with few ratings can
-    overfit wildly); the title says how many values lie beyond it.
-    """
-    columns = _columns()
-    values = frame[columns].to_numpy().ravel()
-    values = values[np.isfinite(values)]
-    low, high = np.percentile(values, [2, 98]) if len(values) else (-1.0, 1.0)
-    pad = 0.05 * max(high - low, 1.0)
-    outside = int(((values < low - pad) | (values > high + pad)).sum())
-    for method, baseline in COMPARISONS:
-        column = np.sort(frame[f"{method}_vs_{baseline}_pct"].dropna().to_numpy())
-        share = np.arange(1, len(column) + 1) / len(column)
-        ax.step(column, share, where="post", color=_STYLE[method],
-                linestyle="-" if baseline == "single" else "--", label=f"{method} vs {baseline}")
-    ax.set_xlim(low - pad, high + pad)
-    ax.axvline(0.0, color="0.5", linewidth=0.8)
-    ax.set_xlabel("change in held-out MSE (%)")
-    ax.set_ylabel("share of users")
-    beyond = f"; {outside} values beyond the axis" if outside else ""
-    ax.set_title(f"K = {k_max}: {len(frame)} users{beyond}", fontsize=10)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, frameon=False)

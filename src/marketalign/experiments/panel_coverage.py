@@ -11,17 +11,18 @@ Questions with a missing model cell are dropped for that human and counted.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from marketalign.data.location import data_root
+from marketalign.data.sources import load_market
 from marketalign.data.tables import INSTANCE
 from marketalign.errors import InputError
 from marketalign.experiments.defaults import COVERAGE_ROBUST, COVERAGE_SAMPLES, COVERAGE_SOURCES
-from marketalign.experiments.fig4_llm import load_market
+from marketalign.experiments.protocol import Outcome, RunContext, Verdict
 from marketalign.hull.coverage import item_coverage
-from marketalign.report.outputs import prepare_dir, versions, write_json, write_table
+from marketalign.report.outputs import versions
 
 SOURCES = COVERAGE_SOURCES
 ORIENTATION = {
@@ -48,17 +49,29 @@ class PanelCoverageConfig:
                              f"not {self.source!r}.")
 
 
-def run(out: str | Path, root: Path | None, config: PanelCoverageConfig = PanelCoverageConfig()) -> dict:
-    """Coverage of every human of ``config.source`` under ``root``, written into ``out``; return the summary.
+def run(config: PanelCoverageConfig, context: RunContext) -> Outcome:
+    """Coverage of every human of ``config.source`` under the data root of ``context.data``; writes nothing.
+
+    Parameters
+    ----------
+    config : PanelCoverageConfig
+        The market, the k values and the sampled removals.
+    context : RunContext
+        Where the data are.
+
+    Returns
+    -------
+    Outcome
+        ``coverage.csv`` (per human and question), ``humans.csv`` (per human) and ``summary.json``; the headline
+        gives the medians over humans beside the orientation numbers of another market.
 
     Raises
     ------
     InputError
-        When the release is missing (see :func:`marketalign.experiments.fig4_llm.load_market`) or a k is out
-        of range for the number of models.
+        When the release is missing (see :func:`marketalign.data.sources.load_market`) or a k is out of range
+        for the number of models.
     """
-    out = prepare_dir(out)
-    table, bobs, _, loading = load_market(root, config.source)
+    table, bobs, _, loading = load_market(data_root(context.data), config.source)
     tables, humans = [], []
     for human, own in table.groupby("human", sort=False):
         incomplete = own.loc[own[bobs].isna().any(axis=1), "group"].unique()
@@ -86,7 +99,11 @@ def run(out: str | Path, root: Path | None, config: PanelCoverageConfig = PanelC
         "versions": versions(),
         "files": ["coverage.csv", "humans.csv", "summary.json"],
     }
-    write_table(pd.concat(tables, ignore_index=True), out / "coverage.csv")
-    write_table(per_human, out / "humans.csv")
-    write_json(summary, out / "summary.json")
-    return summary
+    robust = "".join(f", {medians[f'robust_{k}_pct']:.1f}% after removing any {k}" for k in config.robust)
+    lines = (f"{config.source}, {len(per_human)} humans (medians): {medians['covered_pct']:.1f}% of questions "
+             f"covered{robust}; closest model {medians['median_closest_angle_deg']:.1f} deg away",
+             f"for orientation (another market): {ORIENTATION['covered_pct']}% covered, "
+             f"{ORIENTATION['robust_pct']['1']}% / {ORIENTATION['robust_pct']['5']}% after any 1 / 5, "
+             f"{ORIENTATION['median_closest_angle_deg']} deg")
+    return Outcome("coverage", summary, tables={"coverage.csv": pd.concat(tables, ignore_index=True),
+                                                "humans.csv": per_human}, verdict=Verdict("measured", lines))

@@ -9,12 +9,12 @@ misalignment that is common to all of them.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from marketalign.bobs.synthetic import SyntheticBobs, synthetic_bobs
 from marketalign.data.embedded import load_embedded_ethics
-from marketalign.hull.curves import CurveConfig, CurveResult, market_curve
-from marketalign.report.curves import write_curve_outputs
+from marketalign.experiments.protocol import Outcome, RunContext
+from marketalign.hull.curves import CurveConfig, market_curve
+from marketalign.report.curves import curve_outcome, headline
 
 
 @dataclass(frozen=True)
@@ -28,13 +28,28 @@ class SyntheticCurveConfig:
     curve: CurveConfig = field(default_factory=CurveConfig)
 
 
-def run(out: str | Path, config: SyntheticCurveConfig = SyntheticCurveConfig(), quiet: bool = True) -> CurveResult:
-    """Build the Bobs, draw the curves, write the outputs into ``out``; return the curve result."""
+def run(config: SyntheticCurveConfig, context: RunContext) -> Outcome:
+    """Build the Bobs on the embedded ETHICS labels (always: ``context.data`` is not read) and draw the curves;
+    write nothing.
+
+    Parameters
+    ----------
+    config : SyntheticCurveConfig
+        The Bob family and the curve protocol.
+    context : RunContext
+        Only ``quiet`` applies.
+
+    Returns
+    -------
+    Outcome
+        ``curve.csv``, ``summary.json``, ``mse_vs_k.png`` and ``sparsity_vs_k.png``
+        (:func:`marketalign.report.curves.curve_outcome`).
+    """
     table = load_embedded_ethics().table("commonsense", short_only=True)
     alice = table["alice"].to_numpy(dtype=float)
     scores = synthetic_bobs(alice, config.family)
     names = [f"synthetic_{i:03d}" for i in range(scores.shape[1])]
-    result = market_curve(scores, alice, config.curve, bob_names=names, target_names=["alice"], quiet=quiet)
+    result = market_curve(scores, alice, config.curve, bob_names=names, target_names=["alice"], quiet=context.quiet)
     about = {
         "alice": "ETHICS commonsense short items (embedded subset of cm_test + cm_test_hard), utility 1 = acceptable",
         "bobs": "SYNTHETIC Bobs: Alice's label plus a controlled misalignment (marketalign.bobs.synthetic), "
@@ -42,5 +57,7 @@ def run(out: str | Path, config: SyntheticCurveConfig = SyntheticCurveConfig(), 
         "family": asdict(config.family),
         "n_instances": len(alice),
     }
-    write_curve_outputs(result, out, title="ETHICS labels vs synthetic Bobs", about=about)
-    return result
+    intro = (f"embedded ETHICS labels vs {config.family.n_bobs} SYNTHETIC Bobs (Alice's label plus a controlled "
+             "misalignment) ...")
+    return curve_outcome("synthetic", result, title="ETHICS labels vs synthetic Bobs", about=about,
+                         lines=[intro, *headline(result)])

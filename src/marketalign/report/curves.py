@@ -1,19 +1,21 @@
-"""Writing a curve result: the table, a JSON summary, and the two figures with their numbers beside them."""
+"""A curve result's outputs: the table, a JSON summary, and the two figures with their numbers beside them."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from marketalign.errors import InputError
 from marketalign.hull.curves import CurveResult
-from marketalign.report.outputs import prepare_dir, save_figure, versions, write_json, write_table
+from marketalign.report.outputs import versions
 from marketalign.report.plots import plot_mse_vs_k, plot_sparsity_vs_k
+
+if TYPE_CHECKING:
+    from marketalign.experiments.protocol import Outcome
 
 _VALUES = ("mse_mean", "nnz_mean", "explained_mean", "weight_sum_mean")
 
@@ -54,27 +56,43 @@ def stacked_tables(results: Sequence[CurveResult], names: Sequence[str]) -> pd.D
                      ignore_index=True)
 
 
-def write_curve_outputs(result: CurveResult, out: str | Path, *, title: str, about: dict[str, Any]) -> dict[str, Path]:
-    """Write ``curve.csv``, ``summary.json``, ``mse_vs_k.png`` and ``sparsity_vs_k.png`` into ``out``.
+def curve_outcome(name: str, result: CurveResult, *, title: str, about: dict[str, Any],
+                  lines: Sequence[str] = ()) -> Outcome:
+    """The outputs of a curve result: ``curve.csv``, ``summary.json``, ``mse_vs_k.png`` and ``sparsity_vs_k.png``.
 
-    ``about`` says what the data and the Bobs are (it goes into the summary and must be honest about
-    synthetic Bobs). With many targets, ``curve_over_targets.csv`` holds the across-target numbers plotted.
+    Parameters
+    ----------
+    name : str
+        The experiment's name.
+    result : CurveResult
+        The curves (:func:`marketalign.hull.curves.market_curve`).
+    title : str
+        The figures' title.
+    about : dict
+        What the data and the Bobs are (it goes into the summary and must be honest about synthetic Bobs).
+    lines : sequence of str
+        The headline the command prints.
+
+    Returns
+    -------
+    Outcome
+        Written by :func:`marketalign.experiments.protocol.write_outcome`. With many targets,
+        ``curve_over_targets.csv`` holds the across-target numbers plotted.
     """
-    out = prepare_dir(out)
-    paths = {"curve": write_table(result.table, out / "curve.csv")}
+    from marketalign.experiments.protocol import SUMMARY_FILE, Outcome, Verdict
+
     frame = curve_frame(result)
     many = len(result.targets) > 1
-    if many:
-        paths["curve_over_targets"] = write_table(frame, out / "curve_over_targets.csv")
+    tables = {"curve.csv": result.table} | ({"curve_over_targets.csv": frame} if many else {})
     band = "mse_se" if many else "mse_std"
     subtitle = f"{len(result.targets)} targets, ±1 s.e." if many else "±1 std over " + _curves_word(result)
-    paths["mse_vs_k"] = save_figure(plot_mse_vs_k(frame, spread=band, title=f"{title}\n{subtitle}"),
-                                    out / "mse_vs_k.png")
-    paths["sparsity_vs_k"] = save_figure(plot_sparsity_vs_k(frame, title=title), out / "sparsity_vs_k.png")
+    figures = {
+        "mse_vs_k.png": lambda: plot_mse_vs_k(frame, spread=band, title=f"{title}\n{subtitle}"),
+        "sparsity_vs_k.png": lambda: plot_sparsity_vs_k(frame, title=title),
+    }
     summary = {**result.summary(), "about": about, "band": band, "versions": versions(),
-               "files": sorted(p.name for p in paths.values()) + ["summary.json"]}
-    paths["summary"] = write_json(summary, out / "summary.json")
-    return paths
+               "files": [*sorted([*tables, *figures]), SUMMARY_FILE]}
+    return Outcome(name, summary, tables, figures, verdict=Verdict("measured", tuple(lines)))
 
 
 def headline(result: CurveResult) -> list[str]:

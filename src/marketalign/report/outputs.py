@@ -6,6 +6,7 @@ Outputs are byte-for-byte reproducible for a given seed: JSON keys are sorted, f
 
 from __future__ import annotations
 
+import io
 import platform
 from collections.abc import Mapping
 from importlib import metadata
@@ -18,7 +19,7 @@ import pandas as pd
 from marketalign.jsonable import dumps
 from marketalign.paths import prepare_dir
 
-__all__ = ["prepare_dir", "save_figure", "versions", "write_json", "write_table"]
+__all__ = ["parquet_bytes", "prepare_dir", "save_figure", "versions", "write_json", "write_table"]
 
 _VERSIONED = ("marketalign", "numpy", "scipy", "pandas", "scikit-learn", "matplotlib", "networkx")
 
@@ -41,11 +42,19 @@ def write_json(data: Mapping[str, Any], path: str | Path) -> Path:
     return path
 
 
+def parquet_bytes(table: pd.DataFrame) -> bytes:
+    """The exact bytes :func:`write_table` writes for ``table`` into a ``.parquet`` file (hash them for a summary)."""
+    buffer = io.BytesIO()
+    table.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
 def write_table(table: pd.DataFrame, path: str | Path) -> Path:
-    """Write a results table as CSV (``.csv``) or Parquet (``.parquet``), floats at full precision."""
+    """Write a results table as CSV (``.csv``) or Parquet (``.parquet``, :func:`parquet_bytes`), floats at full
+    precision."""
     path = Path(path)
     if path.suffix == ".parquet":
-        table.to_parquet(path, index=False)
+        path.write_bytes(parquet_bytes(table))
     else:
         table.to_csv(path, index=False, float_format="%.17g", lineterminator="\n")
     return path
