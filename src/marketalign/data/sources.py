@@ -141,7 +141,18 @@ def llm_score_matrix(folder: Path | None) -> LLMScores:
 
 
 def opinionqa_folder(root: Path | None) -> Path | None:
-    """``root/opinionqa/human_resp`` when present, else None (OpinionQA is never embedded)."""
+    """``root/opinionqa/human_resp`` when present, else None (OpinionQA is never embedded).
+
+    Parameters
+    ----------
+    root : Path or None
+        The data root (:func:`marketalign.data.location.data_root`); None = no full data.
+
+    Returns
+    -------
+    Path or None
+        The folder of OpinionQA's per-wave group distributions, or None when it is absent.
+    """
     if root is None:
         return None
     folder = root / "opinionqa" / "human_resp"
@@ -150,6 +161,16 @@ def opinionqa_folder(root: Path | None) -> Path | None:
 
 def llmjudge_folder(root: Path | None) -> Path:
     """``root/panels/llmjudge_dl23`` with its ``judges/`` and ``human_test_qrels.txt``.
+
+    Parameters
+    ----------
+    root : Path or None
+        The data root (:func:`marketalign.data.location.data_root`); None = no full data.
+
+    Returns
+    -------
+    Path
+        The LLMJudge release folder.
 
     Raises
     ------
@@ -166,6 +187,18 @@ def llmjudge_folder(root: Path | None) -> Path:
 
 def panel_folder(root: Path | None, source: str) -> Path:
     """``root/panels/<release>`` of a published LLM panel (:data:`PANEL_SOURCES`).
+
+    Parameters
+    ----------
+    root : Path or None
+        The data root (:func:`marketalign.data.location.data_root`); None = no full data.
+    source : str
+        A key of :data:`PANEL_SOURCES` (e.g. ``"tjuatja"``, ``"meister"``, ``"hwang"``).
+
+    Returns
+    -------
+    Path
+        The release's folder.
 
     Raises
     ------

@@ -1,4 +1,5 @@
-"""One module per figure or experiment: config -> run -> results table -> plot.
+"""One module per figure or experiment: ``run(config, context) -> Outcome`` (:mod:`.protocol`), registered in
+:mod:`.registry`.
 
 Each experiment's configuration class and its ``run`` are public here, e.g. ``SelectionConfig`` and
 ``run_selection`` (``games_selection.run``); the modules themselves are attributes too
@@ -21,13 +22,18 @@ _PUBLIC = {
     "LLMJudgesConfig": "marketalign.experiments.llm_judges",
     "LowerBoundConfig": "marketalign.experiments.network_configs",
     "ManyHumansConfig": "marketalign.experiments.many_humans",
+    "Outcome": "marketalign.experiments.protocol",
     "PanelCoverageConfig": "marketalign.experiments.panel_coverage",
     "PathConfig": "marketalign.experiments.network_configs",
     "QuantalConfig": "marketalign.experiments.game_configs",
     "RealConfig": "marketalign.experiments.network_configs",
+    "RunContext": "marketalign.experiments.protocol",
+    "STEPS": "marketalign.experiments.registry",
     "SelectionConfig": "marketalign.experiments.game_configs",
+    "Step": "marketalign.experiments.registry",
     "SyntheticCurveConfig": "marketalign.experiments.synthetic_curve",
     "TrainConfig": "marketalign.experiments.network_configs",
+    "Verdict": "marketalign.experiments.protocol",
     "run_conversation": "marketalign.experiments.games_conversation:run",
     "run_cyclic": "marketalign.experiments.network_cyclic:run",
     "run_families": "marketalign.experiments.families:run",
@@ -48,12 +54,13 @@ _PUBLIC = {
     "run_selection": "marketalign.experiments.games_selection:run",
     "run_synthetic_curve": "marketalign.experiments.synthetic_curve:run",
     "run_train": "marketalign.experiments.network_train:run",
+    "write_outcome": "marketalign.experiments.protocol",
 }
 _SUBMODULES = ("defaults", "families", "fig1", "fig2", "fig3", "fig4", "fig4_llm", "figures", "game_configs",
-                "games_common", "games_conversation", "games_quantal", "games_selection", "llm_evaluators",
-                "llm_judges", "many_humans", "network_common", "network_configs", "network_cyclic",
-                "network_general", "network_lowerbound", "network_path", "network_real", "network_train",
-                "panel_coverage", "synthetic_curve")
+               "games_common", "games_conversation", "games_quantal", "games_selection", "llm_evaluators",
+               "llm_judges", "many_humans", "network_common", "network_configs", "network_cyclic", "network_general",
+               "network_lowerbound", "network_path", "network_real", "network_train", "panel_coverage", "protocol",
+               "registry", "synthetic_curve")
 
 __getattr__, __dir__ = attach(__name__, _PUBLIC, _SUBMODULES)
 
@@ -71,13 +78,18 @@ __all__ = [
     "LLMJudgesConfig",
     "LowerBoundConfig",
     "ManyHumansConfig",
+    "Outcome",
     "PanelCoverageConfig",
     "PathConfig",
     "QuantalConfig",
     "RealConfig",
+    "RunContext",
+    "STEPS",
     "SelectionConfig",
+    "Step",
     "SyntheticCurveConfig",
     "TrainConfig",
+    "Verdict",
     "defaults",
     "families",
     "fig1",
@@ -103,6 +115,8 @@ __all__ = [
     "network_real",
     "network_train",
     "panel_coverage",
+    "protocol",
+    "registry",
     "run_conversation",
     "run_cyclic",
     "run_families",
@@ -124,4 +138,5 @@ __all__ = [
     "run_synthetic_curve",
     "run_train",
     "synthetic_curve",
+    "write_outcome",
 ]

@@ -7,7 +7,10 @@ invertible even when G_PP is not, e.g. for collinear Bobs on different scales or
 variable borders that inverse (a rank-one update); dropping one is a downdate followed by moving the last slot
 into the freed one. Every passive solve is refined against G itself, and prices and stationarity are always
 computed from G, so the stopping test is the KKT test whatever rounding the updates accumulate; an inverse
-whose stationarity error drifts is rebuilt from scratch.
+whose stationarity error drifts is rebuilt from scratch. A variable that enters with a negative price and is
+dropped again by the very next feasibility step would have a positive weight in exact arithmetic: it is
+numerically dependent on the passive set and is refused for the rest of that step, which is what keeps a
+rank-deficient Gram matrix from cycling.
 
 The caller passes the problem in diagonally scaled variables w'_i = w_i / d_i, d_i = 1/√G_ii, so that the
 scaled Gram has a unit diagonal and every relative tolerance means the same for every Bob whatever its scale;
@@ -26,6 +29,8 @@ PIVOT_TOLERANCE = 1e-14  # relative Schur complement below which a variable lies
 REFINEMENT_STEPS = 8  # iterative refinement of each passive solve against G ...
 REFINE_BELOW = 1e-4  # ... always for the simplex, and for NNLS once a Schur complement this small has entered
 WEIGHT_THRESHOLD = 1e-6  # a weight counts as non-zero above this (Figure 2's sparsity threshold)
+SOLVED, FAILED_INNER, FAILED_OUTER = 0.0, 1.0, 2.0  # kkt[2]: a problem's status (kernels never raise, since an
+# exception inside a parallel loop can leave the other problems of its thread unsolved without a word)
 
 
 @njit(cache=True, nogil=True)
@@ -188,7 +193,8 @@ def _tolerance_scale(w, slots, m, rhs_size, gram_size):
 
 @njit(cache=True, nogil=True)
 def _make_feasible(gram, rhs, a, c, off, refine, inverse, m, slots, w, passive, x):
-    """Lawson–Hanson inner loop from a feasible w; returns (m, ν) once the passive minimiser is feasible."""
+    """Lawson–Hanson inner loop from a feasible w; returns (m, ν, True) once the passive minimiser is feasible,
+    (m, ν, False) when it is not within its iteration limit."""
     n_vars = rhs.shape[0]
     for _ in range(n_vars + 2):
         _solve_system(gram, a, c, rhs, inverse, m, slots, off, refine, x)
@@ -206,7 +212,7 @@ def _make_feasible(gram, rhs, a, c, off, refine, inverse, m, slots, w, passive, 
         if hit < 0:
             for i in range(m):
                 w[slots[i]] = x[off + i]
-            return m, nu
+            return m, nu, True
         alpha = min(max(alpha, 0.0), 1.0)
         for i in range(m):
             v = slots[i]
@@ -225,7 +231,7 @@ def _make_feasible(gram, rhs, a, c, off, refine, inverse, m, slots, w, passive, 
                 total += a[slots[i]] * w[slots[i]]
             for i in range(m):
                 w[slots[i]] *= c / total
-    raise RuntimeError("active-set inner loop did not terminate")
+    return m, 0.0, False
 
 
 @njit(cache=True, nogil=True)
@@ -249,7 +255,8 @@ def solve_one_path(gram, rhs, scale, order, simplex, ev_gram, ev_rhs, ev_const, 
     weights above the sparsity threshold and Σw. Leaves the final unscaled solution in ``w``. ``kkt`` receives
     the largest relative KKT violation met at the end of any step over the variables the solver could use,
     and the largest over variables it refused as numerically dependent on the passive set (near-duplicates of
-    a combination of other Bobs).
+    a combination of other Bobs), and the problem's status (:data:`SOLVED`, or which iteration limit stopped
+    it: the other outputs are then incomplete).
 
     The gradient of the available variables is recomputed from G whenever the weights change, so a step whose
     new Bob does not enter costs O(m) and every KKT test uses exact prices.
@@ -293,7 +300,10 @@ def solve_one_path(gram, rhs, scale, order, simplex, ev_gram, ev_rhs, ev_const, 
                 if drift > DRIFT_TOLERANCE * tol:
                     rebuilt = True
                     _rebuild(gram, a, inverse, m, slots, off)
-                    m, nu = _make_feasible(gram, rhs, a, c, off, True, inverse, m, slots, ws, passive, x)
+                    m, nu, feasible = _make_feasible(gram, rhs, a, c, off, True, inverse, m, slots, ws, passive, x)
+                    if not feasible:
+                        kkt[2] = FAILED_INNER
+                        return
                     _gradient(gram, rhs, ws, slots, m, order, step + 1, grad)
                     changed = True
                     continue
@@ -317,11 +327,17 @@ def solve_one_path(gram, rhs, scale, order, simplex, ev_gram, ev_rhs, ev_const, 
             m += 1
             passive[enter] = True
             refine = simplex or conditioning < REFINE_BELOW
-            m, nu = _make_feasible(gram, rhs, a, c, off, refine, inverse, m, slots, ws, passive, x)
+            m, nu, feasible = _make_feasible(gram, rhs, a, c, off, refine, inverse, m, slots, ws, passive, x)
+            if not feasible:
+                kkt[2] = FAILED_INNER
+                return
+            if not passive[enter]:  # dropped at once: in exact arithmetic its weight would be positive, so it
+                refused[enter] = True  # is numerically dependent on the passive set, and trying it again cycles
             _gradient(gram, rhs, ws, slots, m, order, step + 1, grad)
             changed = True
         else:
-            raise RuntimeError("active-set outer loop did not terminate")
+            kkt[2] = FAILED_OUTER
+            return
         tol = _tolerance_scale(ws, slots, m, rhs_size, gram_size)
         for i in range(m):
             worst = max(worst, abs(grad[slots[i]] + nu * a[slots[i]]) / tol)
@@ -363,6 +379,7 @@ def solve_one_path(gram, rhs, scale, order, simplex, ev_gram, ev_rhs, ev_const, 
             w[i] /= total
     kkt[0] = worst
     kkt[1] = worst_refused
+    kkt[2] = SOLVED
 
 
 @njit(cache=True, parallel=True)

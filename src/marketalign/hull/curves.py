@@ -427,7 +427,7 @@ def _stack(all_stats: Sequence[FoldStatistics]) -> _Stacked:
     for stats in all_stats:
         fits = [stats.training(f) for f in range(stats.n_folds)] + [stats.total()]
         held_out = [stats.fold(f).about(fits[f].s_mean, fits[f].h_mean) for f in range(stats.n_folds)]
-        parts.append(([m.centred() for m in fits], held_out, stats.counts))
+        parts.append(([m.centred(stats.s_shift) for m in fits], held_out, stats.counts))
     field = lambda which, i: np.stack([np.stack([x[i] for x in part[which]]) for part in parts])  # noqa: E731
     return _Stacked(
         gram=field(0, 0), rhs=field(0, 1), sq=field(0, 2),

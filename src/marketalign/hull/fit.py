@@ -167,7 +167,7 @@ def fit_with_cv(
     stats = accumulate(scores, target, labels, folds)
     total = stats.total()
     trains = [stats.training(f) for f in range(folds)]
-    problems = [m.centred() for m in (total, *trains)]  # all rows first, then each training set
+    problems = [m.centred(stats.s_shift) for m in (total, *trains)]  # all rows first, then each training set
     all_weights = constrained_weights_many(constraint, np.stack([g for g, _, _ in problems]),
                                            np.stack([b[:, 0] for _, b, _ in problems]),
                                            np.array([float(q[0]) for _, _, q in problems]))

@@ -26,6 +26,7 @@ from marketalign.hull import _kernels
 Constraint = Literal["nonneg", "simplex"]
 CONSTRAINTS: tuple[str, ...] = ("nonneg", "simplex")
 KKT_TOLERANCE = 1e-9  # relative; see kkt_violation
+DEPENDENT_LIMIT = 1e-6  # a left-out near-duplicate may violate KKT by rounding (≲ 1e-9 seen), never by more
 # Batches of at most this many (problem, K) steps run on one thread: starting the parallel workers costs more
 # (about 7 ms a call on the shared 2 cores, where one step of a 9-12 Bob problem costs about 0.4 µs).
 SERIAL_WORK = 16_384
@@ -150,7 +151,9 @@ def solve_paths(
     InputError
         An unknown ``constraint``.
     SolverError
-        The active-set solver hit an iteration limit or stopped above :data:`KKT_TOLERANCE`.
+        The active-set solver hit an iteration limit in some problem (the others are never left half-solved
+        in silence), stopped above :data:`KKT_TOLERANCE`, or left out a Bob whose KKT violation exceeds
+        :data:`DEPENDENT_LIMIT`.
     """
     if constraint not in CONSTRAINTS:
         raise InputError(f"constraint must be one of {CONSTRAINTS}; got {constraint!r}.")
@@ -176,14 +179,20 @@ def solve_paths(
     nonzero = np.zeros((n_problems, k_max), dtype=np.int64)
     weight_sum = np.zeros((n_problems, k_max))
     final = np.zeros(rhs.shape)
-    kkt = np.zeros((n_problems, 2))
+    kkt = np.zeros((n_problems, 3))
     kernel_args = (np.ascontiguousarray(scaled), np.ascontiguousarray(scales), gram_of, rhs, orders,
                    constraint == "simplex", ev_grams, ev_of, ev_rhs, ev_const)
     outputs = (value, nonzero, weight_sum, final, kkt)
-    try:
-        _run_kernel(kernel_args, outputs, serial=n_problems * k_max <= SERIAL_WORK)
-    except RuntimeError as err:  # the compiled kernel's iteration limits
-        raise SolverError(f"the active-set {constraint} solver failed: {err}; please report this data set.") from err
+    if n_problems * k_max <= SERIAL_WORK:
+        _kernels.solve_paths_serial(*kernel_args, *outputs)
+    else:
+        _kernels.solve_paths(*kernel_args, *outputs)
+    failed = np.flatnonzero(kkt[:, 2] != _kernels.SOLVED)
+    if failed.size:
+        loop = "inner" if kkt[failed[0], 2] == _kernels.FAILED_INNER else "outer"
+        raise SolverError(f"the active-set {constraint} solver did not finish {failed.size} of {n_problems} "
+                          f"problems (the first, problem {int(failed[0])}, at its {loop} loop's iteration limit); "
+                          "please report this data set.")
     worst = float(kkt[:, 0].max(initial=0.0))
     if worst > KKT_TOLERANCE:
         raise SolverError(
@@ -191,6 +200,12 @@ def solve_paths(
             f"{int(kkt[:, 0].argmax())}); please report this data set."
         )
     dependent = kkt[:, 1]
+    if dependent.max(initial=0.0) > DEPENDENT_LIMIT:
+        raise SolverError(
+            f"the active-set solver left out a Bob as numerically dependent on the others although its price says "
+            f"it would lower the objective (relative KKT violation {dependent.max():.3g}, problem "
+            f"{int(dependent.argmax())}), so the fit is not exact; please report this data set."
+        )
     if (dependent > KKT_TOLERANCE).any():
         warnings.warn(
             f"{int((dependent > KKT_TOLERANCE).sum())} of {n_problems} fits left out a Bob that is numerically a "
@@ -201,28 +216,6 @@ def solve_paths(
         )
     return PathSolutions(value=value, nonzero=nonzero, weight_sum=weight_sum, final=final, kkt=kkt[:, 0],
                          dependent=dependent)
-
-
-def _run_kernel(kernel_args: tuple, outputs: tuple[np.ndarray, ...], serial: bool) -> None:
-    """Fill ``outputs`` by the compiled batch kernel: on one thread when ``serial``, else in parallel.
-
-    The two kernels solve every problem with the same arithmetic. Where the serial one meets an iteration
-    limit, the batch is solved again by the parallel one from fresh outputs, so that the outcome of such a
-    batch (an error, or what the parallel workers leave) is the one it always was.
-
-    Raises
-    ------
-    RuntimeError
-        The parallel kernel's iteration limits.
-    """
-    if serial:
-        try:
-            _kernels.solve_paths_serial(*kernel_args, *outputs)
-            return
-        except RuntimeError:
-            for out in outputs:
-                out[...] = 0
-    _kernels.solve_paths(*kernel_args, *outputs)
 
 
 def solve_gram(gram: np.ndarray, rhs: np.ndarray, constraint: Constraint = "nonneg") -> np.ndarray:

@@ -16,6 +16,7 @@ import numpy as np
 
 from marketalign.errors import InputError
 
+ROUNDING_SPREAD = 16 * np.finfo(float).eps  # a relative spread this small is rounding: the Bob is constant
 CHUNK_BYTES = 1 << 22  # rows are processed in ~4 MB chunks, which stay in cache while they are used
 
 
@@ -120,9 +121,37 @@ class Moments:
     def h_mean(self) -> np.ndarray:
         return self.h_sum / self.n
 
-    def centred(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(G, B, q) of the rows centred at their own means: the least-squares problem with a free offset."""
-        return self.about(self.s_mean, self.h_mean)
+    def centred(self, s_shift: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(G, B, q) of the rows centred at their own means: the least-squares problem with a free offset.
+
+        A Bob whose spread over these rows is at the rounding level of its scores (variance at most (16ε)² of
+        its mean square, or 16ε of its second moment about the shift) is constant on them: its row and column
+        of G and its row of B are set to exactly 0, so that a solver sees the constant it is instead of
+        rounding noise, which scaling to a unit diagonal would blow up by 10^8 or more. The test compares each
+        Bob with itself, so it does not depend on units.
+
+        Parameters
+        ----------
+        s_shift : numpy.ndarray, shape (K,), optional
+            What was subtracted from every row of S before accumulating (:attr:`FoldStatistics.s_shift`);
+            None = nothing.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            G (K, K), B (K, T) and q (T,), as :meth:`about` with these rows' own means.
+        """
+        gram, cross, sq = self.about(self.s_mean, self.h_mean)
+        shift = np.zeros_like(self.s_sum) if s_shift is None else s_shift
+        second = np.diag(self.gram) / self.n  # about the shift
+        mean_square = second + 2.0 * shift * self.s_mean + shift**2  # of the scores themselves
+        variance = np.diag(gram) / self.n
+        constant = (variance <= ROUNDING_SPREAD**2 * mean_square) | (variance <= ROUNDING_SPREAD * second)
+        if constant.any():
+            gram[constant, :] = 0.0
+            gram[:, constant] = 0.0
+            cross[constant, :] = 0.0
+        return gram, cross, sq
 
     def about(self, s_mean: np.ndarray, h_mean: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(E, e, c) with Σ((h − h̄) − (s − s̄)'w)² = w'Ew − 2w'e + c over these rows, for given means.
