@@ -43,12 +43,14 @@ def test_a_failed_obedience_lp_raises_solver_error(monkeypatch):
         persuasion.optimal_persuasion(game)
 
 
-def test_the_active_set_kernel_failing_raises_solver_error(monkeypatch):
+@pytest.mark.parametrize("kernel", ["solve_paths", "solve_paths_serial"])
+def test_a_problem_the_kernel_did_not_finish_raises_solver_error(monkeypatch, kernel):
     def stuck(*args):
-        raise RuntimeError("active-set outer loop did not terminate")
+        args[-1][:, 2] = solvers_module._kernels.FAILED_OUTER  # the status a kernel leaves at its iteration limit
 
-    monkeypatch.setattr(solvers_module._kernels, "solve_paths", stuck)
-    with pytest.raises(SolverError, match="active-set nonneg solver failed: active-set outer loop"):
+    monkeypatch.setattr(solvers_module._kernels, kernel, stuck)
+    monkeypatch.setattr(solvers_module, "SERIAL_WORK", 10**9 if kernel == "solve_paths_serial" else 0)
+    with pytest.raises(SolverError, match="did not finish 1 of 1 problems .* outer loop's iteration limit"):
         solvers_module.solve_gram(np.eye(2), np.ones(2))
 
 
@@ -56,7 +58,7 @@ def test_a_kkt_violation_raises_solver_error(monkeypatch):
     def inexact(*args):
         args[-1][:, 0] = 1.0  # the kernel reports a relative KKT violation of 1
 
-    monkeypatch.setattr(solvers_module._kernels, "solve_paths", inexact)
+    monkeypatch.setattr(solvers_module._kernels, "solve_paths_serial", inexact)
     with pytest.raises(SolverError, match="relative KKT violation of 1"):
         solvers_module.solve_gram(np.eye(2), np.ones(2))
 

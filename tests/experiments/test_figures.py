@@ -100,7 +100,7 @@ def test_fig4_substitute_is_labelled_and_runs_the_protocol(movies_root):
     outcome = fig4.run(config, RunContext(data=movies_root))
     summary = outcome.summary
     assert summary["available"] is False and summary["substitute"] is True
-    assert "SUBSTITUTE" in summary["humans_and_models"] and "substitute" not in summary["config"]
+    assert "SUBSTITUTE" in summary["about"]["bobs"] and "substitute" not in summary["config"]
     assert list(summary["panels"]) == list(fig4.SUBSTITUTE_GENRES)
     humans = outcome.tables["humans.csv"]
     assert (humans.groupby("panel").size() == 5).all() and (humans["questions"] >= 8).all()
@@ -123,7 +123,7 @@ def test_fig4_on_one_real_panel(shared_data):
     assert len(humans) == 4 and humans["models"].str.count(";").eq(2).all()
     frame = outcome.tables["curve_over_humans.csv"]
     assert set(frame["K"]) == {1, 2, 3} and (frame["n_targets"] == 4).all()
-    assert "group" in summary["humans_and_models"]
+    assert "group" in summary["about"]["bobs"]
     comparison = summary["comparison_with_paper"]
     assert set(comparison["ours"]) == {"W27"} and (comparison["why"] is None) == comparison["reproduced_50_70_pct"]
 

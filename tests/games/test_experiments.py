@@ -24,7 +24,7 @@ from marketalign.hull.epsilon import EpsilonResult
 from marketalign.parallel import ExecutionConfig
 from marketalign.report.game_figures import plot_conversation, plot_quantal, plot_selection
 
-SUMMARY_KEYS = {"violations", "games", "equilibria", "min_slack", "slack", "config", "versions", "about"}
+SUMMARY_KEYS = {"violations", "games", "equilibria", "min_slack", "slack", "config", "about"}
 IN_PROCESS = RunContext(execution=ExecutionConfig(workers=1))
 
 

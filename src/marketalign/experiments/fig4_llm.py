@@ -30,7 +30,6 @@ from marketalign.data.tables import INSTANCE, TARGET
 from marketalign.errors import InputError
 from marketalign.experiments.defaults import FIG4_LLM_MISSING, FIG4_LLM_SOURCE
 from marketalign.experiments.fig4 import (
-    FILES,
     Panel,
     measure_panels,
     panel_comparison,
@@ -41,7 +40,6 @@ from marketalign.experiments.fig4 import (
 from marketalign.experiments.figures import PAPER_EFFECT, effect_at_kmax
 from marketalign.experiments.protocol import Outcome, RunContext
 from marketalign.hull.curves import CurveConfig
-from marketalign.report.outputs import versions
 
 # Hwang et al.'s topics of the OpinionQA waves of the paper's four panels (W27, W29, W32, W34)
 HWANG_PAPER_TOPICS = (
@@ -120,7 +118,8 @@ def run(config: Fig4LLMConfig, context: RunContext) -> Outcome:
         for panel in panels:
             _, frame = panel_curves(panel, curve, bobs, context.quiet, grouped=False)
             found[panel.name]["effect_random_row_folds"] = effect_at_kmax(frame, curve.k_max)
-    about = {"bobs": ABOUT[config.source], "models": bobs,
+    about = {"data": f"{PANEL_SOURCES[config.source]} under the data root", "bobs": ABOUT[config.source],
+             "models": bobs,
              "subsets": "every K-combination of the models" if subsets == "all"
              else f"{config.orderings} random orderings of the models (too many for every combination)",
              "folds": "whole questions (a question's options stay together)" if grouped
@@ -134,8 +133,6 @@ def run(config: Fig4LLMConfig, context: RunContext) -> Outcome:
         "config": asdict(config),
         "panels": found,
         "comparison_with_paper": panel_comparison(found, curve.k_max, REASON),
-        "versions": versions(),
-        "files": list(FILES),
     }
     lines = [f"Figure 4 with real LLMs: {about['bobs']}; {about['subsets']}, folds by {about['folds']}",
              *panel_lines(summary)]

@@ -26,7 +26,6 @@ from marketalign.games.checks import GameCheck
 from marketalign.games.model import Game
 from marketalign.games.settings import ConversationShape
 from marketalign.parallel import ExecutionConfig, iter_chunks, split_range
-from marketalign.report.outputs import versions
 
 MIN_TASKS = 16  # a small sweep of costly games still spreads over this many tasks
 VIOLATIONS = "violations"  # the folder of the games whose equilibria broke a bound
@@ -151,7 +150,7 @@ def claimed_slacks(check: GameCheck) -> np.ndarray:
 
 def bound_summary(name: str, config: Any, merged: TaskOutput, games: int, about: dict[str, str]) -> dict:
     """The summary every game experiment writes: what the games and Bobs are (``about``), violations, games,
-    equilibria (held to a bound), min_slack, the slack distribution, the config (with its seed) and versions."""
+    equilibria (held to a bound), min_slack, the slack distribution, and the config (with its seed)."""
     slack = slack_summary(merged.slack_values())
     return {
         "experiment": name,
@@ -162,7 +161,6 @@ def bound_summary(name: str, config: Any, merged: TaskOutput, games: int, about:
         "min_slack": slack["min"],
         "slack": slack,
         "config": asdict(config),
-        "versions": versions(),
     }
 
 

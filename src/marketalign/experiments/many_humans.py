@@ -34,7 +34,6 @@ from marketalign.hull.by_human import curves_by_human
 from marketalign.hull.curves import CurveConfig
 from marketalign.parallel import ExecutionConfig
 from marketalign.report.figure_plots import plot_improvements
-from marketalign.report.outputs import versions
 
 COMPARISONS = (("nnls", "single"), ("nnls", "average"), ("simplex", "single"), ("simplex", "average"))
 TITLE = "Many humans: every MovieLens user vs taste-community Bobs (change in held-out MSE)"
@@ -113,12 +112,11 @@ def run(config: ManyHumansConfig, context: RunContext) -> Outcome:
     # the chunk size says how the work was cut, not what was measured: the protocol is the rest
     protocol = {name: value for name, value in asdict(config).items() if name != "humans_per_task"}
     summary = {
-        "data": loaded.source, "users": len(alices), "runs": runs, "config": protocol,
-        "alice": "each MovieLens user in turn: her own ratings",
-        "bobs": f"{len(names)} taste-community recommenders recomputed without each user's data",
-        "versions": versions(), "files": ["improvements.csv", "improvements.png", "quantiles.csv", "summary.json"],
+        "about": {"data": loaded.source, "alice": "each MovieLens user in turn: her own ratings",
+                  "bobs": f"{len(names)} taste-community recommenders recomputed without each user's data"},
+        "users": len(alices), "runs": runs, "config": protocol,
     }
-    lines = [f"every user of the {loaded.source}; curves on {execution.describe()} ..."]
+    lines = [f"every user of the {loaded.source}"]  # not where it ran: the summary is the same wherever it runs
     for k, entry in runs.items():
         medians = ", ".join(f"{name} {value:+.1f}%" for name, value in entry["median_pct"].items())
         lines.append(f"  K = {k}: {entry['users']} users (median change) {medians}")

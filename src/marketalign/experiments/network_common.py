@@ -20,7 +20,6 @@ import pandas as pd
 
 from marketalign.experiments.protocol import Outcome, Verdict
 from marketalign.parallel import ExecutionConfig, iter_chunks, split_range
-from marketalign.report.outputs import versions
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -59,13 +58,12 @@ def run_chunk(task_fn: Callable[[Task], list[dict]], tasks: Sequence[Task]) -> l
 
 def base_summary(name: str, config: Any, about: dict[str, str]) -> dict:
     """The part every summary shares: experiment name, what the data and agents are (``about``), the full
-    config (with its seed) and library versions."""
+    config and its seed."""
     return {
         "experiment": name,
         "about": about,
         "config": asdict(config),
         "seed": config.seed,
-        "versions": versions(),
     }
 
 

@@ -16,13 +16,13 @@ import numpy as np
 import pandas as pd
 
 from marketalign.data.location import data_root
-from marketalign.data.sources import load_market
+from marketalign.data.sources import PANEL_SOURCES, load_market
 from marketalign.data.tables import INSTANCE
 from marketalign.errors import InputError
 from marketalign.experiments.defaults import COVERAGE_ROBUST, COVERAGE_SAMPLES, COVERAGE_SOURCES
+from marketalign.experiments.fig4_llm import ABOUT
 from marketalign.experiments.protocol import Outcome, RunContext, Verdict
 from marketalign.hull.coverage import item_coverage
-from marketalign.report.outputs import versions
 
 SOURCES = COVERAGE_SOURCES
 ORIENTATION = {
@@ -91,13 +91,12 @@ def run(config: PanelCoverageConfig, context: RunContext) -> Outcome:
     summary = {
         "experiment": "coverage",
         "source": config.source,
-        "about": {"models": bobs, "humans": len(per_human), "loading": loading,
+        "about": {"data": f"{PANEL_SOURCES[config.source]} under the data root", "bobs": ABOUT[config.source],
+                  "models": bobs, "humans": len(per_human), "loading": loading,
                   "robust_method": methods, "estimates": {k: v["estimates"] for k, v in found["robust"].items()}},
         "config": asdict(config),
         "median_over_humans": medians,
         "orientation": ORIENTATION,
-        "versions": versions(),
-        "files": ["coverage.csv", "humans.csv", "summary.json"],
     }
     robust = "".join(f", {medians[f'robust_{k}_pct']:.1f}% after removing any {k}" for k in config.robust)
     lines = (f"{config.source}, {len(per_human)} humans (medians): {medians['covered_pct']:.1f}% of questions "

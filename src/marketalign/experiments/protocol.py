@@ -13,7 +13,8 @@ its own axes, and the command line writes them with the one writer here:
 - ``verdict``: what the run says, :class:`Verdict` (a violated bound makes the CLI exit 1 after writing).
 
 Files are written in one fixed order (tables, summary, figures, other files), each exactly once, so the same
-config and seed give the same bytes.
+config and seed give the same bytes. The writer puts every summary in the same envelope
+(:func:`complete_summary`): the experiment's name, its seed, the library versions, the files and the verdict.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 SUMMARY_FILE = "summary.json"
 STATUSES = ("measured", "held", "violated")
+ENVELOPE = frozenset({"experiment", "versions", "files", "verdict"})
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,52 @@ class Outcome:
                              "give every table, figure and file its own name.")
 
 
+def complete_summary(outcome: Outcome) -> dict[str, Any]:
+    """The summary as written: the experiment's own, inside the envelope every ``summary.json`` shares.
+
+    The envelope (docs/report.md, "The summary contract"): ``experiment`` (the outcome's name), ``seed`` (the
+    config's, when the summary does not give one), ``versions`` (of Python and the libraries that can change a
+    number), ``files`` (every file and folder the run writes, ``summary.json`` included) and ``verdict`` (its
+    status and headline lines).
+
+    Parameters
+    ----------
+    outcome : Outcome
+        What an experiment's ``run`` returned.
+
+    Returns
+    -------
+    dict
+        JSON-ready.
+
+    Raises
+    ------
+    InputError
+        When the experiment's summary sets an envelope field itself (the writer is the one place that does; an
+        ``experiment`` equal to the outcome's name is allowed).
+    """
+    from marketalign.report.outputs import versions
+
+    clash = sorted(field for field in ENVELOPE & set(outcome.summary)
+                   if field != "experiment" or outcome.summary[field] != outcome.name)
+    if clash:
+        raise InputError(f"experiment {outcome.name!r}: its summary sets {clash}, which the writer fills in; "
+                         "leave them out of the summary.")
+    config = outcome.summary.get("config")
+    seed = outcome.summary.get("seed", config.get("seed") if isinstance(config, dict) else None)
+    return {
+        **outcome.summary,
+        "experiment": outcome.name,
+        "seed": seed,
+        "versions": versions(),
+        "files": sorted([*outcome.tables, *outcome.figures, *outcome.files, SUMMARY_FILE]),
+        "verdict": {"status": outcome.verdict.status, "lines": list(outcome.verdict.lines)},
+    }
+
+
 def write_outcome(outcome: Outcome, out: str | Path) -> dict[str, Path]:
-    """Write every table, the summary, every figure and every other file of ``outcome`` into ``out``.
+    """Write every table, the summary (:func:`complete_summary`), every figure and every other file of
+    ``outcome`` into ``out``.
 
     Parameters
     ----------
@@ -139,13 +185,15 @@ def write_outcome(outcome: Outcome, out: str | Path) -> dict[str, Path]:
     Raises
     ------
     InputError
-        When the folder cannot be created or written (:func:`marketalign.paths.prepare_dir`).
+        When the folder cannot be created or written (:func:`marketalign.paths.prepare_dir`), or the summary
+        sets an envelope field.
     """
     from marketalign.report.outputs import prepare_dir, save_figure, write_json, write_table
 
+    summary = complete_summary(outcome)
     folder = prepare_dir(out)
     written = {name: write_table(table, folder / name) for name, table in outcome.tables.items()}
-    written[SUMMARY_FILE] = write_json(outcome.summary, folder / SUMMARY_FILE)
+    written[SUMMARY_FILE] = write_json(summary, folder / SUMMARY_FILE)
     written |= {name: save_figure(draw(), folder / name) for name, draw in outcome.figures.items()}
     written |= {name: write(folder) for name, write in outcome.files.items()}
     return written

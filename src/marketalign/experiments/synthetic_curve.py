@@ -51,6 +51,7 @@ def run(config: SyntheticCurveConfig, context: RunContext) -> Outcome:
     names = [f"synthetic_{i:03d}" for i in range(scores.shape[1])]
     result = market_curve(scores, alice, config.curve, bob_names=names, target_names=["alice"], quiet=context.quiet)
     about = {
+        "data": "embedded ETHICS subset (commonsense short items)",
         "alice": "ETHICS commonsense short items (embedded subset of cm_test + cm_test_hard), utility 1 = acceptable",
         "bobs": "SYNTHETIC Bobs: Alice's label plus a controlled misalignment (marketalign.bobs.synthetic), "
         "not language models",

@@ -11,7 +11,6 @@ import pandas as pd
 
 from marketalign.errors import InputError
 from marketalign.hull.curves import CurveResult
-from marketalign.report.outputs import versions
 from marketalign.report.plots import plot_mse_vs_k, plot_sparsity_vs_k
 
 if TYPE_CHECKING:
@@ -79,7 +78,7 @@ def curve_outcome(name: str, result: CurveResult, *, title: str, about: dict[str
         Written by :func:`marketalign.experiments.protocol.write_outcome`. With many targets,
         ``curve_over_targets.csv`` holds the across-target numbers plotted.
     """
-    from marketalign.experiments.protocol import SUMMARY_FILE, Outcome, Verdict
+    from marketalign.experiments.protocol import Outcome, Verdict
 
     frame = curve_frame(result)
     many = len(result.targets) > 1
@@ -90,8 +89,7 @@ def curve_outcome(name: str, result: CurveResult, *, title: str, about: dict[str
         "mse_vs_k.png": lambda: plot_mse_vs_k(frame, spread=band, title=f"{title}\n{subtitle}"),
         "sparsity_vs_k.png": lambda: plot_sparsity_vs_k(frame, title=title),
     }
-    summary = {**result.summary(), "about": about, "band": band, "versions": versions(),
-               "files": [*sorted([*tables, *figures]), SUMMARY_FILE]}
+    summary = {**result.summary(), "about": about, "band": band}
     return Outcome(name, summary, tables, figures, verdict=Verdict("measured", tuple(lines)))
 
 
