@@ -47,6 +47,14 @@ def test_bound_headlines_give_violations_and_slack():
     assert network.number == "0 violations · max excess over bound 0.0787" and network.status == "ok"
 
 
+def test_the_verdict_headline_stands_where_the_standard_numbers_do_not_apply():
+    said = {"verdict": {"status": "measured", "lines": ["1 row"], "headline": "excess 0.142 at depth 8"}}
+    assert headline("network_real", "Networks (d)", {**COVERAGE, **said}).number == "excess 0.142 at depth 8"
+    assert headline("fig1_llm", "Figure 1", {**CURVE, **said}).number.startswith("NNLS vs best single at K = 16")
+    blank = {"verdict": {"status": "measured", "lines": [], "headline": ""}}
+    assert headline("coverage", "Coverage", {**COVERAGE, **blank}).number == "covered_pct 63.9 · robust_1_pct 41"
+
+
 def test_other_results_and_missing_summaries_never_crash():
     assert headline("coverage", "Coverage", COVERAGE).number == "covered_pct 63.9 · robust_1_pct 41"
     assert headline("x", "X", {}).number == "no headline number in summary.json"

@@ -147,4 +147,8 @@ def run(config: GeneralConfig, context: RunContext) -> Outcome:
         ),
         f"Bayes error: {summary['bayes_mse']:.3f}",
     )
-    return network_outcome(summary, table, partial(plot_general, table, summary), Verdict("measured", lines))
+    headline = (f"test MSE of the last agent vs all features (Bayes {summary['bayes_mse']:.2f}): "
+                + ", ".join(f"{name} {summary['last_agent_test_mse'][name]:.2f} vs "
+                            f"{summary['benchmark_test_mse'][name]:.2f}" for name in summary["last_agent_test_mse"]))
+    verdict = Verdict("measured", lines, headline)
+    return network_outcome(summary, table, partial(plot_general, table, summary), verdict)

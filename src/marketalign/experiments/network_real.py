@@ -165,4 +165,8 @@ def run(config: RealConfig, context: RunContext) -> Outcome:
         ),
         f"hub-and-spokes: {summary['hub_mean_relative_excess']:+.3f}",
     )
-    return network_outcome(summary, table, partial(plot_real, table, summary), Verdict("measured", lines))
+    deepest = {width: curve[max(curve)] for width, curve in summary["mean_relative_excess"].items()}
+    headline = (f"excess error / Var(y) at depth {max(next(iter(summary['mean_relative_excess'].values())))}: "
+                + ", ".join(f"{width} {value:.3f}" for width, value in deepest.items())
+                + f" · hub-and-spokes {summary['hub_mean_relative_excess']:.3f}")
+    return network_outcome(summary, table, partial(plot_real, table, summary), Verdict("measured", lines, headline))

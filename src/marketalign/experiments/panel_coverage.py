@@ -105,4 +105,5 @@ def run(config: PanelCoverageConfig, context: RunContext) -> Outcome:
              f"{ORIENTATION['robust_pct']['1']}% / {ORIENTATION['robust_pct']['5']}% after any 1 / 5, "
              f"{ORIENTATION['median_closest_angle_deg']} deg")
     return Outcome("coverage", summary, tables={"coverage.csv": pd.concat(tables, ignore_index=True),
-                                                "humans.csv": per_human}, verdict=Verdict("measured", lines))
+                                                "humans.csv": per_human},
+                   verdict=Verdict("measured", lines, headline=lines[0]))

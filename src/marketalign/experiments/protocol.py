@@ -67,7 +67,10 @@ class Verdict:
         ``measured``: the numbers are the result (no bound is checked); ``held``: every bound the run checks
         held; ``violated``: at least one did not (the command exits 1 after writing everything).
     lines : tuple of str
-        The headline the command prints: the key numbers, and beside them the paper's claim where it has one.
+        What the command prints: the key numbers, and beside them the paper's claim where it has one.
+    headline : str
+        The key number in one line for the report's headline screen, where the summary's standard numbers
+        (NNLS against the best single Bob, a bound's violations and slack) do not say it; "" = those numbers.
 
     Raises
     ------
@@ -77,6 +80,7 @@ class Verdict:
 
     status: Literal["measured", "held", "violated"] = "measured"
     lines: tuple[str, ...] = ()
+    headline: str = ""
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -129,7 +133,7 @@ def complete_summary(outcome: Outcome) -> dict[str, Any]:
     The envelope (docs/report.md, "The summary contract"): ``experiment`` (the outcome's name), ``seed`` (the
     config's, when the summary does not give one), ``versions`` (of Python and the libraries that can change a
     number), ``files`` (every file and folder the run writes, ``summary.json`` included) and ``verdict`` (its
-    status and headline lines).
+    status, the lines the command prints and the one-line headline).
 
     Parameters
     ----------
@@ -162,7 +166,8 @@ def complete_summary(outcome: Outcome) -> dict[str, Any]:
         "seed": seed,
         "versions": versions(),
         "files": sorted([*outcome.tables, *outcome.figures, *outcome.files, SUMMARY_FILE]),
-        "verdict": {"status": outcome.verdict.status, "lines": list(outcome.verdict.lines)},
+        "verdict": {"status": outcome.verdict.status, "lines": list(outcome.verdict.lines),
+                    "headline": outcome.verdict.headline},
     }
 
 

@@ -21,7 +21,7 @@ _SLACK_KEYS = ("min_slack", "max_excess_over_bound", "min_error_times_depth_plus
 _FALLBACK_KEYS = ("nonzero_at_kmax", "median_over_humans", "median_pct", "checks", "mean_relative_excess",
                   "benchmark_test_mse")
 _SKIP = ("about", "data", "paper", "comparison_with_paper", "families", "config", "versions", "files", "seed",
-         "experiment", "figure", "source", "provenance", "command")
+         "verdict", "experiment", "figure", "source", "provenance", "command")
 _FALLBACK_ITEMS = 4
 _NOT_KEY = ("random_row", "share_of", "about.")
 NO_NUMBER = "no headline number in summary.json"
@@ -70,7 +70,7 @@ def headline(step: str, title: str, summary: Mapping[str, Any] | None, *, anchor
     parts = [text for text in (_key_number(summary, comparison), _bound(summary)) if text]
     if comparison.get("reproduced_50_70_pct") is not None:
         parts.append("paper's size reproduced" if comparison["reproduced_50_70_pct"] else "paper's size not reached")
-    number = " · ".join(parts) or _fallback(summary) or NO_NUMBER
+    number = " · ".join(parts) or _verdict_headline(summary) or _fallback(summary) or NO_NUMBER
     violated = _violations(summary)
     return Headline(step, title, number, claim, "violated" if violated else "ok", anchor)
 
@@ -131,6 +131,12 @@ def _violations(summary: Mapping[str, Any]) -> bool:
         if isinstance(holder, Mapping) and _is_number(holder.get("violations")) and holder["violations"] > 0:
             return True
     return False
+
+
+def _verdict_headline(summary: Mapping[str, Any]) -> str | None:
+    """The one-line headline the experiment gave its verdict, when it gave one."""
+    verdict = summary.get("verdict")
+    return _text(verdict.get("headline")) if isinstance(verdict, Mapping) else None
 
 
 def _fallback(summary: Mapping[str, Any]) -> str | None:
