@@ -239,7 +239,9 @@ def _code_lines(buf, words, breaks, file_ends, starts, qid_ends, key_ends, grade
     """Fill the :class:`_Lines` arrays from the bytes of the joined files (each ending in a newline), their
     words (:func:`_words_at`) and the positions of their spaces and newlines, four per line.
 
-    Keys with equal bytes get equal codes, numbered in order of first appearance.
+    Keys with equal bytes get equal codes, numbered in order of first appearance. A judge's line is first
+    compared with the human's line at the same position (judges usually list the items in the human's order),
+    and looked up in the hash table only when they differ.
 
     Returns
     -------
@@ -250,7 +252,15 @@ def _code_lines(buf, words, breaks, file_ends, starts, qid_ends, key_ends, grade
     table = _KeyTable(np.zeros(1024, dtype=np.uint64), np.full((1024, 3), -1, dtype=np.int64))
     n_codes = 0
     start = 0
+    file = 0
+    first_line = 0  # of the current file
+    n_first = len(starts)  # lines of the first file (the human's), known once it ends
     for line in range(len(starts)):
+        while start >= file_ends[file]:
+            file += 1
+            if file == 1:
+                n_first = line
+            first_line = line
         first, second, third, end = breaks[4 * line], breaks[4 * line + 1], breaks[4 * line + 2], breaks[4 * line + 3]
         if not (buf[first] == _SPACE and buf[second] == _SPACE and buf[third] == _SPACE and buf[end] == _NEWLINE
                 and first > start and second == first + 2 and buf[first + 1] == _ZERO and third > second + 1
@@ -263,6 +273,12 @@ def _code_lines(buf, words, breaks, file_ends, starts, qid_ends, key_ends, grade
                 return -1
             grade = grade * 10 + digit
         starts[line], qid_ends[line], key_ends[line], grades[line] = start, first, third, grade
+        twin = line - first_line  # judges usually list the human's items in the human's order: try that line first
+        if (file > 0 and twin < n_first and key_ends[twin] - starts[twin] == third - start
+                and _same_key(words, starts[twin], start, third - start)):
+            codes[line] = codes[twin]
+            start = end + 1
+            continue
         codes[line] = _code_of(table, words, start, third - start, n_codes)
         if codes[line] == n_codes:
             n_codes += 1
