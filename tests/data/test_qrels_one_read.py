@@ -39,7 +39,9 @@ def _assert_same(fast, slow):
     assert fast[1] == slow[1]
 
 
-def _random_panel(rng, judges=4, items=30, missing=0, extra=0, high=0, long_ids=False):
+def _random_panel(rng, judges=4, items=30, missing=0, extra=0, high=0, long_ids=False, in_order=False):
+    """A human file and judges' files; ``in_order``: each judge lists its items in the human's order (as
+    LLMJudge's do), so missing and extra lines shift the rest against the human's positions."""
     keys = [(f"q{rng.integers(5)}", f"p{rng.integers(10**9 if long_ids else 100)}_{i}") for i in range(items)]
     human = "".join(f"{q} 0 {d} {rng.integers(4)}\n" for q, d in keys)
     texts = {}
@@ -50,17 +52,19 @@ def _random_panel(rng, judges=4, items=30, missing=0, extra=0, high=0, long_ids=
         mine += [(f"q{rng.integers(5)}", f"x{j}_{i}") for i in range(extra)]
         grades = rng.integers(0, 4, len(mine))
         grades[rng.choice(len(mine), size=high, replace=False)] = rng.choice([4, 5, 10, 12345], size=high)
-        order = rng.permutation(len(mine))
+        order = np.arange(len(mine)) if in_order else rng.permutation(len(mine))
         texts[f"team-run{j}"] = "".join(f"{mine[i][0]} 0 {mine[i][1]} {grades[i]}\n" for i in order)
     return human, texts
 
 
+@pytest.mark.parametrize("in_order", [False, True])
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("out_of_range", ["error", "missing"])
 @pytest.mark.parametrize("missing", ["error", "drop-items", "drop-judges", "fill-mean"])
-def test_random_panels_agree(tmp_path, monkeypatch, seed, out_of_range, missing):
+def test_random_panels_agree(tmp_path, monkeypatch, seed, out_of_range, missing, in_order):
     rng = np.random.default_rng(seed)
-    human, texts = _random_panel(rng, missing=seed % 3, extra=seed % 2, high=seed % 2, long_ids=seed > 2)
+    human, texts = _random_panel(rng, missing=seed % 3, extra=seed % 2, high=seed % 2, long_ids=seed > 2,
+                                 in_order=in_order)
     folder, path = _write(tmp_path, human, texts)
     assert qrels._read_all(path, sorted(folder.glob("*.txt")), "missing") is not None
     _assert_same(*_both(monkeypatch, folder, path, missing=missing, out_of_range=out_of_range))
