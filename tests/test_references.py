@@ -130,10 +130,9 @@ def _numpydoc_missing(obj) -> list[str]:
 
 
 NUMPYDOC_PACKAGES = ("marketalign.hull", "marketalign.games", "marketalign.network", "marketalign.data")
-# Every name in these subpackages' __all__ is checked; hull, report and experiments are checked through the
-# top-level names only.
+# Every name in these subpackages' __all__ is checked.
 NUMPYDOC_SUBPACKAGES = ("marketalign.bobs", "marketalign.games", "marketalign.network", "marketalign.parallel",
-                        "marketalign.data")
+                        "marketalign.data", "marketalign.hull", "marketalign.report", "marketalign.experiments")
 
 
 def _documented(obj) -> bool:

@@ -43,7 +43,17 @@ MOVIE_USERS = (414, 448, 68, 380)
 
 @dataclass(frozen=True)
 class FamiliesConfig:
-    """Orderings per curve (fewer than the figures' 100: this is a screening table), seed, MovieLens users."""
+    """Orderings per curve (fewer than the figures' 100: this is a screening table), seed, MovieLens users.
+
+    Attributes
+    ----------
+    orderings : int
+        Random orderings of the Bobs per curve (20; the figures use the paper's 100).
+    seed : int
+        Seeds every family's Bobs, the folds and the orderings.
+    users : tuple of int
+        The MovieLens users, each Alice once for every movie family (default 414, 448, 68, 380).
+    """
 
     orderings: int = FAMILIES_ORDERINGS
     seed: int = 0

@@ -40,6 +40,17 @@ class Fig1Config:
     """Which Bobs (``classifiers`` or ``llm``), the classifier family (``classifiers`` only) and the curve
     protocol.
 
+    Attributes
+    ----------
+    bobs : {"classifiers", "llm"}
+        Trained classifier Bobs on ETHICS (default), or a language model's prompt Bobs read from a score matrix
+        under the data root.
+    family : ClassifierBobs
+        The classifier family (ours; ignored for ``llm``); default 100 TF-IDF Bobs, slice and transfer mixed.
+    curve : CurveConfig
+        The curve protocol (docs/theory.md §1.3); default K up to every Bob, the paper's 100 orderings and 5 folds,
+        seed 0, every method.
+
     Raises
     ------
     InputError

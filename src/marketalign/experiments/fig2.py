@@ -22,7 +22,16 @@ COLUMNS = ["domain", "K", "method", "nnz_mean", "nnz_std", "weight_sum_mean", "n
 
 @dataclass(frozen=True)
 class Fig2Config:
-    """The two runs whose sparsity is drawn."""
+    """The two runs whose sparsity is drawn.
+
+    Attributes
+    ----------
+    ethics : Fig1Config
+        Figure 1's run (classifier Bobs on ETHICS), with its defaults.
+    movies : Fig3Config
+        Figure 3's run (community Bobs for one MovieLens user), with its defaults. The sparsity threshold, 1e-6,
+        is the paper's and not a setting.
+    """
 
     ethics: fig1.Fig1Config = field(default_factory=fig1.Fig1Config)
     movies: fig3.Fig3Config = field(default_factory=fig3.Fig3Config)

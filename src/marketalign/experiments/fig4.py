@@ -52,7 +52,36 @@ FILES = ("curve.csv", "curve_over_humans.csv", FIGURE, "humans.csv", SUMMARY_FIL
 @dataclass(frozen=True)
 class Fig4Config:
     """Panels (waves), humans per panel, models per human, eligibility thresholds, folds, seed, and whether to
-    run on the MovieLens substitute when OpinionQA is absent."""
+    run on the MovieLens substitute when OpinionQA is absent.
+
+    Attributes
+    ----------
+    panels : tuple of str
+        OpinionQA survey waves, one panel each; default the paper's four (W27, W29, W32, W34).
+    humans : int
+        Humans (demographic groups) sampled per panel, at most; default the paper's 50.
+    models : int
+        Models (disjoint groups) per human, which is also K_max; all K-subsets are fitted (the paper's
+        protocol); default 8 (ours).
+    min_respondents : int
+        Fewest respondents of a group that may be a human or a model (100; not used by the substitute).
+    min_questions : int
+        Fewest questions a human and all her models answer (20, and at least ``folds``).
+    substitute_min_ratings : int
+        The substitute's fewest ratings of a user in a genre (50, and at least ``folds``).
+    folds : int
+        Cross-validation folds over the questions; default the paper's 5.
+    seed : int
+        Seeds each panel's sample of humans and models, and the folds.
+    substitute : bool
+        Without OpinionQA, run the protocol on MovieLens genres (labelled a substitute) instead of reporting the
+        figure unavailable.
+
+    Raises
+    ------
+    InputError
+        No panel, ``humans``, ``models`` or ``min_respondents`` below 1, or fewer than 2 folds.
+    """
 
     panels: tuple[str, ...] = DEFAULT_PANELS
     humans: int = FIG4_HUMANS

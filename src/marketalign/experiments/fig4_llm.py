@@ -62,7 +62,39 @@ REASON = "several models already match the humans' answers closely on most quest
 @dataclass(frozen=True)
 class Fig4LLMConfig:
     """Which market, its panels (waves or topics; default per source), the eligibility thresholds, the
-    missing-cell policy and the curve protocol."""
+    missing-cell policy and the curve protocol.
+
+    Attributes
+    ----------
+    source : {"hwang", "tjuatja", "meister"}
+        The published market (default ``hwang``: individual respondents vs 12 prompt variants of one LLM).
+    panels : tuple of str or None
+        Panels to draw; None = for ``hwang`` the topics of the paper's four waves, otherwise every panel with
+        at least ``min_panel_questions`` matched questions.
+    min_questions : int
+        Fewest complete questions a human keeps after the missing-cell policy (10, at least ``folds``); humans
+        with fewer, or who would lose a model, are left out and counted.
+    min_panel_questions : int
+        Fewest matched questions of a default panel (20; not used for ``hwang`` or given ``panels``).
+    missing : str
+        Missing model cells: ``drop-items`` (default), ``drop-judges``, ``fill-mean`` or ``error``
+        (:func:`marketalign.data.panels.missing.apply_missing`).
+    folds : int
+        Cross-validation folds, whole questions where rows are a question's options; default the paper's 5.
+    seed : int
+        Seeds the folds and the orderings.
+    orderings : int
+        Random orderings of the models when there are more than ``all_subsets_up_to`` (100, as in the paper's Figures 1
+        and 3).
+    all_subsets_up_to : int
+        With at most this many models (12) every K-subset is fitted, as in the paper's Figure 4.
+
+    Raises
+    ------
+    InputError
+        An unknown ``source`` or ``missing``, fewer than 2 folds, ``min_questions`` below ``folds``, or no
+        ordering.
+    """
 
     source: str = FIG4_LLM_SOURCE
     panels: tuple[str, ...] | None = None

@@ -39,6 +39,33 @@ class SelectionConfig:
     ``chunk`` samples make one task of the sweep (default: see
     :func:`marketalign.experiments.games_common.game_chunks`).
 
+    Attributes
+    ----------
+    family : {"misaligned", "shared-bias"}
+        Figure 5's Bobs, or the shared-bias counter-example (every Bob biased toward Alice's least-valued action).
+    ks : tuple of int
+        Committee sizes k (default 2, 3, 5, 10; ours).
+    samples : int
+        Bob samples, each played with every k (250).
+    starts : int
+        Random starts of best-response dynamics per game, besides the favourites' profile (8).
+    seed : int
+        Seeds Alice's game, every sample and every start.
+    n_contexts, n_states, n_actions : int
+        Sizes of the one Alice game (8 contexts, 3 states, 4 actions).
+    max_misalignment : float
+        ``misaligned``: each sample's misalignment m ~ U[0, max_misalignment] (1.0), in [0, 1].
+    max_bias : float
+        ``shared-bias``: the bias runs on a grid over [0, max_bias] (1.0), in [0, 1].
+    noise : float
+        ``shared-bias``: the size of each Bob's independent distortion (0.1), in [0, 1].
+    tie_rule : {"uniform", "lowest"}
+        Alice's choice among equally good Bobs: uniform among them, or the lowest index.
+    tol : float
+        Regret tolerance τ of the equilibrium and bound checks, in (0, 1e-3].
+    chunk : int or None
+        Samples per task of the sweep; None = at most 10, fewer so that a small sweep still has several tasks.
+
     Raises
     ------
     InputError
@@ -102,6 +129,25 @@ class ConversationConfig:
     seconds. ``chunk`` games make one task of the sweep (default: see
     :func:`marketalign.experiments.games_common.game_chunks`).
 
+    Attributes
+    ----------
+    games : int
+        Random games checked (10,000).
+    seed : int
+        Seeds every game and every start.
+    shape : ConversationShape
+        |X_A|, |X_B|, |Y|, |A|, |M|, rounds R and Bobs k of every game (default 2 of each, R = 1, k = 2).
+    method : {"exhaustive", "dynamics"}
+        Every pure equilibrium, or those best-response dynamics reach.
+    starts : int
+        Random starts of the dynamics (10; ``method="dynamics"`` only).
+    max_misalignment : float
+        Each game's Bob misalignment m ~ U[0, max_misalignment] (1.0), in [0, 1].
+    tol : float
+        Regret tolerance τ of the equilibrium and bound checks, in (0, 1e-3].
+    chunk : int or None
+        Games per task of the sweep; None = at most 50, fewer so that a small sweep still has several tasks.
+
     Raises
     ------
     InputError
@@ -139,6 +185,23 @@ class QuantalConfig:
     The defaults are the full-scale study (200 games x 8 values of β); :meth:`quick` is a run of seconds.
     ``chunk`` games make one task of the sweep (default: see
     :func:`marketalign.experiments.games_common.game_chunks`).
+
+    Attributes
+    ----------
+    games : int
+        Random games, each played at every β (200).
+    betas : tuple of float
+        Alice's rationality levels β > 0 (0.5, 1, 2, 5, 10, 20, 50, 100).
+    seed : int
+        Seeds every game.
+    shape : ConversationShape
+        |X_A|, |X_B|, |Y|, |A|, |M|, rounds R and Bobs k of every game (default 2 of each, R = 1, k = 2).
+    max_misalignment : float
+        Each game's Bob misalignment m ~ U[0, max_misalignment] (1.0), in [0, 1].
+    tol : float
+        Regret tolerance τ of the equilibrium and bound checks, in (0, 1e-3].
+    chunk : int or None
+        Games per task of the sweep; None = at most 10, fewer so that a small sweep still has several tasks.
 
     Raises
     ------

@@ -25,7 +25,17 @@ MISSING = "fill-mean"
 
 @dataclass(frozen=True)
 class LLMEvaluatorsConfig:
-    """The missing-verdict policy and the curve protocol."""
+    """The missing-verdict policy and the curve protocol.
+
+    Attributes
+    ----------
+    missing : str
+        Unparseable verdicts: ``fill-mean`` (default: the judge's mean), ``drop-items``, ``drop-judges`` or
+        ``error`` (:func:`marketalign.data.panels.missing.apply_missing`).
+    curve : CurveConfig
+        The curve protocol (docs/theory.md §1.3); default K up to every Bob, the paper's 100 orderings and 5 folds,
+        seed 0, every method; 5 random row folds.
+    """
 
     missing: str = MISSING
     curve: CurveConfig = field(default_factory=CurveConfig)

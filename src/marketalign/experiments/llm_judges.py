@@ -26,7 +26,19 @@ TITLE = "LLMJudge (TREC DL 2023): NIST grades vs 33 language-model judges, folds
 
 @dataclass(frozen=True)
 class LLMJudgesConfig:
-    """The curve protocol and how the three out-of-range grades and their missing cells are treated."""
+    """The curve protocol and how the three out-of-range grades and their missing cells are treated.
+
+    Attributes
+    ----------
+    curve : CurveConfig
+        The curve protocol (docs/theory.md §1.3); default K up to every Bob, the paper's 100 orderings and 5 folds,
+        seed 0, every method. The figure's folds are whole queries, with random row folds beside them in the
+        summary (not settings).
+    out_of_range : {"missing", "error"}
+        Judge grades outside 0-3: missing cells (default) or an error naming them.
+    missing : str
+        Missing judge cells: ``drop-items`` (default), ``drop-judges``, ``fill-mean`` or ``error``.
+    """
 
     curve: CurveConfig = field(default_factory=CurveConfig)
     out_of_range: str = "missing"

@@ -42,7 +42,32 @@ TITLE = "Many humans: every MovieLens user vs taste-community Bobs (change in he
 @dataclass(frozen=True)
 class ManyHumansConfig:
     """The Bob family, the K_max values (one run each), orderings, folds, seed, and the users per chunk of work
-    (another chunking can move numbers in their last bits; a checkpoint resumes only with its own)."""
+    (another chunking can move numbers in their last bits; a checkpoint resumes only with its own).
+
+    Attributes
+    ----------
+    family : CommunityBobs
+        The taste-community Bobs, recomputed without each user (Figure 3's family: 100 Bobs, community prior).
+    k_values : tuple of int
+        The K_max of each run, one sweep over the users each (default 12 and 100).
+    min_user_ratings : int
+        Users with fewer ratings are left out (1: none; raise it for quick runs). A user also needs more
+        training rows than K_max + 1 to enter a run.
+    orderings : int
+        Random orderings of the Bobs, shared by every user (20, fewer than the paper's 100 per figure).
+    folds : int
+        Cross-validation folds per user (5, as the paper's).
+    seed : int
+        Seeds the orderings and every user's folds.
+    humans_per_task : int
+        Users per chunk of work (25); another chunking can move numbers in their last bits.
+
+    Raises
+    ------
+    InputError
+        A K_max outside 1..``family.n_bobs`` (or none), no ordering, fewer than 2 folds, or ``humans_per_task``
+        below 1.
+    """
 
     family: CommunityBobs = field(default_factory=lambda: CommunityBobs(prior="community"))
     k_values: tuple[int, ...] = MANY_HUMANS_K

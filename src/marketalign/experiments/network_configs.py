@@ -29,6 +29,27 @@ class PathConfig:
     "chain" is the chain-difference distribution (the same for every draw; only the feature split varies).
     The defaults are the full-scale experiment; :meth:`quick` is a run of seconds.
 
+    Attributes
+    ----------
+    n_features : int
+        d, the features (20).
+    windows : tuple of int
+        Coverage windows M, each in 1..d (1, 2, 5, 10, 20).
+    max_depth : int
+        Agents on the longest path (400).
+    instances : int
+        Draws per (distribution, M) (10).
+    distributions : tuple of str
+        Among ``random`` and ``chain`` (both).
+    weight_l1 : float
+        ‖w*‖₁ of the random models (2.0).
+    noise : float
+        Standard deviation of the random models' label noise (0.5).
+    correlation : float
+        Shared factor structure mixed into the random models' features, in [0, 1) (0.3).
+    seed : int
+        Seeds every draw and feature split.
+
     Raises
     ------
     InputError
@@ -80,6 +101,21 @@ class LowerBoundConfig:
     d = ``n_features``; the attaining ordering and hub-and-spokes for each d in ``hub_features``.
 
     The defaults are the full-scale experiment; :meth:`quick` is a run of seconds.
+
+    Attributes
+    ----------
+    n_features : int
+        d of the random DAGs (10, at least 2).
+    dag_sizes : tuple of int
+        Agents per random DAG (10, 30, 100).
+    edge_probs : tuple of float
+        Edge probabilities of the random DAGs, in [0, 1] (0.05, 0.2, 0.5).
+    dags : int
+        Random DAGs per (size, probability) (20).
+    hub_features : tuple of int
+        The d of the attaining ordering and of hub-and-spokes, each at least 2 (3, 10, 50, 100).
+    seed : int
+        Seeds every random DAG and feature allocation.
 
     Raises
     ------
@@ -133,6 +169,15 @@ class CyclicConfig:
 
     The defaults are the full-scale experiment; :meth:`quick` is a run of seconds.
 
+    Attributes
+    ----------
+    n_features : tuple of int
+        The d to run, each a path that cycles through x₁..x_d (5, 10, 20).
+    passes : int
+        Passes over the features along the path (60).
+    seed : int
+        Recorded only: the experiment is deterministic.
+
     Raises
     ------
     InputError
@@ -159,6 +204,29 @@ class RealConfig:
     protocol, and the topology grid.
 
     The defaults are the full-scale experiment; :meth:`quick` is a run of seconds on the same data.
+
+    Attributes
+    ----------
+    dataset : str
+        The bundled data set used without ``table`` (``diabetes``, scikit-learn's).
+    table : str or None
+        A data table to use instead.
+    target : str or None
+        Its label column (given with ``table``).
+    test_fraction : float
+        Held-out share of each split, in (0, 1) (0.3).
+    splits : int
+        Random train/test splits (20).
+    widths, depths : tuple of int
+        The grid of layered DAGs: agents per layer (1, 2, 4, 8) and layers (1, 2, 3, 4, 6, 8, 12, 16).
+    edge_prob : float
+        Probability of each edge from the previous layer (0.5; every agent keeps at least one).
+    features_per_agent : int
+        Random features each agent sees (1).
+    ridge : float
+        Ridge penalty on the mean squared error of the linear agents (0: OLS).
+    seed : int
+        Seeds the splits, the DAGs and the feature allocations.
 
     Raises
     ------
@@ -199,6 +267,27 @@ class GeneralConfig:
 
     The defaults are the full-scale experiment; :meth:`quick` is a run of seconds.
 
+    Attributes
+    ----------
+    n_features : int
+        d of the Friedman #1 data (10, at least 5).
+    train_rows, test_rows : int
+        Rows per draw (2000 for training, at least 10; 5000 held out).
+    noise : float
+        Label noise standard deviation (1.0; the Bayes MSE is its square).
+    learners : tuple of str
+        Among ``linear``, ``greedy``, ``gbm`` and ``forest`` (the first three).
+    max_depth : int
+        Agents on the path (20).
+    per_agent : int
+        Features each agent sees, cycling through the d (2).
+    instances : int
+        Data draws (3).
+    crossfit : int
+        Folds of out-of-fold parent predictions (0 or 1: none).
+    seed : int
+        Seeds every data draw, path start and crossfit fold.
+
     Raises
     ------
     InputError
@@ -235,6 +324,25 @@ class GeneralConfig:
 class TrainConfig:
     """``network train``: the network JSON, the data (a table + target, or a bundled set), the learner and the
     split.
+
+    Attributes
+    ----------
+    network : str
+        Path of the network's JSON description (:func:`marketalign.network.spec.read_network_spec`).
+    table : str or None
+        A data table; None = the bundled ``dataset``.
+    target : str or None
+        The table's label column (given with ``table``).
+    dataset : str
+        The bundled data set used without ``table`` (``diabetes``).
+    learner : str
+        The agents' learner: ``linear``, ``greedy``, ``gbm`` or ``forest``.
+    test_fraction : float
+        Held-out share of the rows, in [0, 1) (0.3; 0 holds out nothing).
+    crossfit : int
+        Folds of out-of-fold parent predictions (0 or 1: none).
+    seed : int
+        Seeds the split and the crossfit folds.
 
     Raises
     ------

@@ -36,7 +36,24 @@ ORIENTATION = {
 
 @dataclass(frozen=True)
 class PanelCoverageConfig:
-    """Which market, the k values of k-robust coverage, and the sampled removals beyond the exact limit."""
+    """Which market, the k values of k-robust coverage, and the sampled removals beyond the exact limit.
+
+    Attributes
+    ----------
+    source : {"meister", "tjuatja"}
+        The market; its rows must be a question's options (docs/theory.md §3.1).
+    robust : tuple of int
+        The k of k-robust coverage (docs/theory.md §3.2); default 1 and 5, the k the follow-up paper reports.
+    samples : int
+        Sampled removals per k where the exact search would exceed its limit (1000; docs/theory.md §3.4).
+    seed : int
+        Seeds those samples, the same for every question.
+
+    Raises
+    ------
+    InputError
+        A ``source`` whose rows are not a question's options.
+    """
 
     source: str = COVERAGE_SOURCES[0]
     robust: tuple[int, ...] = COVERAGE_ROBUST

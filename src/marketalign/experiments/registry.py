@@ -28,11 +28,26 @@ class Step:
     """One figure or experiment: its folder, the experiment module that computes it, what it shows, its command
     and the options of each scale.
 
-    ``module`` names the module under :mod:`marketalign.experiments` whose ``run`` computes the step
-    (:mod:`marketalign.experiments.protocol`); ``command`` is the ``marketalign`` subcommand without ``--out``;
-    ``scales`` maps ``full``, ``demo`` and ``quick`` to the options added at that scale. ``data`` steps take
-    ``--data``; ``sweep`` steps take the execution options (``--workers``, ``--scheduler``, ``--checkpoint``).
-    ``needs`` is a folder under the data root without which the step is skipped (data that are never embedded).
+    Attributes
+    ----------
+    name : str
+        The step's folder under the run's output folder.
+    module : str
+        The module under :mod:`marketalign.experiments` whose ``run`` computes it
+        (:mod:`marketalign.experiments.protocol`).
+    title : str
+        What it shows, one line.
+    command : tuple of str
+        The ``marketalign`` subcommand and its options, without ``--out``.
+    scales : dict of str to tuple of str
+        Options added at the ``full``, ``demo`` and ``quick`` scales.
+    data : bool
+        The step takes ``--data`` (default False).
+    sweep : bool
+        The step takes the execution options ``--workers``, ``--scheduler``, ``--checkpoint`` (default False).
+    needs : str or None
+        A folder under the data root without which the step is skipped (data that are never embedded); None =
+        never skipped.
     """
 
     name: str

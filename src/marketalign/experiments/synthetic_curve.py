@@ -19,7 +19,17 @@ from marketalign.report.curves import curve_outcome, headline
 
 @dataclass(frozen=True)
 class SyntheticCurveConfig:
-    """The Bob family and the curve protocol."""
+    """The Bob family and the curve protocol.
+
+    Attributes
+    ----------
+    family : SyntheticBobs
+        The synthetic Bobs (our design, not language models); default 100 Bobs, misalignment 1.5, shared bias
+        share 0.5, noise 1.0, scale spread 0.3, seed 0.
+    curve : CurveConfig
+        The curve protocol (docs/theory.md §1.3); default K up to every Bob, the paper's 100 orderings and 5 folds,
+        seed 0, every method.
+    """
 
     family: SyntheticBobs = field(
         default_factory=lambda: SyntheticBobs(n_bobs=100, misalignment=1.5, shared=0.5, noise=1.0,

@@ -336,7 +336,26 @@ def _fold_seeds(
 
 
 def validate_arrays(scores: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Float64 copies of scores (N, K) and targets (N, T); clear errors for bad shapes and values."""
+    """Float64 copies of scores (N, K) and targets (N, T); clear errors for bad shapes and values.
+
+    Parameters
+    ----------
+    scores : array_like, shape (N, K)
+        One column per Bob.
+    targets : array_like, shape (N,) or (N, T)
+        Alice's utility, one column per target; a 1-D array becomes one column.
+
+    Returns
+    -------
+    scores : numpy.ndarray of float64, shape (N, K)
+    targets : numpy.ndarray of float64, shape (N, T)
+
+    Raises
+    ------
+    InputError
+        ``scores`` not a non-empty 2-D array, ``targets`` without one row per score row or without columns, or
+        NaN or infinite values in either.
+    """
     scores = np.asarray(scores, dtype=float)
     targets = np.asarray(targets, dtype=float)
     if targets.ndim == 1:

@@ -65,7 +65,26 @@ class EpsilonResult:
 
 
 def validate_tables(alice: np.ndarray, bobs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Check shapes (A, Y) and (k, A, Y) and finiteness; return float64 copies."""
+    """Check shapes (A, Y) and (k, A, Y) and finiteness; return float64 copies.
+
+    Parameters
+    ----------
+    alice : array_like, shape (A, Y)
+        Alice's utility u_A(a, y), one row per action and one column per state (docs/theory.md §1.2).
+    bobs : array_like, shape (k, A, Y)
+        One utility table per Bob over the same actions and states.
+
+    Returns
+    -------
+    alice : numpy.ndarray of float64, shape (A, Y)
+    bobs : numpy.ndarray of float64, shape (k, A, Y)
+
+    Raises
+    ------
+    InputError
+        ``alice`` empty or not 2-D, ``bobs`` not 3-D or with no Bob, a Bob's table of another shape than
+        Alice's, or a NaN or infinite cell.
+    """
     alice = np.asarray(alice, dtype=float)
     bobs = np.asarray(bobs, dtype=float)
     if alice.ndim != 2 or alice.size == 0:

@@ -84,7 +84,34 @@ class MarketAlignmentRegressor(RegressorMixin, BaseEstimator):
 
 
 def constrained_weights(constraint: str, gram: np.ndarray, rhs: np.ndarray, sq: float) -> np.ndarray:
-    """Weights for one constraint, from centred statistics G = X'X, b = X'y, q = y'y."""
+    """Weights for one constraint, from centred statistics G = X'X, b = X'y, q = y'y (docs/theory.md §1.3).
+
+    Parameters
+    ----------
+    constraint : {"simplex", "nonneg", "single", "single_scaled", "average"}
+        The exact simplex or NNLS minimiser; the best single Bob with weight 1 (least Σ(y − x_i)²); equal
+        weights 1/K; any other value is ``"single_scaled"``: the Bob whose fitted scale max(b_i, 0)/G_ii
+        leaves the least error (scale 0 for a constant Bob). Ties go to the lowest index.
+    gram : numpy.ndarray, shape (K, K)
+        G of the centred scores.
+    rhs : numpy.ndarray, shape (K,)
+        b of the centred scores and target.
+    sq : float
+        q, the centred target's sum of squares.
+
+    Returns
+    -------
+    numpy.ndarray, shape (K,)
+        The weights w (the offset is not part of them; it follows from the means).
+
+    Raises
+    ------
+    InputError
+        For ``"simplex"`` and ``"nonneg"``: a G or b of bad shape or with non-finite values (from
+        :func:`marketalign.hull.solvers.solve_gram`).
+    SolverError
+        For ``"simplex"`` and ``"nonneg"``: the active-set solver failed.
+    """
     k = len(rhs)
     if constraint in ("simplex", "nonneg"):
         return solve_gram(gram, rhs, constraint)
@@ -113,7 +140,26 @@ def constrained_weights_many(constraint: str, grams: np.ndarray, rhs: np.ndarray
 
 
 def contributions(weights: np.ndarray, gram: np.ndarray, h_sq: float) -> np.ndarray:
-    """w_i sd(U_i) / sd(h) from the centred Gram matrix and Alice's centred sum of squares (0 if h is constant)."""
+    """w_i sd(U_i) / sd(h) from the centred Gram matrix and Alice's centred sum of squares (0 if h is constant).
+
+    Each Bob's weight in units of Alice's spread (docs/theory.md §1.8, Definition G2); a Bob carries weight when
+    it exceeds ``CONTRIBUTION_THRESHOLD`` (1e-3).
+
+    Parameters
+    ----------
+    weights : numpy.ndarray, shape (K,)
+        The fitted weights w.
+    gram : numpy.ndarray, shape (K, K)
+        Centred Gram matrix of the scores over the same rows (only its diagonal is used; negative rounding
+        is clipped to 0).
+    h_sq : float
+        Alice's centred sum of squares over those rows.
+
+    Returns
+    -------
+    numpy.ndarray, shape (K,)
+        The contribution of each Bob; all 0 when ``h_sq`` is not positive.
+    """
     if not h_sq > 0:
         return np.zeros(len(weights))
     return weights * np.sqrt(np.clip(np.diag(gram), 0.0, None) / h_sq)

@@ -27,6 +27,25 @@ def to_unit_range(
     One exponent for Alice and the Bobs keeps every constraint (Σw = 1 too) and every weight unchanged.
     ``names`` (K + T, the Bobs then the targets) name a refused column.
 
+    Parameters
+    ----------
+    scores : array_like, shape (N, K)
+        Bob scores.
+    targets : array_like, shape (N, T)
+        Alice's utility per target.
+    names : sequence of str, optional
+        K + T column names used in the error message; default: the column's index.
+
+    Returns
+    -------
+    scores : numpy.ndarray, shape (N, K)
+        ``scores`` · 2^-e.
+    targets : numpy.ndarray, shape (N, T)
+        ``targets`` · 2^-e.
+    exponent : int
+        e, the binary exponent of the largest magnitude (0 when every value is 0): weights fitted on the
+        rescaled data are those of the data, offsets scale back by 2^e and squared errors by 4^e.
+
     Raises
     ------
     InputError

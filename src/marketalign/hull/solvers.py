@@ -94,10 +94,22 @@ class NearDuplicateWarning(UserWarning):
 class PathSolutions:
     """What :func:`solve_paths` records for problem p at step K (arrays indexed [p, K − 1]).
 
-    ``value``: the evaluation form w'Ew − 2e'w + c at the solution (e.g. a held-out sum of squared errors);
-    ``nonzero``: number of weights above 1e-6; ``weight_sum``: Σw. ``final``: the solutions at K_max (P, K).
-    ``kkt``: per problem, the largest relative KKT violation met along the path; ``dependent``: the largest
-    one at Bobs left out because they are numerically a combination of the Bobs in use (near-duplicates).
+    Attributes
+    ----------
+    value : numpy.ndarray, shape (P, K_max)
+        The evaluation form w'Ew − 2e'w + c at the solution (e.g. a held-out sum of squared errors); just c_p
+        for a problem without one (``eval_of[p] < 0``), 0 when no ``evaluation`` is given.
+    nonzero : numpy.ndarray of int64, shape (P, K_max)
+        Number of weights above 1e-6.
+    weight_sum : numpy.ndarray, shape (P, K_max)
+        Σw.
+    final : numpy.ndarray, shape (P, K)
+        The solutions at K_max, indexed by Bob (0 for every Bob the solution does not use).
+    kkt : numpy.ndarray, shape (P,)
+        The largest relative KKT violation met along each problem's path (see :func:`kkt_violation`).
+    dependent : numpy.ndarray, shape (P,)
+        The largest one at Bobs left out because they are numerically a combination of the Bobs in use
+        (near-duplicates).
     """
 
     value: np.ndarray

@@ -21,7 +21,27 @@ CHUNK_BYTES = 1 << 22  # rows are processed in ~4 MB chunks, which stay in cache
 
 
 def assign_folds(n_rows: int, folds: int, seed: int | np.random.Generator) -> np.ndarray:
-    """Balanced random fold labels 0..folds−1 for ``n_rows`` rows (sizes differ by at most one)."""
+    """Balanced random fold labels 0..folds−1 for ``n_rows`` rows (sizes differ by at most one).
+
+    Parameters
+    ----------
+    n_rows : int
+        Number of rows N.
+    folds : int
+        Number of folds F (at least 2, at most N).
+    seed : int or Generator
+        Seeds the permutation that deals the rows out to the folds.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (N,)
+        The fold of each row.
+
+    Raises
+    ------
+    InputError
+        Fewer than 2 folds, or fewer rows than folds.
+    """
     if folds < 2:
         raise InputError(f"cross-validation needs at least 2 folds; got folds={folds}.")
     if n_rows < folds:
@@ -178,7 +198,29 @@ class Moments:
 
 @dataclass(frozen=True)
 class FoldStatistics:
-    """Per-fold :class:`Moments` of shifted data, stacked: arrays carry a leading fold axis."""
+    """Per-fold :class:`Moments` of shifted data, stacked: arrays carry a leading fold axis (docs/theory.md §1.9).
+
+    Every sum is over the rows of S and H after subtracting ``s_shift`` and ``h_shift``, accumulated in float64.
+
+    Attributes
+    ----------
+    counts : numpy.ndarray, shape (F,)
+        Rows per fold n_f (float).
+    s_sum : numpy.ndarray, shape (F, K)
+        Σs per fold.
+    h_sum : numpy.ndarray, shape (F, T)
+        Σh per fold.
+    gram : numpy.ndarray, shape (F, K, K)
+        S_f'S_f.
+    cross : numpy.ndarray, shape (F, K, T)
+        S_f'H_f.
+    h_sq : numpy.ndarray, shape (F, T)
+        Σh² per target.
+    s_shift : numpy.ndarray, shape (K,)
+        Subtracted from every row of S before accumulating (the column means of the first chunk).
+    h_shift : numpy.ndarray, shape (T,)
+        Subtracted from every row of H likewise.
+    """
 
     counts: np.ndarray  # (F,)
     s_sum: np.ndarray  # (F, K)
@@ -229,10 +271,34 @@ def accumulate(
     fold_of_row: np.ndarray,
     folds: int,
 ) -> FoldStatistics:
-    """Read the rows once and return per-fold statistics.
+    """Read the rows once and return per-fold statistics (docs/theory.md §1.9).
 
     ``scores`` (N, K) and ``targets`` (N,) or (N, T) may be arrays or matching iterables of row chunks (for
     data that does not fit in memory); ``fold_of_row`` gives each row's fold in 0..folds−1.
+
+    Parameters
+    ----------
+    scores : numpy.ndarray, shape (N, K), or iterable of arrays (n_i, K)
+        Bob scores, whole or in chunks of rows.
+    targets : numpy.ndarray, shape (N,) or (N, T), or iterable of arrays (n_i,) or (n_i, T)
+        Alice's utility per target; chunks must match those of ``scores`` one for one.
+    fold_of_row : array_like of int, shape (N,)
+        The fold of each row, in 0..folds−1 (not checked).
+    folds : int
+        Number of folds F.
+
+    Returns
+    -------
+    FoldStatistics
+        Per-fold sums, shifted by the column means of the first chunk.
+
+    Raises
+    ------
+    InputError
+        No rows, or ``fold_of_row`` not of the same length as the data.
+    ValueError
+        Iterables of ``scores`` and ``targets`` with different numbers of chunks, or a target chunk whose size
+        is not a multiple of its score chunk's rows.
     """
     fold_of_row = np.asarray(fold_of_row)
     chunks = _chunk_pairs(scores, targets)

@@ -47,7 +47,26 @@ class JsonFile:
 
 @dataclass(frozen=True, eq=False)
 class ResultFolder:
-    """Everything the report shows of one folder; ``label`` is its path from its root, as the user named it."""
+    """Everything the report shows of one folder; ``label`` is its path from its root, as the user named it.
+
+    Attributes
+    ----------
+    label : str
+        The folder's path, starting with the root as the user named it.
+    summary : dict or None
+        The parsed ``summary.json``; None when there is none or it could not be read (then a problem says why).
+    figures : tuple of Figure
+        Every ``*.png``, with its pixel size and the tables or JSON files of the same stem (its numbers).
+    tables : tuple of TablePreview
+        The head and shape of every ``*.csv`` and ``*.parquet``.
+    json_files : tuple of JsonFile
+        Every other ``*.json``, pretty-printed and cut after 20,000 characters.
+    other_files : tuple of (str, int)
+        Name and size in bytes of every other file.
+    problems : tuple of str
+        ``"name: reason"`` for each file that could not be read, and for each file ``summary.json`` lists under
+        ``files`` that is missing.
+    """
 
     label: str
     summary: dict[str, Any] | None
@@ -59,7 +78,24 @@ class ResultFolder:
 
 
 def find_result_folders(root: Path) -> list[Path]:
-    """Every result folder under ``root`` (itself included), sorted; InputError if there is none."""
+    """Every result folder under ``root`` (itself included), sorted; InputError if there is none.
+
+    Parameters
+    ----------
+    root : path-like
+        The folder to search recursively; subfolders whose names start with ``.`` or ``__`` are skipped.
+
+    Returns
+    -------
+    list of Path
+        Each folder holding a result file (``*.json``, ``*.csv``, ``*.parquet``, ``*.png``), sorted by its path
+        parts relative to ``root``.
+
+    Raises
+    ------
+    InputError
+        ``root`` does not exist, is a file, or holds no result file.
+    """
     root = Path(root)
     if not root.exists():
         raise InputError(f"results folder {root} does not exist; pass a folder an experiment wrote into "
@@ -78,7 +114,27 @@ def find_result_folders(root: Path) -> list[Path]:
 
 
 def read_result_folder(folder: Path, label: str, *, max_rows: int, max_columns: int) -> ResultFolder:
-    """Read the summary, figures, table heads and other files of one folder (not its subfolders)."""
+    """Read the summary, figures, table heads and other files of one folder (not its subfolders).
+
+    Hidden files are skipped. A file that cannot be read (invalid JSON, a summary that is not an object, a
+    broken PNG, an unreadable table) becomes a problem of the result instead of an error.
+
+    Parameters
+    ----------
+    folder : Path
+        The folder to read.
+    label : str
+        Its name in the report (:attr:`ResultFolder.label`).
+    max_rows : int
+        Rows shown of each table's head.
+    max_columns : int
+        Columns shown of each table.
+
+    Returns
+    -------
+    ResultFolder
+        What the report shows of the folder, with its problems.
+    """
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     problems: list[str] = []
     summary = None

@@ -56,7 +56,17 @@ class RootResults:
 
 @dataclass(frozen=True)
 class Report:
-    """The rendered page and what it holds; ``problems`` lists files that could not be shown."""
+    """The rendered page and what it holds; ``problems`` lists files that could not be shown.
+
+    Attributes
+    ----------
+    html : str
+        The self-contained page.
+    n_folders, n_figures, n_tables : int
+        Result folders, figures and tables on the page.
+    problems : tuple of str
+        ``"folder/file: reason"`` for each file that could not be shown.
+    """
 
     html: str
     n_folders: int
@@ -85,7 +95,29 @@ class Report:
 
 def write_report(folders: Sequence[str | Path], out: str | Path, *, title: str = DEFAULT_TITLE,
                  max_rows: int = DEFAULT_MAX_ROWS) -> Path:
-    """Render every result folder under ``folders`` into one HTML file at ``out`` and return its path."""
+    """Render every result folder under ``folders`` into one HTML file at ``out`` and return its path.
+
+    Parameters
+    ----------
+    folders : sequence of path-like
+        The results folders to search (see :func:`build_report`).
+    out : path-like
+        The HTML file to write; missing parent folders are created.
+    title : str
+        The page title.
+    max_rows : int
+        Rows shown of each table (at least 1).
+
+    Returns
+    -------
+    Path
+        ``out``.
+
+    Raises
+    ------
+    InputError
+        As :func:`build_report`, or ``out`` is a folder or cannot be written.
+    """
     return build_report(folders, title=title, max_rows=max_rows).write(out)
 
 
@@ -93,7 +125,27 @@ def build_report(folders: Sequence[str | Path], *, title: str = DEFAULT_TITLE,
                  max_rows: int = DEFAULT_MAX_ROWS) -> Report:
     """Find and read the result folders under each of ``folders`` and render the page.
 
-    Raises InputError when no folder is given, a folder does not exist or holds no results.
+    A result folder found under two of ``folders`` is shown once, under the first.
+
+    Parameters
+    ----------
+    folders : sequence of path-like
+        The results folders to search recursively (:func:`find_result_folders`); a single path is refused.
+    title : str
+        The page title.
+    max_rows : int
+        Rows shown of each table (at least 1).
+
+    Returns
+    -------
+    Report
+        The page and its counts; files that could not be read are listed in ``problems``.
+
+    Raises
+    ------
+    InputError
+        No folder given (or a single path instead of a sequence), ``max_rows`` below 1, or a folder that does not
+        exist, is a file or holds no results.
     """
     if isinstance(folders, (str, Path)) or not folders:
         raise InputError("give at least one results folder (a list of paths), e.g. results/demo.")

@@ -36,7 +36,21 @@ def versions() -> dict[str, str]:
 
 
 def write_json(data: Mapping[str, Any], path: str | Path) -> Path:
-    """Write ``data`` as sorted, indented JSON (NaN/inf become null); return the path."""
+    """Write ``data`` as sorted, indented JSON (NaN/inf become null); return the path.
+
+    Parameters
+    ----------
+    data : mapping
+        JSON-ready values; numpy scalars and arrays, tuples and paths are converted
+        (:func:`marketalign.jsonable.to_jsonable`).
+    path : path-like
+        The file to write (UTF-8 text ending in a newline; its folder must exist).
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     path = Path(path)
     path.write_text(dumps(data) + "\n")
     return path
@@ -51,7 +65,21 @@ def parquet_bytes(table: pd.DataFrame) -> bytes:
 
 def write_table(table: pd.DataFrame, path: str | Path) -> Path:
     """Write a results table as CSV (``.csv``) or Parquet (``.parquet``, :func:`parquet_bytes`), floats at full
-    precision."""
+    precision.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table; its index is not written.
+    path : path-like
+        The file to write: Parquet when it ends in ``.parquet``, otherwise CSV (floats as ``%.17g``, ``\\n``
+        line ends). Its folder must exist.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     path = Path(path)
     if path.suffix == ".parquet":
         path.write_bytes(parquet_bytes(table))
@@ -61,7 +89,20 @@ def write_table(table: pd.DataFrame, path: str | Path) -> Path:
 
 
 def save_figure(fig: plt.Figure, path: str | Path) -> Path:
-    """Save a figure as PNG (or PDF) without timestamps, then close it."""
+    """Save a figure as PNG (or PDF) without timestamps, then close it.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure, closed after saving.
+    path : path-like
+        The file to write; its suffix picks the format (150 dpi, tight bounding box). Its folder must exist.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     path = Path(path)
     metadata_keys = {"Software": None} if path.suffix == ".png" else {"Creator": None, "CreationDate": None}
     fig.savefig(path, dpi=150, bbox_inches="tight", metadata=metadata_keys)

@@ -33,7 +33,31 @@ def plot_curves(
     title: str = "",
     ax: plt.Axes | None = None,
 ) -> plt.Figure:
-    """Lines of ``value`` vs K per method with a ±``spread`` band; ``curves`` has columns K, method, ...."""
+    """Lines of ``value`` vs K per method with a ±``spread`` band; ``curves`` has columns K, method, ....
+
+    Parameters
+    ----------
+    curves : pandas.DataFrame
+        Columns ``K``, ``method``, ``value`` and ``spread``, e.g. one target's rows of
+        :attr:`marketalign.hull.CurveResult.table`.
+    value : str
+        The column drawn as a line.
+    spread : str or None
+        The column drawn as a ±band around it (only for the paper's four methods); None = no band.
+    methods : sequence of str
+        The methods to draw, in order; a method without rows is skipped.
+    ylabel : str
+        The y-axis label.
+    title : str
+        The axes title (none when empty).
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; default: a new 6.4 × 4.2 inch figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure holding the axes.
+    """
     if ax is None:
         fig, ax = plt.subplots(figsize=(6.4, 4.2))
     else:
@@ -61,14 +85,50 @@ def plot_curves(
 def plot_mse_vs_k(
     curves: pd.DataFrame, *, spread: str = "mse_std", title: str = "", ax: plt.Axes | None = None
 ) -> plt.Figure:
-    """Figure 1/3 style: held-out MSE vs K, the paper's four methods with ±1 band, plus the references."""
+    """Figure 1/3 style: held-out MSE vs K, the paper's four methods with ±1 band, plus the references.
+
+    Parameters
+    ----------
+    curves : pandas.DataFrame
+        Columns ``K``, ``method``, ``mse_mean`` and ``spread``: one target's curve table (docs/theory.md §1.3) or
+        numbers across targets.
+    spread : str
+        The band's column, e.g. ``mse_std`` (±1 std over orderings, Figures 1 and 3) or ``mse_se`` (±1 s.e.).
+    title : str
+        The axes title (none when empty).
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; default: a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure holding the axes.
+    """
     methods = [*PAPER_METHODS, "single_scaled", "constant"]
     return plot_curves(curves, value="mse_mean", spread=spread, methods=methods, ylabel="held-out MSE",
                        title=title, ax=ax)
 
 
 def plot_sparsity_vs_k(curves: pd.DataFrame, *, title: str = "", ax: plt.Axes | None = None) -> plt.Figure:
-    """Figure 2 style: number of weights above 1e-6 vs K for NNLS and simplex, ±1 std."""
+    """Figure 2 style: number of weights above 1e-6 vs K for NNLS and simplex, ±1 std.
+
+    A dashed diagonal marks K non-zero weights (every Bob used).
+
+    Parameters
+    ----------
+    curves : pandas.DataFrame
+        Columns ``K``, ``method``, ``nnz_mean`` and ``nnz_std``: one target's curve table (docs/theory.md §1.3) or
+        numbers across targets.
+    title : str
+        The axes title (none when empty).
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; default: a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure holding the axes.
+    """
     fig = plot_curves(curves, value="nnz_mean", spread="nnz_std", methods=("nnls", "simplex"),
                       ylabel="non-zero weights (> 1e-6)", title=title, ax=ax)
     axes = ax if ax is not None else fig.axes[0]
