@@ -10,7 +10,8 @@ import pytest
 from reference import nnls_rows, simplex_rows
 from scipy.optimize import minimize
 
-from marketalign.errors import SolverError
+from marketalign.errors import InputError, SolverError
+from marketalign.hull.estimators import constrained_weights
 from marketalign.hull.fit import fit_with_cv
 from marketalign.hull.solvers import solve_paths
 from marketalign.hull.suffstats import accumulate, assign_folds
@@ -96,3 +97,16 @@ def test_the_recorded_cycling_problem_is_an_error_directly_and_exact_through_the
     objective = 0.5 * solution @ gram @ solution - rhs @ solution
     oracle = _simplex_multistart(gram[np.ix_(used, used)], rhs[used])
     assert objective <= oracle + 1e-9 and solution.sum() == pytest.approx(1.0)
+
+
+def test_fold_labels_out_of_range_or_not_whole_are_refused():
+    scores, target = np.ones((6, 2)), np.arange(6.0)
+    with pytest.raises(InputError, match=r"0\.\.2; got 0\.\.3"):
+        accumulate(scores, target, np.array([0, 1, 2, 3, 0, 1]), 3)
+    with pytest.raises(InputError, match="whole numbers"):
+        accumulate(scores, target, np.zeros(6), 3)
+
+
+def test_an_unknown_constraint_is_refused_not_read_as_single_scaled():
+    with pytest.raises(InputError, match="constraint must be one of"):
+        constrained_weights("simplx", np.eye(2), np.ones(2), 1.0)

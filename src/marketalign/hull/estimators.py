@@ -90,8 +90,8 @@ def constrained_weights(constraint: str, gram: np.ndarray, rhs: np.ndarray, sq: 
     ----------
     constraint : {"simplex", "nonneg", "single", "single_scaled", "average"}
         The exact simplex or NNLS minimiser; the best single Bob with weight 1 (least Σ(y − x_i)²); equal
-        weights 1/K; any other value is ``"single_scaled"``: the Bob whose fitted scale max(b_i, 0)/G_ii
-        leaves the least error (scale 0 for a constant Bob). Ties go to the lowest index.
+        weights 1/K; ``"single_scaled"``: the Bob whose fitted scale max(b_i, 0)/G_ii leaves the least error
+        (scale 0 for a constant Bob). Ties go to the lowest index.
     gram : numpy.ndarray, shape (K, K)
         G of the centred scores.
     rhs : numpy.ndarray, shape (K,)
@@ -107,14 +107,16 @@ def constrained_weights(constraint: str, gram: np.ndarray, rhs: np.ndarray, sq: 
     Raises
     ------
     InputError
-        For ``"simplex"`` and ``"nonneg"``: a G or b of bad shape or with non-finite values (from
-        :func:`marketalign.hull.solvers.solve_gram`).
+        An unknown ``constraint``; for ``"simplex"`` and ``"nonneg"``: a G or b of bad shape or with non-finite
+        values (from :func:`marketalign.hull.solvers.solve_gram`).
     SolverError
         For ``"simplex"`` and ``"nonneg"``: the active-set solver failed.
     """
     k = len(rhs)
     if constraint in ("simplex", "nonneg"):
         return solve_gram(gram, rhs, constraint)
+    if constraint not in FIT_CONSTRAINTS:
+        raise InputError(f"constraint must be one of {', '.join(FIT_CONSTRAINTS)}; got {constraint!r}.")
     if constraint == "average":
         return np.full(k, 1.0 / k)
     diag = np.diag(gram)

@@ -283,7 +283,7 @@ def accumulate(
     targets : numpy.ndarray, shape (N,) or (N, T), or iterable of arrays (n_i,) or (n_i, T)
         Alice's utility per target; chunks must match those of ``scores`` one for one.
     fold_of_row : array_like of int, shape (N,)
-        The fold of each row, in 0..folds−1 (not checked).
+        The fold of each row, in 0..folds−1.
     folds : int
         Number of folds F.
 
@@ -295,12 +295,18 @@ def accumulate(
     Raises
     ------
     InputError
-        No rows, or ``fold_of_row`` not of the same length as the data.
+        No rows, ``fold_of_row`` not of the same length as the data, not whole numbers, or outside 0..folds−1
+        (a label out of range would otherwise be dropped or wrap into another fold).
     ValueError
         Iterables of ``scores`` and ``targets`` with different numbers of chunks, or a target chunk whose size
         is not a multiple of its score chunk's rows.
     """
     fold_of_row = np.asarray(fold_of_row)
+    if fold_of_row.dtype.kind not in "iu" or fold_of_row.ndim != 1:
+        raise InputError(f"fold labels must be a 1-D array of whole numbers; got dtype {fold_of_row.dtype}, "
+                         f"shape {fold_of_row.shape}.")
+    if len(fold_of_row) and (fold_of_row.min() < 0 or fold_of_row.max() >= folds):
+        raise InputError(f"fold labels must lie in 0..{folds - 1}; got {fold_of_row.min()}..{fold_of_row.max()}.")
     chunks = _chunk_pairs(scores, targets)
     stats: dict[str, np.ndarray] | None = None
     start = 0
