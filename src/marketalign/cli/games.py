@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from marketalign.cli.execution import execution_options
-from marketalign.cli.options import json_option, list_option, set_result
+from marketalign.cli.options import json_option, list_option, set_summary_result
 from marketalign.experiments.game_configs import (
     CONVERSATION_CHUNK,
     FAMILIES,
@@ -59,8 +59,7 @@ def _finish(outcome: Outcome, out: Path, execution: ExecutionConfig) -> None:
     from marketalign.games.bounds import raise_if_violated
 
     written = write_outcome(outcome, out)
-    summary = outcome.summary
-    set_result({k: v for k, v in summary.items() if k != "versions"})
+    set_summary_result(written[SUMMARY_FILE])
     for line in outcome.verdict.lines:
         click.echo(line)
     click.echo(f"  ran on {execution.describe()}")
@@ -68,7 +67,7 @@ def _finish(outcome: Outcome, out: Path, execution: ExecutionConfig) -> None:
     labels |= dict.fromkeys(outcome.figures, "figure")
     for name, label in labels.items():
         click.echo(f"  {label}: {written[name]}")
-    raise_if_violated(summary, out)
+    raise_if_violated(outcome.summary, out)
 
 
 def _shape_options(func):

@@ -15,7 +15,7 @@ import click
 
 from marketalign.cli.execution import execution_options
 from marketalign.cli.games import quick_option, sized_config
-from marketalign.cli.options import json_option, list_option, set_result
+from marketalign.cli.options import json_option, list_option, set_summary_result
 from marketalign.errors import BoundViolation
 from marketalign.experiments.network_configs import (
     LEARNERS,
@@ -26,7 +26,7 @@ from marketalign.experiments.network_configs import (
     RealConfig,
     TrainConfig,
 )
-from marketalign.experiments.protocol import Outcome, RunContext, write_outcome
+from marketalign.experiments.protocol import SUMMARY_FILE, Outcome, RunContext, write_outcome
 from marketalign.parallel import ExecutionConfig
 from marketalign.paths import prepare_dir
 
@@ -63,7 +63,7 @@ def _finish(outcome: Outcome, out: Path) -> bool:
     """Write the outcome into ``out`` and print its headline and the paths written; whether a bound or fixture
     it checks was violated (the command then exits 1 with its own message)."""
     written = write_outcome(outcome, out)
-    set_result({k: v for k, v in outcome.summary.items() if k != "versions"})
+    set_summary_result(written[SUMMARY_FILE])
     for line in outcome.verdict.lines:
         click.echo(line)
     click.echo(f"wrote {', '.join(str(path) for path in written.values())}")

@@ -5,11 +5,11 @@ outcome carries everything a run produces, so that a notebook can look at the ta
 its own axes, and the command line writes them with the one writer here:
 
 - ``tables``: file name -> table (``.csv`` or ``.parquet``, :func:`marketalign.report.outputs.write_table`);
-- ``summary``: the JSON-ready summary (``summary.json``): experiment, data, Bobs, config, seed, versions and
-  the numbers the report and the headline read;
+- ``summary``: the JSON-ready summary (``summary.json``): ``about`` (what the data and the Bobs are), the
+  ``config`` and the numbers the report and its headline read;
 - ``figures``: file name -> a function of no argument that draws the figure (drawn only when written or asked);
 - ``files``: other artefacts, file name -> a function that writes that file into a given folder (e.g. the games
-  whose equilibria broke a bound, one JSON file each, replayable with ``marketalign game check``);
+  whose equilibria broke a bound, one JSON file each, loadable with :func:`marketalign.games.model.load_game`);
 - ``verdict``: what the run says, :class:`Verdict` (a violated bound makes the CLI exit 1 after writing).
 
 Files are written in one fixed order (tables, summary, figures, other files), each exactly once, so the same
