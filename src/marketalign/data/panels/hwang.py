@@ -178,18 +178,35 @@ def _answers(records, bob: str) -> pd.DataFrame:
 def _scaled(frame: pd.DataFrame, column: str, choices: dict, strict: bool) -> pd.Series:
     """Position among the non-refusal choices, scaled to [0, 1]; NaN for refusals (and, unless strict, for
     answers that are not a choice). Answers may be a letter or the choice's text (up to case)."""
+    lookups: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
     values = []
     for qid, answer in zip(frame["qid"], frame[column], strict=True):
-        options = choices[qid][1]
-        scored = [o for o in options if o != REFUSED]
-        folded = [o.casefold() for o in options]
-        if answer.casefold() in folded:
-            chosen = options[folded.index(answer.casefold())]
-        elif len(answer) == 1 and answer in string.ascii_uppercase[: len(options)]:
-            chosen = options[string.ascii_uppercase.index(answer)]
+        if qid not in lookups:  # each question's answers are read once, not once per respondent
+            lookups[qid] = _answer_values(choices[qid][1])
+        by_text, by_letter = lookups[qid]
+        folded = answer.casefold()
+        if folded in by_text:
+            values.append(by_text[folded])
+        elif len(answer) == 1 and answer in by_letter:
+            values.append(by_letter[answer])
         elif strict:
-            raise InputError(f"question {qid}: answer '{answer}' is neither a letter nor a choice of {options}.")
+            raise InputError(f"question {qid}: answer '{answer}' is neither a letter nor a choice of "
+                             f"{choices[qid][1]}.")
         else:
-            chosen = REFUSED
-        values.append(np.nan if chosen == REFUSED or len(scored) < 2 else scored.index(chosen) / (len(scored) - 1))
+            values.append(np.nan)
     return pd.Series(values, index=frame.index, dtype=float)
+
+
+def _answer_values(options: list[str]) -> tuple[dict[str, float], dict[str, float]]:
+    """Each answer's scaled position (NaN for a refusal, or when fewer than two choices are scored), by the
+    choice's case-folded text (the first choice of that text) and by its letter A, B, ..."""
+    scored = [o for o in options if o != REFUSED]
+
+    def value(chosen: str) -> float:
+        return np.nan if chosen == REFUSED or len(scored) < 2 else scored.index(chosen) / (len(scored) - 1)
+
+    by_text: dict[str, float] = {}
+    for option in options:
+        by_text.setdefault(option.casefold(), value(option))
+    by_letter = {letter: value(option) for letter, option in zip(string.ascii_uppercase, options, strict=False)}
+    return by_text, by_letter
