@@ -80,7 +80,7 @@ def llmbar_panel(verdicts: pd.DataFrame, *, subsets=DEFAULT_SUBSETS, missing: st
     absent = [name for name in VERDICT_COLUMNS if name not in verdicts.columns]
     if absent:
         raise InputError(f"LLMBar verdict table lacks columns {absent}; expected {VERDICT_COLUMNS}")
-    unknown = sorted(set(subsets) - set(verdicts["subset"]))
+    unknown = sorted(set(subsets) - set(verdicts["subset"].unique()))  # unique: not a Python loop over rows
     if unknown:
         raise InputError(f"LLMBar subsets {unknown} are not in the verdict table")
     rows = verdicts[verdicts["subset"].isin(subsets)].copy()
