@@ -54,9 +54,16 @@ def test_a_problem_the_kernel_did_not_finish_raises_solver_error(monkeypatch, ke
         solvers_module.solve_gram(np.eye(2), np.ones(2))
 
 
+def test_a_problem_the_kernel_never_reached_raises_solver_error(monkeypatch):
+    monkeypatch.setattr(solvers_module._kernels, "solve_paths_serial", lambda *args: None)  # leaves every output
+    with pytest.raises(SolverError, match="never reached"):
+        solvers_module.solve_gram(np.eye(2), np.ones(2))
+
+
 def test_a_kkt_violation_raises_solver_error(monkeypatch):
     def inexact(*args):
         args[-1][:, 0] = 1.0  # the kernel reports a relative KKT violation of 1
+        args[-1][:, 2] = solvers_module._kernels.SOLVED
 
     monkeypatch.setattr(solvers_module._kernels, "solve_paths_serial", inexact)
     with pytest.raises(SolverError, match="relative KKT violation of 1"):

@@ -29,8 +29,9 @@ PIVOT_TOLERANCE = 1e-14  # relative Schur complement below which a variable lies
 REFINEMENT_STEPS = 8  # iterative refinement of each passive solve against G ...
 REFINE_BELOW = 1e-4  # ... always for the simplex, and for NNLS once a Schur complement this small has entered
 WEIGHT_THRESHOLD = 1e-6  # a weight counts as non-zero above this (Figure 2's sparsity threshold)
-SOLVED, FAILED_INNER, FAILED_OUTER = 0.0, 1.0, 2.0  # kkt[2]: a problem's status (kernels never raise, since an
-# exception inside a parallel loop can leave the other problems of its thread unsolved without a word)
+SOLVED, FAILED_INNER, FAILED_OUTER, NOT_RUN = 0.0, 1.0, 2.0, 3.0  # kkt[2]: a problem's status; the caller
+# starts every problem at NOT_RUN and the kernels never raise, since an exception inside a parallel loop can
+# leave the other problems of its thread unsolved without a word
 
 
 @njit(cache=True, nogil=True)

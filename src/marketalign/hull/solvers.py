@@ -192,6 +192,7 @@ def solve_paths(
     weight_sum = np.zeros((n_problems, k_max))
     final = np.zeros(rhs.shape)
     kkt = np.zeros((n_problems, 3))
+    kkt[:, 2] = _kernels.NOT_RUN  # a problem the kernel never finishes keeps this status
     kernel_args = (np.ascontiguousarray(scaled), np.ascontiguousarray(scales), gram_of, rhs, orders,
                    constraint == "simplex", ev_grams, ev_of, ev_rhs, ev_const)
     outputs = (value, nonzero, weight_sum, final, kkt)
@@ -201,10 +202,10 @@ def solve_paths(
         _kernels.solve_paths(*kernel_args, *outputs)
     failed = np.flatnonzero(kkt[:, 2] != _kernels.SOLVED)
     if failed.size:
-        loop = "inner" if kkt[failed[0], 2] == _kernels.FAILED_INNER else "outer"
+        why = {_kernels.FAILED_INNER: "at its inner loop's iteration limit",
+               _kernels.FAILED_OUTER: "at its outer loop's iteration limit"}.get(kkt[failed[0], 2], "never reached")
         raise SolverError(f"the active-set {constraint} solver did not finish {failed.size} of {n_problems} "
-                          f"problems (the first, problem {int(failed[0])}, at its {loop} loop's iteration limit); "
-                          "please report this data set.")
+                          f"problems (the first, problem {int(failed[0])}, {why}); please report this data set.")
     worst = float(kkt[:, 0].max(initial=0.0))
     if worst > KKT_TOLERANCE:
         raise SolverError(
