@@ -261,6 +261,7 @@ def _code_lines(buf, words, breaks, file_ends, starts, qid_ends, key_ends, grade
             if file == 1:
                 n_first = line
             first_line = line
+        per_file[file] += 1
         first, second, third, end = breaks[4 * line], breaks[4 * line + 1], breaks[4 * line + 2], breaks[4 * line + 3]
         if not (buf[first] == _SPACE and buf[second] == _SPACE and buf[third] == _SPACE and buf[end] == _NEWLINE
                 and first > start and second == first + 2 and buf[first + 1] == _ZERO and third > second + 1
@@ -285,11 +286,6 @@ def _code_lines(buf, words, breaks, file_ends, starts, qid_ends, key_ends, grade
             if 2 * n_codes > len(table.hashes):
                 table = _grown(table)
         start = end + 1
-    file = 0
-    for line in range(len(starts)):
-        while starts[line] >= file_ends[file]:
-            file += 1
-        per_file[file] += 1
     return n_codes
 
 
