@@ -12,7 +12,10 @@ import click
 import pytest
 
 import marketalign
-from marketalign.cli import game_group, main, network_group
+from marketalign.cli import main
+from marketalign.cli.games import game_group
+from marketalign.cli.network import network_group
+from marketalign.cli.reproduce import reproduce_group
 
 HEAVY = ("sklearn", "matplotlib", "pandas", "scipy", "numba")
 PACKAGES = ("marketalign", "marketalign.bobs", "marketalign.data", "marketalign.experiments", "marketalign.games",
@@ -163,7 +166,7 @@ def test_the_command_line_draws_without_a_display(preimported):
     assert _run(code, MPLBACKEND="svg").strip().splitlines()[-1].lower() == "agg"
 
 
-@pytest.mark.parametrize("group", [main, game_group, network_group], ids=lambda g: g.name)
+@pytest.mark.parametrize("group", [main, game_group, network_group, reproduce_group], ids=lambda g: g.name)
 def test_the_registered_commands_and_short_help_match_the_commands(group):
     ctx = click.Context(group)
     for name, (_, short_help) in group.lazy_commands.items():

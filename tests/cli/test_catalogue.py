@@ -27,7 +27,7 @@ def test_every_step_is_a_valid_command_line(step, scale, tmp_path):
     while isinstance(command, click.Group):
         _, command, args = command.resolve_command(ctx, args)
     command.make_context(command.name, list(args))  # raises on an unknown option or a bad value
-    assert args.count("--out") == 1 and ("--data" in args) == step.data and ("--workers" in args) == step.sweep
+    assert args.count("--out") == 1 and ("--data" in args) == step.takes_data and ("--workers" in args) == step.sweep
 
 
 def test_every_figure_and_experiment_is_in_the_catalogue():

@@ -41,40 +41,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
              "Run the embedded demonstrations, write the report and say where the results are."),
     "epsilon": ("marketalign.cli.hull:epsilon_command",
                 "Exact sup-norm epsilon of Definition 1 for the utility tables in TABLE.json."),
+    "game": ("marketalign.cli.games:game_group",
+             "The paper's games: Best-AI selection (Figure 5), conversation games, quantal response."),
     "fit": ("marketalign.cli.hull:fit_command",
             "Fit Alice's utility as a constrained combination of the Bobs: weights, offset, training and CV MSE."),
+    "network": ("marketalign.cli.network:network_group",
+                "Networked information aggregation on DAGs: one command per experiment (a)-(e)."),
     "report": ("marketalign.cli.report:report_command", "Render RESULTS_DIR..."),
     "reproduce": ("marketalign.cli.reproduce:reproduce_group",
                   "The papers' figures: the data figures one command each (honest offline Bobs; docs/figures.md), "
                   "and ``all``, every figure and experiment of both papers at full scale with one report."),
 }
 """Command name -> (``module:attribute`` of the click command, its short help as ``marketalign --help`` lists it)."""
-
-game_group = LazyGroup("game", help="The paper's games: Best-AI selection (Figure 5), conversation games, quantal "
-                       "response.", lazy_commands={
-    "conversation": ("marketalign.cli.games:conversation_command",
-                     "Result 1: all pure equilibria of random conversation games against OPT − 2ε."),
-    "quantal": ("marketalign.cli.games:quantal_command",
-                "Result 2: a quantal-response Alice; bound OPT − 2ε − δ·Σw − ln|A|/β as β, δ and ε vary."),
-    "selection": ("marketalign.cli.games:selection_command",
-                  "Best-AI selection on one fixed Alice game: Figure 5 (or its shared-bias companion)."),
-})
-network_group = LazyGroup("network", help="Networked information aggregation on DAGs: one command per experiment "
-                          "(a)-(e).", lazy_commands={
-    "cyclic": ("marketalign.cli.network:cyclic_command",
-               "(c) The cyclic-coverage path on the chain-difference distribution, with the d = 10 fixtures."),
-    "general": ("marketalign.cli.network:general_command",
-                "(e) General learners vs linear on non-linear data (Friedman #1), along a path and a hub."),
-    "lowerbound": ("marketalign.cli.network:lowerbound_command",
-                   "(b) Error >= 1/(D+1) on random DAGs, attained by an ordering; hub-and-spokes stuck at 1/2."),
-    "path": ("marketalign.cli.network:path_command",
-             "(a) Excess error vs depth on M-covered paths, with the O(M/sqrt(D)) bound."),
-    "real": ("marketalign.cli.network:real_command",
-             "(d) Real data: layered random DAGs of varying depth and width, error vs topology."),
-    "train": ("marketalign.cli.network:train_command",
-              "Train YOUR network (JSON) on your data: per-agent errors and the all-features benchmark."),
-})
-
 
 class _MarketAlignGroup(LazyGroup):
     """Turns the package's exceptions into the documented exit codes with a one-line message.
@@ -111,7 +89,7 @@ def _one_line(err: Exception) -> str:
     return " ".join(str(err).split())
 
 
-@click.group(cls=_MarketAlignGroup, lazy_commands=COMMANDS, commands=[game_group, network_group])
+@click.group(cls=_MarketAlignGroup, lazy_commands=COMMANDS)
 @click.version_option(package_name="marketalign")
 def main() -> None:
     """Market alignment of AI models with a human: fits, curves over K, games, and DAG aggregation."""

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import click
@@ -17,12 +17,15 @@ class LazyGroup(click.Group):
     ----------
     *args, **kwargs
         As for :class:`click.Group`.
-    lazy_commands : Mapping[str, tuple[str, str]]
-        Command name -> (``"module:attribute"`` of the click command, its short help). The group's own help lists
-        the commands from these short help texts, importing none of them.
+    lazy_commands : Mapping[str, tuple[str or Callable[[], click.Command], str]]
+        Command name -> (``"module:attribute"`` of the click command, or a function of no argument that builds
+        it; its short help). The group's own help lists the commands from these short help texts, importing
+        none of them.
     """
 
-    def __init__(self, *args: Any, lazy_commands: Mapping[str, tuple[str, str]] | None = None, **kwargs: Any):
+    def __init__(self, *args: Any,
+                 lazy_commands: Mapping[str, tuple[str | Callable[[], click.Command], str]] | None = None,
+                 **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.lazy_commands = dict(lazy_commands or {})
 
@@ -31,8 +34,12 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in self.lazy_commands:
-            module, _, attribute = self.lazy_commands[cmd_name][0].partition(":")
-            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+            target = self.lazy_commands[cmd_name][0]
+            if callable(target):
+                self.add_command(target(), cmd_name)
+            else:
+                module, _, attribute = target.partition(":")
+                self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

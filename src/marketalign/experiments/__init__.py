@@ -1,5 +1,5 @@
-"""One module per figure or experiment: ``run(config, context) -> Outcome`` (:mod:`.protocol`), registered in
-:mod:`.registry`.
+"""One module per figure or experiment: ``configure(**options)`` and ``run(config, context) -> Outcome``
+(:mod:`.protocol`), registered with its command and options in :mod:`.registry`.
 
 Each experiment's configuration class and its ``run`` are public here, e.g. ``SelectionConfig`` and
 ``run_selection`` (``games_selection.run``); the modules themselves are attributes too
@@ -9,6 +9,8 @@ Each experiment's configuration class and its ``run`` are public here, e.g. ``Se
 from marketalign._lazy import attach
 
 _PUBLIC = {
+    "COMMANDS": "marketalign.experiments.registry",
+    "Command": "marketalign.experiments.registry",
     "ConversationConfig": "marketalign.experiments.game_configs",
     "CyclicConfig": "marketalign.experiments.network_configs",
     "FamiliesConfig": "marketalign.experiments.families",
@@ -22,6 +24,7 @@ _PUBLIC = {
     "LLMJudgesConfig": "marketalign.experiments.llm_judges",
     "LowerBoundConfig": "marketalign.experiments.network_configs",
     "ManyHumansConfig": "marketalign.experiments.many_humans",
+    "Option": "marketalign.experiments.registry",
     "Outcome": "marketalign.experiments.protocol",
     "PanelCoverageConfig": "marketalign.experiments.panel_coverage",
     "PathConfig": "marketalign.experiments.network_configs",
@@ -65,6 +68,8 @@ _SUBMODULES = ("defaults", "families", "fig1", "fig2", "fig3", "fig4", "fig4_llm
 __getattr__, __dir__ = attach(__name__, _PUBLIC, _SUBMODULES)
 
 __all__ = [
+    "COMMANDS",
+    "Command",
     "ConversationConfig",
     "CyclicConfig",
     "FamiliesConfig",
@@ -78,6 +83,7 @@ __all__ = [
     "LLMJudgesConfig",
     "LowerBoundConfig",
     "ManyHumansConfig",
+    "Option",
     "Outcome",
     "PanelCoverageConfig",
     "PathConfig",

@@ -60,6 +60,11 @@ class FamiliesConfig:
     users: tuple[int, ...] = MOVIE_USERS
 
 
+def configure(*, orderings: int, seed: int) -> FamiliesConfig:
+    """The config of ``marketalign reproduce families``."""
+    return FamiliesConfig(orderings=orderings, seed=seed)
+
+
 def run(config: FamiliesConfig, context: RunContext) -> Outcome:
     """Screen every family of both domains on the ETHICS and MovieLens data of ``context.data``; write nothing.
 

@@ -16,7 +16,7 @@ orderings.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from marketalign.bobs.backends.sentences import Encoder
 from marketalign.bobs.classifiers import ClassifierBobs, classifier_scores
@@ -64,6 +64,13 @@ class Fig1Config:
     def __post_init__(self) -> None:
         if self.bobs not in FIG1_BOBS:
             raise InputError(f"unknown Bobs {self.bobs!r} for Figure 1; choose one of {', '.join(FIG1_BOBS)}.")
+
+
+def configure(*, bobs: str, orderings: int, seed: int) -> Fig1Config:
+    """The config of ``marketalign reproduce fig1``: which Bobs, and the seed of the classifiers, folds and
+    orderings."""
+    return Fig1Config(bobs=bobs, family=replace(Fig1Config().family, seed=seed),
+                      curve=CurveConfig(orderings=orderings, seed=seed))
 
 
 def run(config: Fig1Config, context: RunContext) -> Outcome:

@@ -7,7 +7,7 @@ excluded everywhere). Protocol [SEED]: K up to 100, 100 orderings, 5-fold cross-
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -42,6 +42,13 @@ class Fig3Config:
     user: int = DEFAULT_USER
     family: CommunityBobs = field(default_factory=lambda: CommunityBobs(prior="community"))
     curve: CurveConfig = field(default_factory=CurveConfig)
+
+
+def configure(*, user: int, orderings: int, seed: int) -> Fig3Config:
+    """The config of ``marketalign reproduce fig3``: Alice's user id, and the seed of the Bobs, folds and
+    orderings."""
+    return Fig3Config(user=user, family=replace(Fig3Config().family, seed=seed),
+                      curve=CurveConfig(orderings=orderings, seed=seed))
 
 
 def run(config: Fig3Config, context: RunContext) -> Outcome:

@@ -110,6 +110,11 @@ class Panel:
     eligible: int
 
 
+def configure(*, panels: tuple[str, ...], humans: int, models: int, substitute: bool, seed: int) -> Fig4Config:
+    """The config of ``marketalign reproduce fig4``."""
+    return Fig4Config(panels=panels, humans=humans, models=models, seed=seed, substitute=substitute)
+
+
 def run(config: Fig4Config, context: RunContext) -> Outcome:
     """Figure 4 on the survey panels of OpinionQA under ``context.data``; computes and writes nothing.
 

@@ -115,6 +115,12 @@ class Fig4LLMConfig:
             raise InputError("folds must be at least 2, min_questions at least folds, orderings at least 1.")
 
 
+def configure(*, source: str, panels: tuple[str, ...] | None, missing: str, orderings: int,
+              seed: int) -> Fig4LLMConfig:
+    """The config of ``marketalign reproduce fig4-llm`` (and of ``fig4-individuals``, ``source="hwang"``)."""
+    return Fig4LLMConfig(source=source, panels=panels, missing=missing, seed=seed, orderings=orderings)
+
+
 def run(config: Fig4LLMConfig, context: RunContext) -> Outcome:
     """The panels of ``config.source`` from the data root of ``context.data``; computes and writes nothing.
 

@@ -178,7 +178,10 @@ def bound_verdict(summary: dict[str, Any], *notes: str) -> Verdict:
         f"{summary['experiment']}: {summary['games']} games, {summary['equilibria']} equilibria checked, "
         f"violations {summary['violations']}, min slack {'n/a' if slack is None else f'{slack:.4g}'}"
     )
-    return Verdict("violated" if summary["violations"] else "held", (headline, *(f"  {note}" for note in notes)))
+    violation = (f"{summary['violations']} equilibria broke the bound (min slack {slack}); the games are in "
+                 "violations/") if summary["violations"] else ""
+    return Verdict("violated" if summary["violations"] else "held", (headline, *(f"  {note}" for note in notes)),
+                   violation=violation)
 
 
 def violation_files(violations: Sequence[Violation]) -> dict[str, Callable[[Path], Path]]:

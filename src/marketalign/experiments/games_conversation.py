@@ -28,9 +28,10 @@ from marketalign.experiments.games_common import (
     violation_files,
     violations_of,
 )
-from marketalign.experiments.protocol import Outcome, RunContext
+from marketalign.experiments.protocol import Outcome, RunContext, sized_config
 from marketalign.games.checks import check_conversation_game
 from marketalign.games.generators import random_conversation_game
+from marketalign.games.settings import ConversationShape
 from marketalign.report.game_figures import plot_conversation
 
 
@@ -67,6 +68,20 @@ def run_task(config: ConversationConfig, games: range) -> TaskOutput:
         out.slacks.append(claimed_slacks(check))
         out.violations.extend(violations_of(check, game, f"game{index}", game_index=index, seed=config.seed))
     return out
+
+
+def configure(*, quick: bool, seed: int, games: int | None, chunk: int | None, method: str, starts: int,
+              tol: float, **shape: int) -> ConversationConfig:
+    """The config of ``marketalign game conversation``: the full-scale or ``quick`` sizes, with those given;
+    ``shape`` holds the fields of :class:`~marketalign.games.settings.ConversationShape`.
+
+    Raises
+    ------
+    InputError
+        When the config refuses a value (:class:`ConversationConfig`).
+    """
+    return sized_config(ConversationConfig, quick, seed, {"games": games, "chunk": chunk},
+                        shape=ConversationShape(**shape), method=method, starts=starts, tol=tol)
 
 
 def run(config: ConversationConfig, context: RunContext) -> Outcome:

@@ -28,10 +28,11 @@ from marketalign.experiments.games_common import (
     violation_files,
     violations_of,
 )
-from marketalign.experiments.protocol import Outcome, RunContext
+from marketalign.experiments.protocol import Outcome, RunContext, sized_config
 from marketalign.games.bounds import quantal_penalty
 from marketalign.games.checks import check_quantal_game
 from marketalign.games.generators import random_conversation_game
+from marketalign.games.settings import ConversationShape
 from marketalign.report.game_figures import plot_quantal
 
 
@@ -78,6 +79,20 @@ def run_task(config: QuantalConfig, games: range) -> TaskOutput:
                 )
             )
     return out
+
+
+def configure(*, quick: bool, seed: int, games: int | None, chunk: int | None, betas: tuple[float, ...],
+              tol: float, **shape: int) -> QuantalConfig:
+    """The config of ``marketalign game quantal``: the full-scale or ``quick`` sizes, with those given;
+    ``shape`` holds the fields of :class:`~marketalign.games.settings.ConversationShape`.
+
+    Raises
+    ------
+    InputError
+        When the config refuses a value (:class:`QuantalConfig`).
+    """
+    return sized_config(QuantalConfig, quick, seed, {"games": games, "chunk": chunk},
+                        betas=tuple(sorted(set(betas))), shape=ConversationShape(**shape), tol=tol)
 
 
 def run(config: QuantalConfig, context: RunContext) -> Outcome:

@@ -32,7 +32,7 @@ from marketalign.experiments.games_common import (
     violation_files,
     violations_of,
 )
-from marketalign.experiments.protocol import Outcome, RunContext
+from marketalign.experiments.protocol import Outcome, RunContext, sized_config
 from marketalign.games.checks import check_selection_game
 from marketalign.games.generators import misaligned_bobs, random_selection_alice, shared_bias_bobs
 from marketalign.games.model import SelectionGame
@@ -110,6 +110,21 @@ def run_task(config: SelectionConfig, samples: range) -> TaskOutput:
                 )
             )
     return out
+
+
+def configure(*, quick: bool, seed: int, ks: tuple[int, ...], samples: int | None, starts: int | None,
+              chunk: int | None, family: str, contexts: int, states: int, actions: int, tie_rule: str,
+              tol: float) -> SelectionConfig:
+    """The config of ``marketalign game selection``: the full-scale or ``quick`` sizes, with those given.
+
+    Raises
+    ------
+    InputError
+        When the config refuses a value (:class:`SelectionConfig`).
+    """
+    return sized_config(SelectionConfig, quick, seed, {"samples": samples, "starts": starts, "chunk": chunk},
+                        family=family, ks=tuple(dict.fromkeys(ks)), n_contexts=contexts, n_states=states,
+                        n_actions=actions, tie_rule=tie_rule, tol=tol)
 
 
 def run(config: SelectionConfig, context: RunContext) -> Outcome:

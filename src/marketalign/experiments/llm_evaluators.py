@@ -41,6 +41,11 @@ class LLMEvaluatorsConfig:
     curve: CurveConfig = field(default_factory=CurveConfig)
 
 
+def configure(*, orderings: int, seed: int) -> LLMEvaluatorsConfig:
+    """The config of ``marketalign reproduce llm-evaluators``."""
+    return LLMEvaluatorsConfig(curve=CurveConfig(orderings=orderings, seed=seed))
+
+
 def run(config: LLMEvaluatorsConfig, context: RunContext) -> Outcome:
     """The evaluator-market curve on the LLMBar verdicts of ``context.data`` (else the embedded copy);
     computes the curves and writes nothing.

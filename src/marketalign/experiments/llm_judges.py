@@ -45,6 +45,11 @@ class LLMJudgesConfig:
     missing: str = "drop-items"
 
 
+def configure(*, orderings: int, seed: int) -> LLMJudgesConfig:
+    """The config of ``marketalign reproduce llm-judges``."""
+    return LLMJudgesConfig(curve=CurveConfig(orderings=orderings, seed=seed))
+
+
 def run(config: LLMJudgesConfig, context: RunContext) -> Outcome:
     """Curves with folds by query (the figure) and with random row folds (in the summary and the headline);
     computes them and writes nothing.

@@ -86,6 +86,14 @@ class ManyHumansConfig:
             raise InputError(f"humans_per_task must be at least 1; got {self.humans_per_task}.")
 
 
+def configure(*, k_values: tuple[int, ...], orderings: int, min_ratings: int, humans_per_task: int,
+              seed: int) -> ManyHumansConfig:
+    """The config of ``marketalign reproduce many-humans``: the seed of the Bobs, folds and orderings."""
+    return ManyHumansConfig(family=replace(ManyHumansConfig().family, seed=seed), k_values=k_values,
+                            min_user_ratings=min_ratings, orderings=orderings, seed=seed,
+                            humans_per_task=humans_per_task)
+
+
 def run(config: ManyHumansConfig, context: RunContext) -> Outcome:
     """Score every user of the MovieLens release of ``context.data`` and run the curves per K_max; write nothing.
 

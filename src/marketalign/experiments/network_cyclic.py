@@ -13,7 +13,7 @@ import numpy as np
 
 from marketalign.experiments.network_common import base_summary, network_outcome, run_tasks
 from marketalign.experiments.network_configs import CyclicConfig
-from marketalign.experiments.protocol import Outcome, RunContext, Verdict
+from marketalign.experiments.protocol import Outcome, RunContext, Verdict, sized_config
 from marketalign.network.distributions import chain_difference
 from marketalign.network.instances import cyclic_coverage_path
 from marketalign.network.modes import aggregate_population
@@ -71,6 +71,17 @@ def fixture_comparison(table) -> list[dict]:
     ]
 
 
+def configure(*, quick: bool, seed: int, features: tuple[int, ...] | None, passes: int | None) -> CyclicConfig:
+    """The config of ``marketalign network cyclic``: the full-scale or ``quick`` sizes, with those given.
+
+    Raises
+    ------
+    InputError
+        When the config refuses a value (:class:`CyclicConfig`).
+    """
+    return sized_config(CyclicConfig, quick, seed, {"n_features": features, "passes": passes})
+
+
 def run(config: CyclicConfig, context: RunContext) -> Outcome:
     """One cyclic path per d, in chunks where ``context.execution`` says.
 
@@ -120,5 +131,7 @@ def run(config: CyclicConfig, context: RunContext) -> Outcome:
             ),
             f"fixtures reproduced to {FIXTURE_TOLERANCE:g}: {checks['fixtures_match']}",
         ),
+        violation="" if checks["fixtures_match"] or not fixtures else
+        "the cyclic-path fixtures were not reproduced; see summary.json",
     )
     return network_outcome(summary, table, partial(plot_cyclic, table, summary), verdict)

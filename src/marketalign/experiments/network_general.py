@@ -15,7 +15,7 @@ from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
 from marketalign.errors import InputError
 from marketalign.experiments.network_common import base_summary, network_outcome, run_tasks, task_seeds
 from marketalign.experiments.network_configs import LEARNERS, GeneralConfig
-from marketalign.experiments.protocol import Outcome, RunContext, Verdict
+from marketalign.experiments.protocol import Outcome, RunContext, Verdict, sized_config
 from marketalign.network import allocations, graphs
 from marketalign.network.distributions import friedman_sample
 from marketalign.network.greedy import GreedyResidualRegressor
@@ -104,6 +104,21 @@ def run_task(task: GeneralTask) -> list[dict]:
         }
         for a in agents
     ]
+
+
+def configure(*, quick: bool, seed: int, learners: tuple[str, ...], rows: int | None, max_depth: int | None,
+              instances: int | None, crossfit: int) -> GeneralConfig:
+    """The config of ``marketalign network general``: the full-scale or ``quick`` sizes, with those given
+    (``rows`` training rows and 2.5 times as many test rows).
+
+    Raises
+    ------
+    InputError
+        When the config refuses a value (:class:`GeneralConfig`).
+    """
+    sizes = {"train_rows": rows, "test_rows": None if rows is None else int(2.5 * rows), "max_depth": max_depth,
+             "instances": instances}
+    return sized_config(GeneralConfig, quick, seed, sizes, learners=learners, crossfit=crossfit)
 
 
 def run(config: GeneralConfig, context: RunContext) -> Outcome:

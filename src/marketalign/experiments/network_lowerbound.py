@@ -14,7 +14,7 @@ import numpy as np
 
 from marketalign.experiments.network_common import base_summary, network_outcome, run_tasks, task_seeds
 from marketalign.experiments.network_configs import LowerBoundConfig
-from marketalign.experiments.protocol import Outcome, RunContext, Verdict
+from marketalign.experiments.protocol import Outcome, RunContext, Verdict, sized_config
 from marketalign.network import allocations, graphs
 from marketalign.network.distributions import chain_difference
 from marketalign.network.instances import hub_and_spokes_network, lower_bound_ordering
@@ -95,6 +95,21 @@ def run_task(task: LowerBoundTask) -> list[dict]:
     ]
 
 
+def configure(*, quick: bool, seed: int, features: int | None, dag_sizes: tuple[int, ...] | None,
+              edge_probs: tuple[float, ...] | None, dags: int | None,
+              hub_features: tuple[int, ...] | None) -> LowerBoundConfig:
+    """The config of ``marketalign network lowerbound``: the full-scale or ``quick`` sizes, with those given.
+
+    Raises
+    ------
+    InputError
+        When the config refuses a value (:class:`LowerBoundConfig`).
+    """
+    return sized_config(LowerBoundConfig, quick, seed, {"n_features": features, "dag_sizes": dag_sizes,
+                                                        "edge_probs": edge_probs, "dags": dags,
+                                                        "hub_features": hub_features})
+
+
 def run(config: LowerBoundConfig, context: RunContext) -> Outcome:
     """Every network of the config, in chunks where ``context.execution`` says.
 
@@ -143,5 +158,7 @@ def run(config: LowerBoundConfig, context: RunContext) -> Outcome:
             f"attaining ordering: max |error*(D+1) - 1| = {checks['ordering_max_gap_to_bound']:.2e}",
             "hub-and-spokes error: " + ", ".join(f"d={d}: {e:.12g}" for d, e in checks["hub_errors"].items()),
         ),
+        violation=(f"lower bound violated at {checks['violations']} agents or not attained by the ordering; see "
+                   "results.csv") if checks["violations"] or not checks["ordering_attains_bound"] else "",
     )
     return network_outcome(summary, table, partial(plot_lowerbound, table, summary), verdict)

@@ -13,7 +13,7 @@ import numpy as np
 
 from marketalign.experiments.network_common import base_summary, network_outcome, run_tasks, task_seeds
 from marketalign.experiments.network_configs import PathConfig
-from marketalign.experiments.protocol import Outcome, RunContext, Verdict
+from marketalign.experiments.protocol import Outcome, RunContext, Verdict, sized_config
 from marketalign.network import allocations, graphs
 from marketalign.network.bounds import covered_path_bound
 from marketalign.network.distributions import chain_difference, random_linear_gaussian
@@ -93,6 +93,19 @@ def run_task(task: PathTask) -> list[dict]:
     ]
 
 
+def configure(*, quick: bool, seed: int, features: int | None, windows: tuple[int, ...] | None,
+              max_depth: int | None, instances: int | None) -> PathConfig:
+    """The config of ``marketalign network path``: the full-scale or ``quick`` sizes, with those given.
+
+    Raises
+    ------
+    InputError
+        When the config refuses a value (:class:`PathConfig`).
+    """
+    return sized_config(PathConfig, quick, seed, {"n_features": features, "windows": windows,
+                                                  "max_depth": max_depth, "instances": instances})
+
+
 def run(config: PathConfig, context: RunContext) -> Outcome:
     """Every covered path of the config, in chunks where ``context.execution`` says.
 
@@ -131,6 +144,8 @@ def run(config: PathConfig, context: RunContext) -> Outcome:
             f"largest excess/bound over all paths and depths: {checks['max_excess_over_bound']:.4g}",
             f"bound violations: {checks['violations']}",
         ),
+        violation=(f"{checks['violations']} (path, depth) points exceed the covered-path bound; worst case "
+                   f"{checks['worst_case']}; see results.csv") if checks["violations"] else "",
     )
     return network_outcome(summary, table, partial(plot_path, table), verdict)
 

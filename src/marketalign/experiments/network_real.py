@@ -15,7 +15,7 @@ import numpy as np
 from marketalign.errors import InputError
 from marketalign.experiments.network_common import base_summary, network_outcome, run_tasks, task_seeds
 from marketalign.experiments.network_configs import RealConfig
-from marketalign.experiments.protocol import Outcome, RunContext, Verdict
+from marketalign.experiments.protocol import Outcome, RunContext, Verdict, sized_config
 from marketalign.network import allocations, graphs
 from marketalign.network.datasets import load_regression, load_table
 from marketalign.network.linear import LinearLearner
@@ -113,6 +113,20 @@ def run_task(data: tuple[np.ndarray, np.ndarray], task: RealTask) -> list[dict]:
             "relative_excess": float((result.mse[chosen] - result.benchmark_mse) / variance),
         }
     ]
+
+
+def configure(*, quick: bool, seed: int, dataset: str, table: str | None, target: str | None,
+              splits: int | None, widths: tuple[int, ...] | None, depths: tuple[int, ...] | None,
+              ridge: float) -> RealConfig:
+    """The config of ``marketalign network real``: the full-scale or ``quick`` sizes, with those given.
+
+    Raises
+    ------
+    InputError
+        When the config refuses a value (:class:`RealConfig`).
+    """
+    return sized_config(RealConfig, quick, seed, {"splits": splits, "widths": widths, "depths": depths},
+                        dataset=dataset, table=table, target=target, ridge=ridge)
 
 
 def run(config: RealConfig, context: RunContext) -> Outcome:

@@ -66,6 +66,11 @@ class PanelCoverageConfig:
                              f"not {self.source!r}.")
 
 
+def configure(*, source: str, robust: tuple[int, ...], samples: int, seed: int) -> PanelCoverageConfig:
+    """The config of ``marketalign reproduce coverage``."""
+    return PanelCoverageConfig(source=source, robust=robust, samples=samples, seed=seed)
+
+
 def run(config: PanelCoverageConfig, context: RunContext) -> Outcome:
     """Coverage of every human of ``config.source`` under the data root of ``context.data``; writes nothing.
 

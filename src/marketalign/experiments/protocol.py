@@ -20,9 +20,9 @@ config and seed give the same bytes. The writer puts every summary in the same e
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from marketalign.errors import InputError
 
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from marketalign.parallel import ExecutionConfig
 
+Config = TypeVar("Config")
 SUMMARY_FILE = "summary.json"
 STATUSES = ("measured", "held", "violated")
 ENVELOPE = frozenset({"experiment", "versions", "files", "verdict"})
@@ -71,20 +72,28 @@ class Verdict:
     headline : str
         The key number in one line for the report's headline screen, where the summary's standard numbers
         (NNLS against the best single Bob, a bound's violations and slack) do not say it; "" = those numbers.
+    violation : str
+        ``violated`` only: what broke, one sentence naming the file of the output folder to look at (the
+        command's error message).
 
     Raises
     ------
     InputError
-        When ``status`` is not one of the three.
+        When ``status`` is not one of the three, or ``violation`` is given for a status other than ``violated``
+        or missing for ``violated``.
     """
 
     status: Literal["measured", "held", "violated"] = "measured"
     lines: tuple[str, ...] = ()
     headline: str = ""
+    violation: str = ""
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise InputError(f"verdict status {self.status!r} is not one of {STATUSES}.")
+        if (self.status == "violated") != bool(self.violation):
+            raise InputError("a verdict says what was violated exactly when its status is 'violated'; got status "
+                             f"{self.status!r} with violation {self.violation!r}.")
 
 
 @dataclass(frozen=True)
@@ -125,6 +134,38 @@ class Outcome:
         if repeated:
             raise InputError(f"experiment {self.name!r}: output file name(s) {repeated} used twice; "
                              "give every table, figure and file its own name.")
+
+
+def sized_config(config_class: type[Config], quick: bool, seed: int, sizes: Mapping[str, Any],
+                 **choices: Any) -> Config:
+    """An experiment's full-scale config (its defaults), or its quick one (``config_class.quick``), with the
+    sizes given (not None in ``sizes``) and ``choices`` set.
+
+    Parameters
+    ----------
+    config_class : type
+        A config dataclass with a ``quick(seed, **choices)`` class method.
+    quick : bool
+        Start from the quick config.
+    seed : int
+        The config's seed.
+    sizes : Mapping
+        Field -> value; None = the base config's.
+    **choices
+        Fields set in either case.
+
+    Returns
+    -------
+    config
+        The config.
+
+    Raises
+    ------
+    InputError
+        When the config refuses a value.
+    """
+    base = config_class.quick(seed, **choices) if quick else config_class(seed=seed, **choices)
+    return replace(base, **{name: value for name, value in sizes.items() if value is not None})
 
 
 def complete_summary(outcome: Outcome) -> dict[str, Any]:

@@ -8,7 +8,7 @@ misalignment that is common to all of them.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from marketalign.bobs.synthetic import SyntheticBobs, synthetic_bobs
 from marketalign.data.embedded import load_embedded_ethics
@@ -36,6 +36,12 @@ class SyntheticCurveConfig:
                                               scale_spread=0.3, seed=0)
     )
     curve: CurveConfig = field(default_factory=CurveConfig)
+
+
+def configure(*, orderings: int, seed: int) -> SyntheticCurveConfig:
+    """The config of ``marketalign reproduce synthetic``: the seed of the Bobs, folds and orderings."""
+    return SyntheticCurveConfig(family=replace(SyntheticCurveConfig().family, seed=seed),
+                                curve=CurveConfig(orderings=orderings, seed=seed))
 
 
 def run(config: SyntheticCurveConfig, context: RunContext) -> Outcome:
