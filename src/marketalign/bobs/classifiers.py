@@ -30,6 +30,7 @@ from marketalign.bobs.calibration import platt_calibrate
 from marketalign.data.ethics import Ethics
 from marketalign.data.tables import INSTANCE, TARGET, TEXT
 from marketalign.errors import InputError
+from marketalign.seeding import stream
 
 TRANSFER_SUBSETS = ("justice", "deontology", "virtue", "utilitarianism")
 KINDS = ("slice", "transfer")
@@ -137,7 +138,7 @@ def classifier_scores(ethics: Ethics, family: ClassifierBobs = ClassifierBobs(),
     items = ethics.table("commonsense", short_only=short_only)
     if len(items) < 50:
         raise InputError(f"{ethics.source}: only {len(items)} commonsense items; need at least 50 to split.")
-    rng = np.random.default_rng(family.seed)
+    rng = stream(family.seed)
     is_alice = np.zeros(len(items), dtype=bool)
     is_alice[rng.permutation(len(items))[: int(round(family.alice_share * len(items)))]] = True
     alice, pool = items[is_alice].reset_index(drop=True), items[~is_alice].reset_index(drop=True)
@@ -152,7 +153,7 @@ def classifier_scores(ethics: Ethics, family: ClassifierBobs = ClassifierBobs(),
     scores, about = {}, []
     for j, kind in enumerate(kinds):
         name = f"{kind}_{j:03d}"
-        bob_rng = np.random.default_rng([family.seed, j])
+        bob_rng = stream(family.seed, j)
         c = float(np.exp(bob_rng.uniform(np.log(0.1), np.log(10.0))))
         if kind == "slice":
             size = int(bob_rng.integers(family.slice_rows[0], min(family.slice_rows[1], len(pool) // 2) + 1))
@@ -189,7 +190,7 @@ def _transfer_sets(ethics: Ethics, family: ClassifierBobs) -> Mapping[str, pd.Da
     for subset in TRANSFER_SUBSETS:
         if (subset, "train") in ethics.frames:
             rows = ethics.table(subset, splits=["train"])[[TEXT, TARGET]]
-            rng = np.random.default_rng([family.seed, TRANSFER_SUBSETS.index(subset), len(rows)])
+            rng = stream(family.seed, TRANSFER_SUBSETS.index(subset), len(rows))
             keep = np.sort(rng.permutation(len(rows))[: family.transfer_pool])
             found[subset] = rows.iloc[keep].reset_index(drop=True)
     return found

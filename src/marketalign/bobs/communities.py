@@ -28,6 +28,7 @@ import scipy.sparse as sp
 
 from marketalign.data.movielens import MovieLens
 from marketalign.errors import InputError
+from marketalign.seeding import stream
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ def _build_market(data: MovieLens, family: CommunityBobs) -> _Market:
     values = ratings["rating"].to_numpy(dtype=np.float64)
     matrix = sp.csr_matrix((values, (user_rows, movie_cols)), shape=(len(users), len(movies)))
     matrix.sort_indices()
-    rng = np.random.default_rng(family.seed)
+    rng = stream(family.seed)
     anchors = rng.permutation(len(users))[: family.n_bobs + 1]
     ranked = _rank_neighbours(matrix, anchors, family.neighbours + 1)
     members = sp.csr_matrix(

@@ -18,6 +18,7 @@ import numpy as np
 
 from marketalign.bobs.scale import RatingScale
 from marketalign.errors import InputError
+from marketalign.seeding import stream
 
 DIMENSIONS: tuple[str, ...] = ("template", "persona", "few_shot", "anchor")
 """What a Bob can vary: the instruction wording, the persona, the few-shot examples, the embedding anchors."""
@@ -214,7 +215,7 @@ class PromptFamily:
 
 def _distinct_draws(total: int, n: int, seed: int, block: int = 64) -> list[int]:
     """0 followed by n - 1 distinct uniform draws from 1..total-1, read off one seeded stream of blocks."""
-    rng = np.random.default_rng(seed)
+    rng = stream(seed)
     chosen = [0]
     seen = {0}
     while len(chosen) < n:

@@ -19,6 +19,7 @@ from sklearn.metrics import roc_auc_score
 
 from marketalign.bobs.calibration import platt_calibrate
 from marketalign.errors import InputError
+from marketalign.seeding import stream
 
 AGREEMENT_COLUMNS: tuple[str, ...] = ("bob", "n", "missing", "mean", "std", "auc", "pearson", "spearman",
                                       "corr_with_other_bobs")
@@ -30,7 +31,7 @@ def split_population(n: int, population_fraction: float, seed: int) -> np.ndarra
     """Boolean mask of the population rows (a seeded random subset); the rest are Alice's rows."""
     if not 0 < population_fraction < 1:
         raise InputError(f"population fraction must be strictly between 0 and 1; got {population_fraction}.")
-    rng = np.random.default_rng(seed)
+    rng = stream(seed)
     mask = np.zeros(n, dtype=bool)
     mask[rng.permutation(n)[: int(round(population_fraction * n))]] = True
     return mask

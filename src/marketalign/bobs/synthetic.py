@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from marketalign.errors import InputError
+from marketalign.seeding import stream
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def synthetic_bobs(alice: np.ndarray, family: SyntheticBobs = SyntheticBobs()) -
     alice = np.asarray(alice, dtype=float)
     if alice.ndim != 1 or alice.size < 2 or not np.isfinite(alice).all():
         raise InputError("alice must be a 1-D array of at least two finite utilities.")
-    rng = np.random.default_rng(family.seed)
+    rng = stream(family.seed)
     n, k = alice.size, family.n_bobs
     sigma = float(alice.std()) or 1.0
     directions = _standardise(rng.normal(size=(n, family.latent_dim)))

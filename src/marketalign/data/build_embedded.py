@@ -19,6 +19,7 @@ from marketalign.data.embedded import EMBEDDED_DIR, embedded_ethics_name
 from marketalign.data.ethics import ethics_file, load_ethics
 from marketalign.data.panels.llmbar import DEFAULT_SUBSETS, VERDICT_COLUMNS, VERDICTS_FILE
 from marketalign.errors import InputError
+from marketalign.seeding import stream
 
 SEED = 20250915
 SAMPLE_ROWS = 3000
@@ -79,7 +80,7 @@ def build_ethics(source: Path, out: Path) -> dict:
     """Write the commonsense short items and the seeded samples of the other subsets; return provenance."""
     ethics = load_ethics(source, subsets=["commonsense", "deontology", "justice", "utilitarianism", "virtue"])
     out.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(SEED)
+    rng = stream(SEED)
     files, sources = {}, {}
     for subset, split in ALICE_FILES + BOB_FILES:
         frame = ethics.frame(subset, split)

@@ -17,6 +17,7 @@ import numpy as np
 
 from marketalign.data.names import INSTANCE
 from marketalign.errors import InputError
+from marketalign.seeding import stream
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -194,5 +195,5 @@ def sample_rows(table: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     """
     if n > len(table):
         raise InputError(f"--sample {n} but the selection has only {len(table)} rows; ask for fewer.")
-    keep = np.sort(np.random.default_rng(seed).choice(len(table), size=n, replace=False))
+    keep = np.sort(stream(seed).choice(len(table), size=n, replace=False))
     return table.iloc[keep].reset_index(drop=True)

@@ -31,6 +31,7 @@ from marketalign.hull.curves import CurveConfig, market_curves
 from marketalign.hull.market_weights import market_weights
 from marketalign.report.curves import across_targets, stacked_tables
 from marketalign.report.figure_plots import plot_panel_curves
+from marketalign.seeding import stream
 
 UNAVAILABLE = (
     "OpinionQA data not found (it is never embedded); pass --data with an opinionqa/human_resp folder to draw "
@@ -146,7 +147,7 @@ def run(config: Fig4Config, context: RunContext) -> Outcome:
     base = {"figure": "4", "paper": PAPER_EFFECT, "config": protocol}
     unavailable = f"Figure 4 unavailable: {UNAVAILABLE}"
     if folder is not None:
-        panels = [_survey_panel(folder, wave, config, np.random.default_rng([config.seed, i]))
+        panels = [_survey_panel(folder, wave, config, stream(config.seed, i))
                   for i, wave in enumerate(config.panels)]
         what = {"available": True, "about": {"data": str(folder), "bobs": HUMANS_ARE_GROUPS}}
         title = "Figure 4: survey panels, MSE vs number of models (groups as humans and as models)"
@@ -229,7 +230,7 @@ def _movie_panels(loaded: Loaded, config: Fig4Config) -> list[Panel]:
     names = tuple(bob_names(family))
     panels = []
     for i, genre in enumerate(SUBSTITUTE_GENRES):
-        rng = np.random.default_rng([config.seed, i])
+        rng = stream(config.seed, i)
         markets = []
         for alice in alices:
             rows = genres.reindex(alice.movies).str.contains(genre, regex=False).to_numpy()

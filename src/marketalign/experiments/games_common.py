@@ -1,11 +1,11 @@
-"""Plumbing shared by the game experiments: seeds, the one loop over independent tasks, bound summaries and
+"""Plumbing shared by the game experiments: the one loop over independent tasks, bound summaries and
 verdicts, and the violation files.
 
 Every experiment is: a frozen config -> chunks of game indices (:func:`game_chunks`) -> a pure task function of
 (config, chunk) giving a :class:`TaskOutput` -> results tables, a summary and a figure, in an
 :class:`~marketalign.experiments.protocol.Outcome`. :func:`run_tasks` runs the chunks through
 :mod:`marketalign.parallel` (local processes, a Dask cluster, a checkpoint folder). Game ``i`` is drawn from
-``numpy.random.default_rng([seed, i])``, so results do not depend on the chunking or on where chunks run.
+``marketalign.seeding.stream(seed, i)``, so results do not depend on the chunking or on where chunks run.
 """
 
 from __future__ import annotations
@@ -71,11 +71,6 @@ class TaskOutput:
 
     def slack_values(self) -> np.ndarray:
         return np.concatenate(self.slacks) if self.slacks else np.zeros(0)
-
-
-def game_rng(seed: int, *index: int) -> np.random.Generator:
-    """The generator of one game (or one part of it), independent of how games are chunked into tasks."""
-    return np.random.default_rng([seed, *index])
 
 
 def game_chunks(count: int, per_task: int | None, largest: int) -> list[range]:

@@ -22,7 +22,6 @@ from marketalign.experiments.games_common import (
     claimed_slacks,
     conversation_family_about,
     game_chunks,
-    game_rng,
     run_tasks,
     slack_histogram,
     violation_files,
@@ -33,6 +32,7 @@ from marketalign.games.checks import check_conversation_game
 from marketalign.games.generators import random_conversation_game
 from marketalign.games.settings import ConversationShape
 from marketalign.report.game_figures import plot_conversation
+from marketalign.seeding import stream
 
 
 def about(config: ConversationConfig) -> dict[str, str]:
@@ -48,11 +48,11 @@ def run_task(config: ConversationConfig, games: range) -> TaskOutput:
     """Check every game of a chunk."""
     out = TaskOutput()
     for index in games:
-        rng = game_rng(config.seed, index)
+        rng = stream(config.seed, index)
         m = config.max_misalignment * rng.random()
         game = random_conversation_game(config.shape, rng, misalignment=m)
         check = check_conversation_game(
-            game, config.method, config.starts, game_rng(config.seed, 1, index), config.tol
+            game, config.method, config.starts, stream(config.seed, 1, index), config.tol
         )
         condition = check.condition
         out.rows.append(

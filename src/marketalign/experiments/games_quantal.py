@@ -22,7 +22,6 @@ from marketalign.experiments.games_common import (
     claimed_slacks,
     conversation_family_about,
     game_chunks,
-    game_rng,
     run_tasks,
     slack_histogram,
     violation_files,
@@ -34,6 +33,7 @@ from marketalign.games.checks import check_quantal_game
 from marketalign.games.generators import random_conversation_game
 from marketalign.games.settings import ConversationShape
 from marketalign.report.game_figures import plot_quantal
+from marketalign.seeding import stream
 
 
 def about(config: QuantalConfig) -> dict[str, str]:
@@ -49,7 +49,7 @@ def run_task(config: QuantalConfig, games: range) -> TaskOutput:
     """Check every game of a chunk at every β."""
     out = TaskOutput()
     for index in games:
-        rng = game_rng(config.seed, index)
+        rng = stream(config.seed, index)
         m = config.max_misalignment * rng.random()
         game = random_conversation_game(config.shape, rng, misalignment=m)
         for result in check_quantal_game(game, config.betas, config.tol):

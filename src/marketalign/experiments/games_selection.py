@@ -27,7 +27,6 @@ from marketalign.experiments.games_common import (
     check_row,
     claimed_slacks,
     game_chunks,
-    game_rng,
     run_tasks,
     violation_files,
     violations_of,
@@ -37,6 +36,7 @@ from marketalign.games.checks import check_selection_game
 from marketalign.games.generators import misaligned_bobs, random_selection_alice, shared_bias_bobs
 from marketalign.games.model import SelectionGame
 from marketalign.report.game_figures import plot_selection
+from marketalign.seeding import stream
 
 
 def about(config: SelectionConfig) -> dict[str, str]:
@@ -66,14 +66,14 @@ def about(config: SelectionConfig) -> dict[str, str]:
 def alice_game(config: SelectionConfig) -> tuple[np.ndarray, np.ndarray]:
     """The one fixed Alice game (prior over (x, y) and her utility) of this seed."""
     return random_selection_alice(
-        config.n_contexts, config.n_states, config.n_actions, game_rng(config.seed, 0)
+        config.n_contexts, config.n_states, config.n_actions, stream(config.seed, 0)
     )
 
 
 def sample_bobs(config: SelectionConfig, alice: np.ndarray, sample: int, k: int) -> tuple[np.ndarray, dict]:
     """The k Bobs of one sample, and the parameters that generated them."""
-    draw = game_rng(config.seed, 1, sample)
-    rng = game_rng(config.seed, 2, sample, k)
+    draw = stream(config.seed, 1, sample)
+    rng = stream(config.seed, 2, sample, k)
     if config.family == "misaligned":
         m, shared = config.max_misalignment * draw.random(), draw.random()
         return misaligned_bobs(alice, k, m, rng, shared=shared), {"misalignment": m, "shared": shared}
@@ -90,7 +90,7 @@ def run_task(config: SelectionConfig, samples: range) -> TaskOutput:
             bobs, params = sample_bobs(config, alice, sample, k)
             game = SelectionGame(prior, alice, bobs)
             check = check_selection_game(
-                game, config.starts, game_rng(config.seed, 3, sample, k), config.tie_rule, config.tol
+                game, config.starts, stream(config.seed, 3, sample, k), config.tie_rule, config.tol
             )
             out.rows.append({"sample": sample, "k": k, **params, **check_row(check)})
             out.slacks.append(claimed_slacks(check))

@@ -1,8 +1,8 @@
-"""Plumbing shared by the network experiments: seeds, the one loop over independent tasks, the summary and the
+"""Plumbing shared by the network experiments: the one loop over independent tasks, the summary and the
 outcome.
 
-Every experiment is: a frozen config -> a list of independent, picklable tasks (each with its own seed) -> a
-pure task function giving rows -> a results table, a summary and a figure, in an
+Every experiment is: a frozen config -> a list of independent, picklable tasks (each with its own seed,
+:mod:`marketalign.seeding`) -> a pure task function giving rows -> a results table, a summary and a figure, in an
 :class:`~marketalign.experiments.protocol.Outcome`. :func:`run_tasks` is the single place where tasks run:
 consecutive tasks are grouped into chunks of a size fixed by the experiment (never by the machine), and the
 chunks go through :mod:`marketalign.parallel` (local processes, a Dask cluster, a checkpoint folder).
@@ -15,7 +15,6 @@ from dataclasses import asdict
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import numpy as np
 import pandas as pd
 
 from marketalign.experiments.protocol import Outcome, Verdict
@@ -26,11 +25,6 @@ if TYPE_CHECKING:
 
 Task = TypeVar("Task")
 RESULTS = "results.csv"
-
-
-def task_seeds(seed: int, count: int) -> list[int]:
-    """``count`` independent 32-bit seeds derived from ``seed`` (numpy's SeedSequence)."""
-    return [int(s) for s in np.random.SeedSequence(seed).generate_state(count)]
 
 
 def run_tasks(

@@ -9,11 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-import numpy as np
 from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
 
 from marketalign.errors import InputError
-from marketalign.experiments.network_common import base_summary, network_outcome, run_tasks, task_seeds
+from marketalign.experiments.network_common import base_summary, network_outcome, run_tasks
 from marketalign.experiments.network_configs import LEARNERS, GeneralConfig
 from marketalign.experiments.protocol import Outcome, RunContext, Verdict, sized_config
 from marketalign.network import allocations, graphs
@@ -23,6 +22,7 @@ from marketalign.network.linear import LinearLearner
 from marketalign.network.modes import aggregate_sample
 from marketalign.network.network import build_network
 from marketalign.report.network_figures import plot_general
+from marketalign.seeding import integer_seeds, stream
 
 TASKS_PER_CHUNK = 1  # one (draw, learner, topology) per chunk: seconds each at the default sizes
 
@@ -63,7 +63,7 @@ class GeneralTask:
 
 
 def tasks(config: GeneralConfig) -> list[GeneralTask]:
-    data_seeds = task_seeds(config.seed, config.instances)
+    data_seeds = integer_seeds(config.seed, config.instances)
     return [
         GeneralTask(i, data_seeds[i], learner, topology, config)
         for i in range(config.instances)
@@ -74,7 +74,7 @@ def tasks(config: GeneralConfig) -> list[GeneralTask]:
 
 def run_task(task: GeneralTask) -> list[dict]:
     config = task.config
-    rng = np.random.default_rng(task.data_seed)
+    rng = stream(task.data_seed)
     d = config.n_features
     X, y = friedman_sample(config.train_rows, d, config.noise, rng)
     Xt, yt = friedman_sample(config.test_rows, d, config.noise, rng)

@@ -10,9 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-import numpy as np
-
-from marketalign.experiments.network_common import base_summary, network_outcome, run_tasks, task_seeds
+from marketalign.experiments.network_common import base_summary, network_outcome, run_tasks
 from marketalign.experiments.network_configs import LowerBoundConfig
 from marketalign.experiments.protocol import Outcome, RunContext, Verdict, sized_config
 from marketalign.network import allocations, graphs
@@ -21,6 +19,7 @@ from marketalign.network.instances import hub_and_spokes_network, lower_bound_or
 from marketalign.network.modes import aggregate_population
 from marketalign.network.network import Network, build_network
 from marketalign.report.network_figures import plot_lowerbound
+from marketalign.seeding import integer_seeds, stream
 
 TOLERANCE = 1e-9
 TASKS_PER_CHUNK = 10  # networks per chunk: ~0.3 s at the default sizes
@@ -58,7 +57,7 @@ def tasks(config: LowerBoundConfig) -> list[LowerBoundTask]:
         for family in ("ordering", "hub")
         for d in config.hub_features
     ]
-    seeds = task_seeds(config.seed, len(keys))
+    seeds = integer_seeds(config.seed, len(keys))
     return [LowerBoundTask(*key, seed=s) for key, s in zip(keys, seeds, strict=True)]
 
 
@@ -67,7 +66,7 @@ def _network(task: LowerBoundTask) -> Network:
         return lower_bound_ordering(task.n_features)
     if task.family == "hub":
         return hub_and_spokes_network(task.n_features)
-    rng = np.random.default_rng(task.seed)
+    rng = stream(task.seed)
     graph = graphs.random_dag(task.n_agents, rng, edge_prob=task.edge_prob)
     return build_network(graph, allocations.one_feature_each(graph, task.n_features, rng), task.n_features)
 

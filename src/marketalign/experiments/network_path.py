@@ -11,7 +11,7 @@ from functools import partial
 
 import numpy as np
 
-from marketalign.experiments.network_common import base_summary, network_outcome, run_tasks, task_seeds
+from marketalign.experiments.network_common import base_summary, network_outcome, run_tasks
 from marketalign.experiments.network_configs import PathConfig
 from marketalign.experiments.protocol import Outcome, RunContext, Verdict, sized_config
 from marketalign.network import allocations, graphs
@@ -20,6 +20,7 @@ from marketalign.network.distributions import chain_difference, random_linear_ga
 from marketalign.network.modes import aggregate_population
 from marketalign.network.network import build_network
 from marketalign.report.network_figures import plot_path
+from marketalign.seeding import integer_seeds, stream
 
 TASKS_PER_CHUNK = 5  # paths per chunk: ~0.4 s at the default 400 agents
 
@@ -54,7 +55,7 @@ def tasks(config: PathConfig) -> list[PathTask]:
     keys = [
         (dist, m, i) for dist in config.distributions for m in config.windows for i in range(config.instances)
     ]
-    seeds = task_seeds(config.seed, len(keys))
+    seeds = integer_seeds(config.seed, len(keys))
     return [PathTask(*key, seed=s, config=config) for key, s in zip(keys, seeds, strict=True)]
 
 
@@ -64,7 +65,7 @@ def _depth_grid(max_depth: int) -> np.ndarray:
 
 def run_task(task: PathTask) -> list[dict]:
     """Train one M-covered path in population mode; one row per depth on a log grid."""
-    config, rng = task.config, np.random.default_rng(task.seed)
+    config, rng = task.config, stream(task.seed)
     d = config.n_features
     if task.distribution == "random":
         model = random_linear_gaussian(

@@ -13,7 +13,7 @@ from functools import partial
 import numpy as np
 
 from marketalign.errors import InputError
-from marketalign.experiments.network_common import base_summary, network_outcome, run_tasks, task_seeds
+from marketalign.experiments.network_common import base_summary, network_outcome, run_tasks
 from marketalign.experiments.network_configs import RealConfig
 from marketalign.experiments.protocol import Outcome, RunContext, Verdict, sized_config
 from marketalign.network import allocations, graphs
@@ -22,6 +22,7 @@ from marketalign.network.linear import LinearLearner
 from marketalign.network.modes import aggregate_sample
 from marketalign.network.network import build_network
 from marketalign.report.network_figures import plot_real
+from marketalign.seeding import integer_seeds, stream
 
 TASKS_PER_CHUNK = 32  # DAGs per chunk: ~0.2 s (each is one pass over the rows and small solves)
 
@@ -61,10 +62,10 @@ class RealTask:
 
 
 def tasks(config: RealConfig) -> list[RealTask]:
-    split_seeds = task_seeds(config.seed, config.splits)
+    split_seeds = integer_seeds(config.seed, config.splits)
     keys = [(s, "layered", w, D) for s in range(config.splits) for w in config.widths for D in config.depths]
     keys += [(s, "hub", 0, 2) for s in range(config.splits)]
-    seeds = task_seeds(config.seed + 1, len(keys))
+    seeds = integer_seeds(config.seed + 1, len(keys))
     return [
         RealTask(s, split_seeds[s], topo, w, D, seed=t, config=config)
         for (s, topo, w, D), t in zip(keys, seeds, strict=True)
@@ -72,7 +73,7 @@ def tasks(config: RealConfig) -> list[RealTask]:
 
 
 def _split(n_rows: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    order = np.random.default_rng(seed).permutation(n_rows)
+    order = stream(seed).permutation(n_rows)
     n_test = max(1, int(round(fraction * n_rows)))
     return order[n_test:], order[:n_test]
 
@@ -83,7 +84,7 @@ def run_task(data: tuple[np.ndarray, np.ndarray], task: RealTask) -> list[dict]:
     X, y = data
     d = X.shape[1]
     train, test = _split(len(y), config.test_fraction, task.split_seed)
-    rng = np.random.default_rng(task.seed)
+    rng = stream(task.seed)
     if task.topology == "hub":
         graph = graphs.hub_and_spokes(d)
         allocation = {s: (s,) for s in range(d)}

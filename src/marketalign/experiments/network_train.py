@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from functools import partial
 
-import numpy as np
-
 from marketalign.experiments.network_common import base_summary, network_outcome
 from marketalign.experiments.network_configs import TrainConfig
 from marketalign.experiments.network_general import make_learner
@@ -14,6 +12,7 @@ from marketalign.network.datasets import load_regression, load_table
 from marketalign.network.modes import aggregate_sample
 from marketalign.network.spec import read_network_spec
 from marketalign.report.network_figures import plot_train
+from marketalign.seeding import stream
 
 
 def run(config: TrainConfig, context: RunContext) -> Outcome:
@@ -40,7 +39,7 @@ def run(config: TrainConfig, context: RunContext) -> Outcome:
     """
     X, y, names = load_table(config.table, config.target) if config.table else load_regression(config.dataset)
     network = read_network_spec(config.network, X.shape[1])
-    order = np.random.default_rng(config.seed).permutation(len(y))
+    order = stream(config.seed).permutation(len(y))
     n_test = int(round(config.test_fraction * len(y)))
     test, train = order[:n_test], order[n_test:]
     held = (X[test], y[test]) if n_test else (None, None)

@@ -19,6 +19,7 @@ import pandas as pd
 
 from marketalign.data.tables import INSTANCE, TARGET, bob_columns, validate_table
 from marketalign.errors import InputError, SolverError
+from marketalign.seeding import stream
 
 RTOL = 1e-9
 EXACT_LIMIT = 20_000
@@ -168,7 +169,7 @@ def item_coverage(
     keep = counts >= 2
     if not keep.any():
         raise InputError(f"{where}: every item of '{item}' has one answer; coverage needs 2+ answers per item.")
-    rng = np.random.default_rng(seed)
+    rng = stream(seed)
     max_rank = int(counts.max()) - 1
     method = {k: _robust_method(k, k_total, max_rank, exact_limit) for k in robust}
     draws = {k: _draw_removals(rng, k_total, k, samples) for k in robust if method[k] == "sampled"}

@@ -35,6 +35,7 @@ from marketalign.hull.scaling import to_unit_range
 from marketalign.hull.solvers import solve_paths
 from marketalign.hull.suffstats import FoldStatistics, accumulate, assign_folds, assign_group_folds
 from marketalign.progress import progress_bar
+from marketalign.seeding import child
 
 METHODS: tuple[str, ...] = ("constant", "single", "single_scaled", "average", "simplex", "nnls")
 _SOLVED = {"simplex": "simplex", "nnls": "nonneg"}
@@ -276,8 +277,7 @@ def market_curves(
         raise InputError("bob_names and target_names must have one name per column of scores and targets.")
     scaled = [to_unit_range(s, h, [*bob_names, *target_names]) for s, h in arrays]
     arrays, exponents = [(s, h) for s, h, _ in scaled], [e for _, _, e in scaled]
-    fold_seed, order_seed = np.random.SeedSequence(config.seed).spawn(2)
-    fold_seeds = _fold_seeds(fold_seed, len(arrays), dataset_ids)
+    fold_seeds = _fold_seeds(config.seed, len(arrays), dataset_ids)
     if groups is None:
         folds = [
             assign_folds(len(s), config.folds, np.random.default_rng(seed))
@@ -288,7 +288,7 @@ def market_curves(
         folds, n_groups = _group_folds(groups, arrays, config.folds, fold_seeds)
     stacked = _stack([accumulate(s, h, f, config.folds) for (s, h), f in zip(arrays, folds, strict=True)])
     if orders is None:
-        curves = _curve_orders(n_bobs, config, np.random.default_rng(order_seed))
+        curves = _curve_orders(n_bobs, config, np.random.default_rng(child(config.seed, 1)))
     else:
         curves = _given_orders(orders, n_bobs, config)
     used = tuple(tuple(int(b) for b in order) for group in curves for order in group.orders)
@@ -322,17 +322,15 @@ def _group_folds(
     return labels, counts
 
 
-def _fold_seeds(
-    fold_seed: np.random.SeedSequence, n_datasets: int, dataset_ids: Sequence[int] | None
-) -> list[np.random.SeedSequence]:
-    """Data set i's fold seed: the child ``dataset_ids[i]`` of ``fold_seed`` (``fold_seed`` itself for one
-    data set without ids), the same as ``fold_seed.spawn(n)[i]`` for positional ids."""
+def _fold_seeds(seed: int, n_datasets: int, dataset_ids: Sequence[int] | None) -> list[np.random.SeedSequence]:
+    """Data set i's fold seed (:mod:`marketalign.seeding`): ``child(seed, 0, dataset_ids[i])``, or
+    ``child(seed, 0, i)`` without ids, or ``child(seed, 0)`` for one data set without ids."""
     if dataset_ids is None:
-        return [fold_seed] if n_datasets == 1 else fold_seed.spawn(n_datasets)
+        return [child(seed, 0)] if n_datasets == 1 else [child(seed, 0, i) for i in range(n_datasets)]
     ids = [int(i) for i in dataset_ids]
     if len(ids) != n_datasets or min(ids) < 0 or len(set(ids)) != len(ids):
         raise InputError(f"dataset_ids must be {n_datasets} distinct non-negative integers, one per data set.")
-    return [np.random.SeedSequence(fold_seed.entropy, spawn_key=(*fold_seed.spawn_key, i)) for i in ids]
+    return [child(seed, 0, i) for i in ids]
 
 
 def validate_arrays(scores: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

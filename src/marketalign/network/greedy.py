@@ -19,6 +19,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from marketalign.errors import SolverError
 from marketalign.network.threads import single_blas_thread
+from marketalign.seeding import stream
 
 
 def _least_squares(columns: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -89,7 +90,7 @@ class GreedyResidualRegressor(RegressorMixin, BaseEstimator):
             raise ValueError("tol must be >= 0 and validation_fraction must lie in [0, 1).")
         y = np.asarray(y, dtype=float)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        fit_rows, held_rows = self._split(len(y), np.random.default_rng(seed))
+        fit_rows, held_rows = self._split(len(y), stream(seed))
         columns = np.column_stack([np.ones(len(y)), X])
         weights = _least_squares(columns[fit_rows], y[fit_rows])
         held_mse = float(np.mean((y[held_rows] - columns[held_rows] @ weights) ** 2))

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 
 from marketalign.network.bounds import depth_lower_bound
 from marketalign.report.axes import panels
+from marketalign.seeding import stream
 
 
 def annotate(ax: Axes, lines: Sequence[str], corner: str = "upper right") -> None:
@@ -117,7 +118,7 @@ def plot_lowerbound(table: pd.DataFrame, summary: dict[str, Any], axes: Sequence
     checks = summary["checks"]
     fig, (left, right), new = panels(axes, 2, (12, 4.5))
     random_part = table[table["family"] == "random_dag"]
-    jitter = np.random.default_rng(0).uniform(-0.15, 0.15, len(random_part))
+    jitter = stream(0).uniform(-0.15, 0.15, len(random_part))
     floor = 1e-4  # an error of exactly 0 (depth >= d) is drawn at this floor of the log axis
     for shallow, color, label in (
         (True, "tab:blue", "random DAG agent, D < d"),
