@@ -10,9 +10,11 @@ import marketalign
 from marketalign.seeding import child, integer_seeds, stream
 
 
-def test_a_stream_without_key_is_numpys_default_generator():
+def test_a_stream_without_key_is_numpys_default_generator_and_distinct_keys_give_distinct_streams():
     assert stream(7).random() == np.random.default_rng(7).random()
-    assert stream(7, 3).random() == np.random.default_rng([7, 3]).random()
+    assert np.random.default_rng([7, 1, 0]).random() == np.random.default_rng([7, 1]).random()  # why keys carry length
+    keys = [(), (0,), (1,), (0, 0), (0, 1), (1, 0), (1, 0, 0), (2, 0, 3)]
+    assert len({stream(7, *key).random() for key in keys}) == len(keys)
 
 
 def test_a_child_is_the_spawned_seed_sequence_at_its_path():

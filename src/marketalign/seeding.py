@@ -1,8 +1,10 @@
 """Where every random draw of the package comes from: three rules, one function each.
 
 - :func:`stream` — a unit of work (a game, a Bob, a survey panel, a transfer subset) draws from the generator
-  seeded by the entropy ``[seed, *key]``, its key being its index in the whole run; ``stream(seed)`` is
+  seeded by the entropy ``[seed, len(key), *key]``, its key being its index in the whole run; ``stream(seed)`` is
   ``numpy.random.default_rng(seed)``. So a result never depends on how units are chunked or where a chunk runs.
+  The key's length is part of the entropy because numpy's ``SeedSequence`` ignores trailing zeros (``[s, 1, 0]``
+  seeds the same generator as ``[s, 1]``): without it, game 0's search would replay game 1's draw.
 - :func:`child` — the curve engine's folds and orderings (:mod:`marketalign.hull.curves`) are spawned children of
   ``SeedSequence(seed)``, addressed by their path: ``child(seed, 0)`` the folds, ``child(seed, 1)`` the
   orderings, ``child(seed, 0, i)`` the folds of data set i (the same as ``SeedSequence(seed).spawn(2)[0]
@@ -31,14 +33,15 @@ def stream(seed: int, *key: int) -> np.random.Generator:
     Returns
     -------
     numpy.random.Generator
-        ``numpy.random.default_rng([seed, *key])``.
+        ``numpy.random.default_rng([seed, len(key), *key])``: distinct keys give distinct streams, and no key
+        gives ``numpy.random.default_rng(seed)``.
 
     Raises
     ------
     ValueError
         When the seed or a key is negative (numpy's message).
     """
-    return np.random.default_rng([seed, *key])
+    return np.random.default_rng([seed, len(key), *key])
 
 
 def child(seed: int, *path: int) -> np.random.SeedSequence:
