@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import pickle
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +58,7 @@ WAVE_TOPICS = {
 UNSTATED_GROUPS = frozenset({"Refused", "nan", ""})
 _NOT_GROUPS = frozenset({"MC_options", "question_text", "marginals"})
 _DEFAULT_SKIPPED_ATTRIBUTES = frozenset({"NONE"})
+_COUNT_TEXTS = ("attribute", "group", "key", "option")
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,14 +103,12 @@ class SurveyPanel:
 
     def _group_counts(self, keep_unstated: bool) -> pd.DataFrame:
         if len(self.counts) == 0:
-            raise InputError(
-                f"{self.source}: no <ATTRIBUTE>_data.json answer counts were loaded; it has questions only."
-            )
+            raise _no_counts_error(self.source)
         if keep_unstated:
             return self.counts
-        values = self.counts["group"].str.partition("=")[2].str.split("|")
-        stated = values.map(lambda parts: not (set(parts) & UNSTATED_GROUPS))
-        return self.counts[stated.to_numpy(dtype=bool)]
+        codes, groups = pd.factorize(self.counts["group"], use_na_sentinel=False)
+        stated = np.array([_is_stated(group) for group in groups], dtype=bool)
+        return self.counts[stated[codes]]
 
     def answer_counts(self, keep_unstated: bool = False) -> pd.DataFrame:
         """Groups x questions: number of answers with an ordinal value (refusals excluded)."""
@@ -144,6 +145,11 @@ class SurveyPanel:
             target=target,
             wave=np.full(len(row), self.wave),
         )
+
+
+def _is_stated(group: str) -> bool:
+    """Whether none of the values of ``ATTRIBUTE=value|value`` is an unstated answer ("Refused", ...)."""
+    return not set(group.partition("=")[2].split("|")) & UNSTATED_GROUPS
 
 
 def normalise_answers(ordinals: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
@@ -237,6 +243,95 @@ def load_panel(
     InputError
         A missing wave or attribute, or files that do not parse.
     """
+    return _read_wave(path, wave, attributes, {}).panel()
+
+
+@dataclass(frozen=True, eq=False)
+class _WaveFiles:
+    """One wave as read, before its answer counts become a table.
+
+    Attributes
+    ----------
+    wave : str
+        The wave's name.
+    folder : Path
+        The folder read.
+    questions, options : pandas.DataFrame
+        As in :class:`SurveyPanel`.
+    counts : dict of str to list
+        The columns attribute, group, key, option, count of :attr:`SurveyPanel.counts`.
+    attributes : dict of str to tuple of str
+        As in :class:`SurveyPanel`.
+    """
+
+    wave: str
+    folder: Path
+    questions: pd.DataFrame
+    options: pd.DataFrame
+    counts: dict[str, list]
+    attributes: dict[str, tuple[str, ...]]
+
+    def panel(self) -> SurveyPanel:
+        """The wave as a :class:`SurveyPanel`."""
+        return SurveyPanel(
+            wave=self.wave,
+            topic=WAVE_TOPICS.get(self.wave) or _main_topic(self.questions["topics"].tolist()),
+            questions=self.questions,
+            options=self.options,
+            counts=_counts_frame(self.counts),
+            attributes=self.attributes,
+            source=str(self.folder),
+        )
+
+
+def _read_wave(
+    path: str | Path, wave: str | None, attributes: Iterable[str] | None, topic_maps: dict[Path, dict]
+) -> _WaveFiles:
+    """The files of one wave, as :func:`load_panel` reads them.
+
+    Parameters
+    ----------
+    path, wave, attributes
+        As in :func:`load_panel`.
+    topic_maps : dict of Path to dict
+        The topic mappings already read (path -> mapping); gains the one read here.
+
+    Returns
+    -------
+    _WaveFiles
+        The wave's questions, options, answer counts (as columns) and attributes.
+
+    Raises
+    ------
+    InputError
+        As :func:`load_panel`.
+    """
+    folder, wave = _wave_folder(path, wave)
+    info_file = folder / "info.csv"
+    if not info_file.is_file():
+        raise InputError(f"{folder}: no info.csv; a wave folder needs its question list.")
+    questions, options = _read_info(info_file)
+    questions["topics"] = _question_topics(folder.parent / "topic_mapping.npy", questions, options, topic_maps)
+    available = {p.name[: -len("_data.json")]: p for p in sorted(folder.glob("*_data.json"))}
+    chosen = (
+        [a for a in available if a not in _DEFAULT_SKIPPED_ATTRIBUTES]
+        if attributes is None
+        else list(attributes)
+    )
+    unknown = [a for a in chosen if a not in available]
+    if unknown:
+        raise InputError(f"{folder} has no answer counts for {unknown}; present: {sorted(available)}.")
+    counts = _read_counts({a: available[a] for a in chosen}, options)
+    return _WaveFiles(wave, folder, questions, options, counts, _read_metadata(folder / "metadata.csv"))
+
+
+def _no_counts_error(source: str | Path) -> InputError:
+    """The error for a wave whose answer counts are needed but none were loaded."""
+    return InputError(f"{source}: no <ATTRIBUTE>_data.json answer counts were loaded; it has questions only.")
+
+
+def _wave_folder(path: str | Path, wave: str | None) -> tuple[Path, str]:
+    """The folder and name of the wave ``wave`` under ``path`` (or of its only wave)."""
     folders = panel_folders(path)
     if not folders:
         raise InputError(
@@ -252,33 +347,7 @@ def load_panel(
     wave = f"W{str(wave).upper().lstrip('W')}"
     if wave not in folders:
         raise InputError(f"{path} has no wave {wave}; present: {', '.join(folders) or 'none'}.")
-    folder = folders[wave]
-    info_file = folder / "info.csv"
-    if not info_file.is_file():
-        raise InputError(f"{folder}: no info.csv; a wave folder needs its question list.")
-    questions, options = _read_info(info_file)
-    topics = _question_topics(folder.parent / "topic_mapping.npy", questions, options)
-    questions["topics"] = topics
-    available = {p.name[: -len("_data.json")]: p for p in sorted(folder.glob("*_data.json"))}
-    chosen = (
-        [a for a in available if a not in _DEFAULT_SKIPPED_ATTRIBUTES]
-        if attributes is None
-        else list(attributes)
-    )
-    unknown = [a for a in chosen if a not in available]
-    if unknown:
-        raise InputError(f"{folder} has no answer counts for {unknown}; present: {sorted(available)}.")
-    counts = [_read_counts(available[a], a, options) for a in chosen]
-    counts = pd.concat(counts, ignore_index=True) if counts else _empty_counts()
-    return SurveyPanel(
-        wave=wave,
-        topic=WAVE_TOPICS.get(wave) or _main_topic(topics),
-        questions=questions,
-        options=options,
-        counts=counts,
-        attributes=_read_metadata(folder / "metadata.csv"),
-        source=str(folder),
-    )
+    return folders[wave], wave
 
 
 def _literal(text: str, what: str, key: str, path: Path):
@@ -288,22 +357,51 @@ def _literal(text: str, what: str, key: str, path: Path):
         raise InputError(f"{path}: question {key}: {what} is not a Python literal ({err}).") from err
 
 
+def _cached_literal(cache: dict[tuple[str, str], object], text: str, what: str, key: str, path: Path):
+    """``_literal`` of ``text``, parsed once per distinct (what, text) in ``cache``."""
+    if (what, text) not in cache:
+        cache[what, text] = _literal(text, what, key, path)
+    return cache[what, text]
+
+
+def _numbered_keys(keys: list[str]) -> list[str]:
+    """The keys, with "#1", "#2", ... appended to a key shared by several questions (e.g. IDIMPORT_W43, asked in
+    five wordings)."""
+    seen = Counter(keys)
+    repeats: Counter[str] = Counter()
+    numbered = []
+    for key in keys:
+        if seen[key] > 1:
+            repeats[key] += 1
+            key = f"{key}#{repeats[key]}"
+        numbered.append(key)
+    return numbered
+
+
+def _ordinal_scale(ordinal: list, key: str, path: Path) -> tuple[np.ndarray, float, float]:
+    """The ordinal values of a question as floats, with their minimum and maximum."""
+    values = np.asarray(ordinal, dtype=float)
+    if not np.isfinite(values).all():
+        raise InputError(f"{path}: question {key}: option_ordinal values must be finite numbers.")
+    return values, values.min(), values.max()
+
+
 def _read_info(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     info = read_csv(path, dtype=str, keep_default_na=False)
     require_columns(
         info, ["key", "question", "references", "option_mapping", "option_ordinal"], path, "OpinionQA info"
     )
-    # A key shared by several questions (e.g. IDIMPORT_W43 asked in five wordings) gets "#1", "#2", ...
-    repeats = info.groupby("key").cumcount() + 1
-    shared = info["key"].duplicated(keep=False)
-    info["key"] = info["key"].where(~shared, info["key"] + "#" + repeats.astype(str))
+    literals: dict[tuple[str, str], object] = {}
+    scales: dict[str, tuple[np.ndarray, float, float]] = {}
     questions, options = [], []
-    for key, question, refs, mapping, ordinal in info[
-        ["key", "question", "references", "option_mapping", "option_ordinal"]
-    ].itertuples(index=False):
-        refs = _literal(refs, "references", key, path)
-        mapping = _literal(mapping, "option_mapping", key, path)
-        ordinal = _literal(ordinal, "option_ordinal", key, path)
+    for key, question, refs_text, mapping_text, ordinal_text in zip(
+        _numbered_keys(info["key"].tolist()),
+        *(info[c].tolist() for c in ("question", "references", "option_mapping", "option_ordinal")),
+        strict=True,
+    ):
+        refs = _cached_literal(literals, refs_text, "references", key, path)
+        mapping = _cached_literal(literals, mapping_text, "option_mapping", key, path)
+        ordinal = _cached_literal(literals, ordinal_text, "option_ordinal", key, path)
         if not (isinstance(refs, list) and isinstance(ordinal, list) and isinstance(mapping, dict)):
             raise InputError(
                 f"{path}: question {key}: references/option_ordinal must be lists, option_mapping a dict."
@@ -313,9 +411,9 @@ def _read_info(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                 f"{path}: question {key} has {len(ordinal)} ordinal values for {len(refs)} options; the "
                 "first options (at least two) need one value each."
             )
-        values = np.asarray(ordinal, dtype=float)
-        if not np.isfinite(values).all():
-            raise InputError(f"{path}: question {key}: option_ordinal values must be finite numbers.")
+        if ordinal_text not in scales:
+            scales[ordinal_text] = _ordinal_scale(ordinal, key, path)
+        values, low, high = scales[ordinal_text]
         codes = {str(option): code for code, option in mapping.items()}
         scored = refs[: len(ordinal)]
         questions.append(
@@ -323,9 +421,9 @@ def _read_info(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "key": key,
                 "question": question.strip(),
                 "text": f"{question.strip()} [Options: {' / '.join(scored)}]",
-                "ordinal_min": values.min(),
-                "ordinal_max": values.max(),
-                "scaled": bool(values.max() > values.min()),
+                "ordinal_min": low,
+                "ordinal_max": high,
+                "scaled": bool(high > low),
             }
         )
         for position, option in enumerate(refs):
@@ -352,56 +450,126 @@ def _read_metadata(path: Path) -> dict[str, tuple[str, ...]]:
     }
 
 
-def _read_counts(path: Path, attribute: str, options: pd.DataFrame) -> pd.DataFrame:
-    """Flatten ``<ATTRIBUTE>_data.json`` to rows (attribute, group, key, option, count), options matched."""
+def _read_counts(files: dict[str, Path], options: pd.DataFrame) -> dict[str, list]:
+    """Columns attribute, group, key, option, count of the ``<ATTRIBUTE>_data.json`` files, options matched.
+
+    Each file is parsed, then checked against info.csv, before the next one is read.
+    """
+    columns: dict[str, list] = {name: [] for name in (*_COUNT_TEXTS, "count")}
+    lookup: dict[str, _OptionMatch] | None = None
+    for attribute, path in files.items():
+        rows = _flatten_counts(path, _read_json(path), attribute)
+        if lookup is None:
+            lookup = _option_lookup(options)
+        rows["option"] = _match_options(rows["key"], rows["option"], lookup, path)
+        rows["attribute"] = [attribute] * len(rows["key"])
+        for name, values in rows.items():
+            columns[name].extend(values)
+    return columns
+
+
+def _counts_frame(columns: dict[str, list]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            **{name: pd.array(columns[name], dtype=str) for name in _COUNT_TEXTS},
+            "count": np.array(columns["count"], dtype=float),
+        }
+    )
+
+
+def _read_json(path: Path) -> dict:
     try:
         payload = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise InputError(f"{path}: not valid JSON ({err}).") from err
     if not isinstance(payload, dict):
         raise InputError(f"{path}: expected an object of questions.")
-    rows = []
+    return payload
+
+
+def _flatten_counts(path: Path, payload: dict, attribute: str) -> dict[str, list]:
+    """Columns group (``ATTRIBUTE=group``), key, option, count of one file's answer counts, in file order."""
+    rows: dict[str, list] = {"group": [], "key": [], "option": [], "count": []}
     for key, entry in payload.items():
         if not isinstance(entry, dict):
             raise InputError(f"{path}: question {key} must map groups to answer counts.")
         for group, answers in entry.items():
             if group not in _NOT_GROUPS:
-                rows.extend(_flatten_group(path, key, group, answers))
-    counts = pd.DataFrame(rows, columns=["group", "key", "option", "count"])
-    counts.insert(0, "attribute", attribute)
-    counts["group"] = attribute + "=" + counts["group"]
-    return _match_options(counts, options, path)
+                _flatten_group(path, key, group, f"{attribute}={group}", answers, rows)
+    return rows
 
 
-def _flatten_group(path: Path, key: str, group: str, answers) -> list[tuple[str, str, str, float]]:
+def _flatten_group(path: Path, key: str, group: str, label: str, answers, rows: dict[str, list]) -> None:
     if not isinstance(answers, dict):
         raise InputError(f"{path}: question {key}, group {group}: expected {{option: count}}.")
-    rows = []
+    if _plain_counts(answers.values()):
+        rows["group"].extend([label] * len(answers))
+        rows["key"].extend([key] * len(answers))
+        rows["option"].extend(answers)
+        rows["count"].extend(answers.values())
+        return
     for option, value in answers.items():
         if isinstance(value, dict):
-            rows.extend(_flatten_group(path, key, f"{group}|{option}", value))
-        elif (
-            isinstance(value, (int, float))
-            and not isinstance(value, bool)
-            and np.isfinite(value)
-            and value >= 0
-        ):
-            rows.append((group, key, option, float(value)))
+            _flatten_group(path, key, f"{group}|{option}", f"{label}|{option}", value, rows)
+        elif _is_count(value):
+            rows["group"].append(label)
+            rows["key"].append(key)
+            rows["option"].append(option)
+            rows["count"].append(float(value))
         else:
             raise InputError(
                 f"{path}: question {key}, group {group}: count {value!r} for '{option}' is not >= 0."
             )
-    return rows
+
+
+def _plain_counts(values: Iterable) -> bool:
+    """Whether every value is a float >= 0 and finite (what :func:`_is_count` accepts, for floats)."""
+    for value in values:
+        if type(value) is not float or not 0.0 <= value < math.inf:
+            return False
+    return True
+
+
+def _is_count(value) -> bool:
+    return (
+        isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value) and value >= 0
+    )
 
 
 def _canonical(text: pd.Series) -> pd.Series:
     return text.str.casefold().str.split().str.join(" ")
 
 
-def _match_options(counts: pd.DataFrame, options: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """Map each counted option to the info.csv option, exactly or up to case and spacing."""
-    unknown_keys = sorted(set(counts["key"]) - set(options["key"]))
-    shared = [k for k in unknown_keys if f"{k}#1" in set(options["key"])]
+def _canonical_text(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+class _OptionMatch(dict):
+    """One question's counted option text -> its info.csv option (None if none), filled as texts are asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: dict[str, str] = {}
+
+    def __missing__(self, name: str) -> str | None:
+        self[name] = found = self.texts.get(_canonical_text(name))
+        return found
+
+
+def _option_lookup(options: pd.DataFrame) -> dict[str, _OptionMatch]:
+    """Key -> the matches of its counted options (up to case and spacing: the first info.csv option)."""
+    lookup: dict[str, _OptionMatch] = {}
+    for key, option in zip(options["key"].tolist(), options["option"].tolist(), strict=True):
+        match = lookup.setdefault(key, _OptionMatch())
+        if isinstance(option, str):
+            match.texts.setdefault(_canonical_text(option), option)
+    return lookup
+
+
+def _match_options(keys: list[str], names: list[str], lookup: dict[str, _OptionMatch], path: Path) -> list[str]:
+    """The info.csv option of each counted option, exactly or up to case and spacing."""
+    unknown_keys = sorted(set(keys) - lookup.keys())
+    shared = [k for k in unknown_keys if f"{k}#1" in lookup]
     if shared:
         raise InputError(
             f"{path}: question {shared[0]} has several wordings in info.csv, so its counts are ambiguous; "
@@ -411,30 +579,15 @@ def _match_options(counts: pd.DataFrame, options: pd.DataFrame, path: Path) -> p
         raise InputError(
             f"{path}: questions {unknown_keys[:5]} are not in info.csv; use the files of one wave."
         )
-    lookup = options.assign(canonical=_canonical(options["option"]))[["key", "canonical", "option"]]
-    lookup = lookup.drop_duplicates(["key", "canonical"])
-    counts = counts.assign(canonical=_canonical(counts["option"]))
-    merged = counts.drop(columns="option").merge(lookup, on=["key", "canonical"], how="left")
-    missing = merged["option"].isna()
-    if missing.any():
-        first = counts[missing.to_numpy()].iloc[0]
+    options = [lookup[key][name] for key, name in zip(keys, names, strict=True)]
+    missing = options.count(None)
+    if missing:
+        first = options.index(None)
         raise InputError(
-            f"{path}: {int(missing.sum())} counts are for options not listed in info.csv (e.g. question "
-            f"{first['key']}, option '{first['option']}')."
+            f"{path}: {missing} counts are for options not listed in info.csv (e.g. question "
+            f"{keys[first]}, option '{names[first]}')."
         )
-    return merged.drop(columns="canonical")[["attribute", "group", "key", "option", "count"]]
-
-
-def _empty_counts() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "attribute": pd.Series(dtype=str),
-            "group": pd.Series(dtype=str),
-            "key": pd.Series(dtype=str),
-            "option": pd.Series(dtype=str),
-            "count": pd.Series(dtype=float),
-        }
-    )
+    return options
 
 
 class _ArrayOnlyUnpickler(pickle.Unpickler):
@@ -475,14 +628,24 @@ def read_topic_mapping(path: str | Path) -> dict:
     return mapping
 
 
-def _question_topics(path: Path, questions: pd.DataFrame, options: pd.DataFrame) -> list[str]:
-    """Coarse topics of each question ("; "-joined) from topic_mapping.npy beside the waves, else ""."""
+def _question_topics(
+    path: Path, questions: pd.DataFrame, options: pd.DataFrame, topic_maps: dict[Path, dict]
+) -> list[str]:
+    """Coarse topics of each question ("; "-joined) from topic_mapping.npy beside the waves, else "".
+
+    ``topic_maps`` holds the mappings already read (path -> mapping) and gains this one.
+    """
     if not path.is_file():
         return [""] * len(questions)
-    mapping = read_topic_mapping(path)
-    refs = options.groupby("key", sort=False)["option"].agg("/".join)
+    if path not in topic_maps:
+        topic_maps[path] = read_topic_mapping(path)
+    mapping = topic_maps[path]
+    names: dict[str, list[str]] = {}
+    for key, option in zip(options["key"].tolist(), options["option"].tolist(), strict=True):
+        names.setdefault(key, []).append(option)
+    refs = {key: "/".join(texts) for key, texts in names.items()}
     found = []
-    for key, question in zip(questions["key"], questions["question"], strict=True):
+    for key, question in zip(questions["key"].tolist(), questions["question"].tolist(), strict=True):
         entry = mapping.get(f"{question} [{refs[key]}]", {})
         found.append("; ".join(entry.get("cg", [])) if isinstance(entry, dict) else "")
     return found
