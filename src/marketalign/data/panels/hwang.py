@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +82,15 @@ def load_hwang(path: str | Path) -> HwangPanel:
     Rows are the questions that every variant answered for the respondent (the ``topk`` runs hold 21 of
     her 30).
 
+    Parameters
+    ----------
+    path : str or Path
+        The release folder.
+
+    Returns
+    -------
+    HwangPanel
+
     Raises
     ------
     InputError
@@ -93,45 +103,27 @@ def load_hwang(path: str | Path) -> HwangPanel:
         raise InputError(f"{root}: no model-output*/<variant>/{GENERATIONS}; pass the release folder.")
     runs = {variant_name(f): _load(f) for f in files}
     bobs = list(runs)
-    first = next(iter(runs.values()))
-    users = [(str(r.get("user_id")), str(r.get("topic"))) for r in first]
-    frames = []
+    users = _users(next(iter(runs.values())))
+    answers = {}
     for bob, records in runs.items():
-        if [(str(r.get("user_id")), str(r.get("topic"))) for r in records] != users:
+        if _users(records) != users:
             raise InputError(f"variant {bob} lists other respondents than {bobs[0]}; use one release.")
-        frames.append(_answers(records, bob))
-    long = pd.concat(frames, ignore_index=True)
-    per_human = long.groupby([HUMAN, "qid"])["variant"].nunique()
-    shared = per_human[per_human == len(bobs)].index
-    long = long.set_index([HUMAN, "qid"]).loc[lambda f: f.index.isin(shared)].reset_index()
-    unknown = sorted(set(long["qid"]) - set(choices))
+        answers[bob] = _answers(records, bob)
+    first = answers[bobs[0]]
+    rows = _shared(first, list(answers.values())[1:])
+    unknown = sorted({qid for _, qids in rows for qid in qids} - set(choices))
     if unknown:
         raise InputError(f"{root / QINFO_FILE}: no choices for questions {unknown[:5]}.")
-    user = long.drop_duplicates([HUMAN, "qid"])
-    alice = _scaled(user, "user_choice", choices, strict=True)
-    refused = int(alice.isna().sum())
-    user = user.assign(alice=alice).dropna(subset=["alice"])
-    model = long.assign(score=_scaled(long, "model_choice", choices, strict=False))
-    wide = model.pivot_table(index=[HUMAN, "qid"], columns="variant", values="score", dropna=False)
-    wide = wide.reindex(columns=bobs)
-    merged = user.merge(wide.reset_index(), on=[HUMAN, "qid"], how="left")
+    scales = _scales(rows, choices)
+    rows, alice, refused = _alice(rows, first, scales, choices)
     topic_of = {f"user:{u}": t for u, t in users}
-    table = pd.DataFrame({
-        HUMAN: merged[HUMAN].to_numpy(),
-        "topic": merged[HUMAN].map(topic_of).to_numpy(),
-        INSTANCE: ("q:" + merged["qid"]).to_numpy(),
-        GROUP: merged["qid"].to_numpy(),
-        TEXT: merged["qid"].map(lambda q: choices[q][0]).to_numpy(),
-        TARGET: merged["alice"].to_numpy(dtype=float),
-    })
-    for bob in bobs:
-        table[bob] = merged[bob].to_numpy(dtype=float)
+    columns = _columns(rows, alice, answers, scales, choices, topic_of)
     return HwangPanel(
-        table=table,
-        humans={h: topic_of[h] for h in dict.fromkeys(table[HUMAN])},
+        table=pd.DataFrame(columns),
+        humans={h: topic_of[h] for h in dict.fromkeys(columns[HUMAN])},
         bobs=bobs,
         refused=refused,
-        unanswered={b: int(table[b].isna().sum()) for b in bobs},
+        unanswered={b: int(np.isnan(columns[b]).sum()) for b in bobs},
         source=str(root),
     )
 
@@ -148,10 +140,11 @@ def _load(path: Path):
 def _choices(info) -> dict[str, tuple[str, list[str]]]:
     if not isinstance(info, dict):
         raise InputError(f"{QINFO_FILE}: expected an object of questions.")
+    parsed: dict[str, object] = {}
     out = {}
     for qid, entry in info.items():
         try:
-            options = ast.literal_eval(entry["choice"])
+            options = _literal(entry["choice"], parsed)
             question = str(entry["question"])
         except (KeyError, TypeError, ValueError, SyntaxError) as err:
             raise InputError(f"{QINFO_FILE}: question {qid} has no readable 'question'/'choice' ({err}).") from err
@@ -159,42 +152,151 @@ def _choices(info) -> dict[str, tuple[str, list[str]]]:
     return out
 
 
-def _answers(records, bob: str) -> pd.DataFrame:
-    rows = []
+def _literal(text, parsed: dict[str, object]):
+    """``ast.literal_eval(text)``, each distinct string evaluated once (many questions share their choices)."""
+    if not isinstance(text, str):
+        return ast.literal_eval(text)
+    if text not in parsed:
+        parsed[text] = ast.literal_eval(text)
+    return parsed[text]
+
+
+def _users(records) -> list[tuple[str, str]]:
+    return [(str(r.get("user_id")), str(r.get("topic"))) for r in records]
+
+
+_Rows = list[tuple[str, list[str]]]
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One variant's output records by qid: per record (the file's order) and per respondent."""
+
+    records: list[tuple[str, dict[str, dict]]]
+    by_human: dict[str, dict[str, dict]]
+
+
+def _answers(records, bob: str) -> _Run:
+    blocks = []
+    total = 0
     for record in records:
-        outputs = record.get("generated_output") if isinstance(record, dict) else None
-        if not isinstance(outputs, list):
+        generated = record.get("generated_output") if isinstance(record, dict) else None
+        if not isinstance(generated, list):
             raise InputError(f"variant {bob}: a record without a generated_output list.")
-        human = f"user:{record.get('user_id')}"
-        rows.extend((human, str(o.get("qid")), str(o.get("user_choice")), str(o.get("model_choice")))
-                    for o in outputs)
-    frame = pd.DataFrame(rows, columns=[HUMAN, "qid", "user_choice", "model_choice"])
-    if frame.duplicated([HUMAN, "qid"]).any():
-        first = frame[frame.duplicated([HUMAN, "qid"])].iloc[0]
-        raise InputError(f"variant {bob}: {first[HUMAN]} answers {first['qid']} twice.")
-    return frame.assign(variant=bob)
+        blocks.append((f"user:{record.get('user_id')}", {str(o.get("qid")): o for o in generated}))
+        total += len(generated)
+    by_human: dict[str, dict[str, dict]] = {}
+    for human, outputs in blocks:
+        by_human[human] = {**by_human[human], **outputs} if human in by_human else outputs
+    if sum(map(len, by_human.values())) < total:
+        human, qid = _first_repeat(records)
+        raise InputError(f"variant {bob}: {human} answers {qid} twice.")
+    return _Run(blocks, by_human)
 
 
-def _scaled(frame: pd.DataFrame, column: str, choices: dict, strict: bool) -> pd.Series:
-    """Position among the non-refusal choices, scaled to [0, 1]; NaN for refusals (and, unless strict, for
-    answers that are not a choice). Answers may be a letter or the choice's text (up to case)."""
-    lookups: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
-    values = []
-    for qid, answer in zip(frame["qid"], frame[column], strict=True):
-        if qid not in lookups:  # each question's answers are read once, not once per respondent
-            lookups[qid] = _answer_values(choices[qid][1])
-        by_text, by_letter = lookups[qid]
+def _first_repeat(records) -> tuple[str, str]:
+    """The first (human, qid) that the records answer a second time."""
+    pairs = ((f"user:{r.get('user_id')}", str(o.get("qid"))) for r in records for o in r["generated_output"])
+    seen: set[tuple[str, str]] = set()
+    return next(pair for pair in pairs if pair in seen or seen.add(pair))
+
+
+def _shared(first: _Run, others: list[_Run]) -> _Rows:
+    """(human, qids) per record of the first variant: the questions every other variant also answered for her."""
+    rows = []
+    for human, outputs in first.records:
+        qids = list(outputs)
+        for run in others:
+            other = run.by_human[human]
+            if not outputs.keys() <= other.keys():
+                qids = [qid for qid in qids if qid in other]
+        rows.append((human, qids))
+    return rows
+
+
+class _Scale(dict):
+    """One question's answer -> scaled position (NaN for a refusal, None for an answer that is not a choice),
+    each distinct answer looked up once. Answers may be a letter or the choice's text (up to case)."""
+
+    def __init__(self, options: list[str]) -> None:
+        super().__init__()
+        self.by_text, self.by_letter = _answer_values(options)
+
+    def __missing__(self, answer: str) -> float | None:
         folded = answer.casefold()
-        if folded in by_text:
-            values.append(by_text[folded])
-        elif len(answer) == 1 and answer in by_letter:
-            values.append(by_letter[answer])
-        elif strict:
-            raise InputError(f"question {qid}: answer '{answer}' is neither a letter nor a choice of "
-                             f"{choices[qid][1]}.")
+        if folded in self.by_text:
+            value = self.by_text[folded]
+        elif len(answer) == 1 and answer in self.by_letter:
+            value = self.by_letter[answer]
         else:
-            values.append(np.nan)
-    return pd.Series(values, index=frame.index, dtype=float)
+            value = None
+        self[answer] = value
+        return value
+
+
+def _scales(rows: _Rows, choices: dict) -> dict[str, _Scale]:
+    """Each question's answer lookup, one per distinct list of choices."""
+    by_options: dict[tuple[str, ...], _Scale] = {}
+    scales = {}
+    for qid in dict.fromkeys(qid for _, qids in rows for qid in qids):
+        options = choices[qid][1]
+        key = tuple(options)
+        if key not in by_options:
+            by_options[key] = _Scale(options)
+        scales[qid] = by_options[key]
+    return scales
+
+
+def _alice(rows: _Rows, first: _Run, scales: dict[str, _Scale], choices: dict) -> tuple[_Rows, list[float], int]:
+    """The rows without the respondents' refusals, their scaled answers, and the number of refusals dropped."""
+    kept, values, refused = [], [], 0
+    for human, qids in rows:
+        outputs = first.by_human[human]
+        answered = []
+        for qid in qids:
+            answer = str(outputs[qid].get("user_choice"))
+            value = scales[qid][answer]
+            if value is None:
+                raise InputError(f"question {qid}: answer '{answer}' is neither a letter nor a choice of "
+                                 f"{choices[qid][1]}.")
+            if math.isnan(value):
+                refused += 1
+            else:
+                answered.append(qid)
+                values.append(value)
+        kept.append((human, answered))
+    return kept, values, refused
+
+
+def _columns(
+    rows: _Rows, alice: list[float], answers: dict[str, _Run], scales: dict[str, _Scale], choices: dict,
+    topic_of: dict[str, str],
+) -> dict[str, np.ndarray]:
+    """The table's columns; a variant's answer that is not a choice is NaN."""
+    humans = [human for human, qids in rows for _ in qids]
+    qids = [qid for _, row in rows for qid in row]
+    text = {
+        HUMAN: humans,
+        "topic": [topic_of[h] for h in humans],
+        INSTANCE: ["q:" + q for q in qids],
+        GROUP: qids,
+        TEXT: [choices[q][0] for q in qids],
+    }
+    columns = {name: np.array(values, dtype=object) for name, values in text.items()}
+    columns[TARGET] = np.array(alice, dtype=float)
+    row_scales = [[scales[q] for q in qids] for _, qids in rows]
+    for bob, run in answers.items():
+        columns[bob] = _scores(run, rows, row_scales)
+    return columns
+
+
+def _scores(run: _Run, rows: _Rows, row_scales: list[list[_Scale]]) -> np.ndarray:
+    """One variant's scaled answers, row by row."""
+    values = []
+    for (human, qids), scales in zip(rows, row_scales, strict=True):
+        outputs = run.by_human[human]
+        values.extend([s[str(outputs[q].get("model_choice"))] for q, s in zip(qids, scales, strict=True)])
+    return np.array(values, dtype=float)
 
 
 def _answer_values(options: list[str]) -> tuple[dict[str, float], dict[str, float]]:

@@ -40,6 +40,7 @@ PROMPT_GROUP = ("POLPARTY", "Democrat")  # task0's prompts list the options of t
 HUMAN = "human"
 GROUP = "group"
 _EXPECTED = "expected_results_"
+_TEXT_COLUMNS = (HUMAN, INSTANCE, GROUP, TEXT)
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,16 +126,16 @@ def load_meister(path: str | Path, task: str = "task0", humans: list[str] | None
     bobs = [b for b in unsteered if all(b in files for files in steered.values())]
     if not bobs:
         raise InputError(f"{results}: no (method, model) has {task} runs for every group of {chosen}.")
-    parts, dropped, assumed = [], [], 0
+    columns = _Columns(bobs)
+    unsteered_answers = _BobAnswers({b: unsteered[b] for b in bobs})
+    dropped, assumed = [], 0
     for human in chosen:
-        files = {b: steered[human][b] for b in bobs}
-        part, lost, guessed = _human_rows(human, files, names, counts, first)
-        parts.append(part)
+        answers = unsteered_answers if task == "task0" else _BobAnswers({b: steered[human][b] for b in bobs})
+        lost, guessed = _human_rows(human, answers, names, counts, first, columns)
         dropped.extend(lost)
         assumed += guessed
-    table = pd.concat(parts, ignore_index=True)
     return MeisterPanel(
-        table=table,
+        table=columns.table(),
         humans=chosen,
         bobs=bobs,
         task=task,
@@ -217,13 +218,40 @@ def _distribution(record: dict, field: str, key: str) -> dict[str, float]:
         raise InputError(f"question {key}: '{field}' holds a non-number ({err}).") from err
 
 
+class _BobAnswers:
+    """The Bobs' distributions of each question, each question's read and checked once."""
+
+    def __init__(self, files: dict[str, dict]) -> None:
+        self.files = files
+        self._shares: dict[str, tuple[str | None, np.ndarray]] = {}
+
+    def shares(self, key: str, n: int) -> tuple[str | None, np.ndarray]:
+        """The first Bob whose letters for ``key`` are not the first ``n`` (None if all are), and the Bobs'
+        shares: one row per letter, one column per Bob (empty when a Bob is odd)."""
+        if key not in self._shares:
+            self._shares[key] = _bob_shares(self.files, key, n)
+        return self._shares[key]
+
+
+def _bob_shares(files: dict[str, dict], key: str, n: int) -> tuple[str | None, np.ndarray]:
+    letters = _letters(n)
+    answers = [_distribution(records.get(key), "avg_actual_results", key) for records in files.values()]
+    odd = next((bob for bob, answer in zip(files, answers, strict=True) if sorted(answer) != letters), None)
+    if odd is not None:
+        return odd, np.empty((0, len(files)))
+    return None, np.array([[answer[letter] for answer in answers] for letter in letters], dtype=np.float64)
+
+
 def _human_rows(
-    human: str, files: dict[str, dict], names: dict[str, list[str]], counts: dict[str, dict], reference: dict
-) -> tuple[pd.DataFrame, list[tuple[str, str, str]], int]:
+    human: str, answers: _BobAnswers, names: dict[str, list[str]], counts: dict[str, dict], reference: dict,
+    columns: _Columns,
+) -> tuple[list[tuple[str, str, str]], int]:
+    """Append one group's rows to ``columns``; the (group, question) pairs dropped and the number of pairs
+    whose option names were assumed."""
     attribute, group = human.split("=", 1)
     party = counts[PROMPT_GROUP[0]]
     field = f"{_EXPECTED}{attribute}_{group}"
-    rows, dropped, assumed = [], [], 0
+    dropped, assumed = [], 0
     for key, options in names.items():
         record = reference[key]
         if not record.get(field):
@@ -245,15 +273,39 @@ def _human_rows(
         if any(p > 0 for name, p in by_name.items() if name not in options):
             dropped.append((human, key, "group chose an option the models were not offered"))
             continue
-        answers = {bob: _distribution(records.get(key), "avg_actual_results", key) for bob, records in files.items()}
-        odd = [bob for bob, answer in answers.items() if sorted(answer) != _letters(len(options))]
-        if odd:
-            dropped.append((human, key, f"Bob {odd[0]} answered with other letters"))
+        odd, bob_shares = answers.shares(key, len(options))
+        if odd is not None:
+            dropped.append((human, key, f"Bob {odd} answered with other letters"))
             continue
-        bob_rows = [[answer[letter] for letter in _letters(len(options))] for answer in answers.values()]
         text = str(party[key].get("question_text") or key)
-        for position, name in enumerate(options):
-            rows.append([human, f"q:{key}:{name}", key, text, by_name.get(name, 0.0)]
-                        + [b[position] for b in bob_rows])
-    table = pd.DataFrame(rows, columns=[HUMAN, INSTANCE, GROUP, TEXT, TARGET, *files])
-    return table.astype({b: np.float64 for b in files}), dropped, assumed
+        columns.append(human, key, text, options, [by_name.get(name, 0.0) for name in options], bob_shares)
+    return dropped, assumed
+
+
+class _Columns:
+    """The long table being built: one entry per (group, question, option), the Bobs' shares in blocks."""
+
+    def __init__(self, bobs: list[str]) -> None:
+        self.bobs = bobs
+        self.text: dict[str, list[str]] = {name: [] for name in _TEXT_COLUMNS}
+        self.alice: list[float] = []
+        self.shares: list[np.ndarray] = [np.empty((0, len(bobs)))]
+
+    def append(self, human: str, key: str, text: str, options: list[str], alice: list[float],
+               bob_shares: np.ndarray) -> None:
+        """One row per option of question ``key``."""
+        n = len(options)
+        self.text[HUMAN].extend([human] * n)
+        self.text[INSTANCE].extend([f"q:{key}:{name}" for name in options])
+        self.text[GROUP].extend([key] * n)
+        self.text[TEXT].extend([text] * n)
+        self.alice.extend(alice)
+        self.shares.append(bob_shares)
+
+    def table(self) -> pd.DataFrame:
+        """One DataFrame: text columns, ``alice``, one float column per Bob."""
+        frame = {name: np.array(values, dtype=object) for name, values in self.text.items()}
+        frame[TARGET] = np.array(self.alice, dtype=np.float64)
+        shares = np.concatenate(self.shares)
+        frame.update((bob, shares[:, i]) for i, bob in enumerate(self.bobs))
+        return pd.DataFrame(frame)
