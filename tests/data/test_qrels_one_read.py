@@ -98,5 +98,13 @@ def test_unusual_files_agree(tmp_path, monkeypatch, judge):
 
 def test_a_plain_panel_takes_the_one_read_route(tmp_path):
     folder, path = _write(tmp_path, "q1 0 p1 3\nq2 0 p2 0\n", {"a": "q2 0 p2 1\nq1 0 p1 2\n"})
-    alice, wide, extra, report = qrels._read_all(path, sorted(folder.glob("*.txt")), "error")
-    assert list(alice.index) == ["q1:p1", "q2:p2"] and wide["a"].tolist() == [2.0, 1.0] and extra == {"a": 0}
+    judged = qrels._read_all(path, sorted(folder.glob("*.txt")), "error")
+    assert judged.keys.tolist() == ["q1:p1", "q2:p2"] and judged.groups.tolist() == ["q1", "q2"]
+    assert judged.judges == ["a"] and judged.cells.tolist() == [[2.0, 1.0]] and judged.extra == {"a": 0}
+
+
+def test_judges_with_many_items_the_human_file_lacks_take_the_one_read_route(tmp_path, monkeypatch):
+    judge = "q1 0 p1 2\n" + "".join(f"q2 0 x{i} 1\n" for i in range(40))
+    folder, path = _write(tmp_path, "q1 0 p1 3\n", {"a": judge, "b": "q1 0 p1 1\n"})
+    assert qrels._read_all(path, sorted(folder.glob("*.txt")), "error") is not None
+    _assert_same(*_both(monkeypatch, folder, path, missing="drop-items"))

@@ -18,7 +18,7 @@ import pandas as pd
 from numba import njit
 
 from marketalign.data.names import MISSING_POLICIES, OUT_OF_RANGE_POLICIES
-from marketalign.data.panels.missing import apply_missing
+from marketalign.data.panels.missing import NA_WORDS, resolve_missing
 from marketalign.data.tables import INSTANCE, TARGET
 from marketalign.errors import InputError
 
@@ -117,40 +117,45 @@ def load_qrels_panel(judges_dir: str | Path, human: str | Path, *, missing: str 
     read = _read_all(human, files, out_of_range)
     if read is None:  # something to report or an unusual layout: the per-file reader names the file and line
         read = _read_each(human, files, out_of_range)
-    alice, wide, extra, report_range = read
-    report: dict = {"human_file": human.name, "judge_files": len(files), "human_items": len(alice)}
-    report["out_of_range"] = report_range
-    report["items_not_in_human_file"] = {n: c for n, c in extra.items() if c}
+    report: dict = {"human_file": human.name, "judge_files": len(files), "human_items": len(read.keys)}
+    report["out_of_range"] = read.out_of_range
+    report["items_not_in_human_file"] = {n: c for n, c in read.extra.items() if c}
     if report["items_not_in_human_file"] and missing == "error":
-        raise InputError(f"{sum(extra.values())} judged items are not in {human.name} "
+        raise InputError(f"{sum(read.extra.values())} judged items are not in {human.name} "
                          f"(judges {', '.join(report['items_not_in_human_file'])}); pass --missing with "
                          "drop-items, drop-judges or fill-mean to drop them and continue.")
-    wide, report["missing"] = apply_missing(wide, list(wide.columns), missing)
-    alice = alice.loc[wide.index]
-    table = pd.DataFrame({INSTANCE: wide.index.to_numpy(), TARGET: alice.to_numpy(),
-                          GROUP: [key.split(":", 1)[0] for key in wide.index]})
-    table = pd.concat([table, wide.reset_index(drop=True)], axis=1)
-    report.update(items=len(table), judges=wide.shape[1], queries=int(table[GROUP].nunique()))
+    cells, items, judges, report["missing"] = resolve_missing(read.cells, read.judges, missing)
+    head = pd.DataFrame({INSTANCE: read.keys[items], TARGET: read.alice[items], GROUP: read.groups[items]})
+    table = pd.concat([head, pd.DataFrame(cells.T, columns=judges)], axis=1)
+    report.update(items=len(table), judges=len(judges), queries=int(table[GROUP].nunique()))
     return table, report
 
 
-def _read_each(human: Path, files: list[Path], out_of_range: str) -> tuple[pd.Series, pd.DataFrame, dict, dict]:
-    """Every file through :func:`read_qrels`: the reference route, and the one whose errors name the line.
+class _Judged(NamedTuple):
+    """Alice's items (``"qid:docid"`` keys, their queries and her grades), the judges' grades of them (one row per
+    judge, NaN where missing), the judges' names, the count per judge of items not in the human file and the
+    out-of-range report."""
 
-    Returns Alice's grades, the judges' grades on her items (NaN where missing), the count per judge of items
-    not in the human file and the out-of-range report.
-    """
+    keys: np.ndarray
+    groups: np.ndarray
+    alice: np.ndarray
+    cells: np.ndarray
+    judges: list[str]
+    extra: dict
+    out_of_range: dict
+
+
+def _read_each(human: Path, files: list[Path], out_of_range: str) -> _Judged:
+    """Every file through :func:`read_qrels`: the reference route, and the one whose errors name the line."""
     alice = read_qrels(human)
     _check_range({human.name: alice}, "error")
     judges = {f.stem: read_qrels(f) for f in files}
     report_range = _check_range(judges, out_of_range)
     extra = {name: int((~grades.index.isin(alice.index)).sum()) for name, grades in judges.items()}
-    wide = pd.DataFrame({name: grades.reindex(alice.index) for name, grades in judges.items()})
-    return alice, wide, extra, report_range
-
-
-_NA_WORDS = ("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>",
-             "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")  # the words pandas reads as missing
+    cells = np.array([grades.reindex(alice.index).to_numpy(dtype=float) for grades in judges.values()])
+    keys = alice.index.to_numpy()
+    groups = np.array([key.split(":", 1)[0] for key in keys], dtype=object)
+    return _Judged(keys, groups, alice.to_numpy(), cells, list(judges), extra, report_range)
 
 
 def _word_rows(words: tuple[str, ...]) -> np.ndarray:
@@ -161,14 +166,16 @@ def _word_rows(words: tuple[str, ...]) -> np.ndarray:
     return rows
 
 
-_NA_BYTES = _word_rows(_NA_WORDS)
+_NA_BYTES = _word_rows(NA_WORDS)
 _SPACE, _NEWLINE, _QUOTE, _COLON, _ZERO, _LAST_PLAIN = 32, 10, 34, 58, 48, 126
 _MAX_GRADE_DIGITS = 9
+_SHORTEST_LINE = len("q 0 d 1\n")
+_TABLE_FULL = -2
 _TOP = GRADES[1]
 _MASKS = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [(1 << 64) - 1], dtype=np.uint64)  # low n bytes
 
 
-def _read_all(human: Path, files: list[Path], out_of_range: str) -> tuple[pd.Series, pd.DataFrame, dict, dict] | None:
+def _read_all(human: Path, files: list[Path], out_of_range: str) -> _Judged | None:
     """What :func:`_read_each` returns, from one compiled pass over all files at once, or None.
 
     Handles files of printable ASCII whose every line reads ``qid 0 docid grade`` with single spaces and a
@@ -177,27 +184,18 @@ def _read_all(human: Path, files: list[Path], out_of_range: str) -> tuple[pd.Ser
     reads as missing) returns None, and the per-file reader decides. Each key is the bytes of ``qid 0 docid``;
     keys are matched in a hash table and every match is checked word by word.
     """
-    try:
-        blobs = [path.read_bytes() for path in (human, *files)]
-    except OSError:
+    joined = _joined([human, *files])
+    if joined is None:
         return None
-    blobs = [blob if blob.endswith(b"\n") else blob + b"\n" for blob in blobs]
-    if any(len(blob) < 2 for blob in blobs):
+    padded, file_ends = joined
+    buf, words = padded[: file_ends[-1]], _words_at(padded, file_ends[-1])
+    if len(buf) // _SHORTEST_LINE > np.iinfo(np.int32).max:  # more lines than the codes and grades can count
         return None
-    buf = np.frombuffer(b"".join(blobs), dtype=np.uint8)
-    if (buf > _LAST_PLAIN).any() or (buf == _QUOTE).any():
+    lines, n_codes = _coded_lines(buf, words, file_ends, int(np.count_nonzero(buf[: file_ends[0]] == _NEWLINE)))
+    if n_codes < 0:
         return None
-    breaks = np.flatnonzero(buf <= _SPACE)  # the spaces and newlines, if the other bytes are plain
-    if len(breaks) % 4:
-        return None
-    lines = _Lines(*(np.empty(len(breaks) // 4, dtype=np.int64) for _ in range(5)), np.zeros(len(blobs), np.int64))
-    file_ends = np.cumsum([len(blob) for blob in blobs], dtype=np.int64)
-    n_codes = _code_lines(buf, _words_at(buf), breaks, file_ends, *lines)
     n_human = int(lines.per_file[0])
-    if n_codes < 0 or not _plain_keys(buf, lines.starts, lines.qid_ends, lines.key_ends, lines.codes, n_human,
-                                      _NA_BYTES):
-        return None
-    cells = np.full((n_human, len(files)), np.nan)
+    cells = np.full((len(files), n_human), np.nan)
     counts = np.zeros((2, len(files)), dtype=np.int64)  # per judge: grades above the scale, items not Alice's
     if not _scatter(lines.codes, lines.grades, lines.per_file, n_human, n_codes, out_of_range == "missing", cells,
                     counts):
@@ -205,26 +203,75 @@ def _read_all(human: Path, files: list[Path], out_of_range: str) -> tuple[pd.Ser
     names = [f.stem for f in files]
     report_range = {"policy": out_of_range, "cells": {n: int(c) for n, c in zip(names, counts[0], strict=True) if c}}
     extra = {n: int(c) for n, c in zip(names, counts[1], strict=True)}
-    index = pd.Index(_human_keys(blobs[0], n_human), dtype=object, name=INSTANCE)  # as the per-file reader has it
-    alice = pd.Series(lines.grades[:n_human].astype(float), index=index, name=human.stem)
-    return alice, pd.DataFrame(cells, index=index, columns=names), extra, report_range
+    keys, groups = _human_keys(buf[: file_ends[0]], lines.starts, lines.qid_ends, lines.key_ends)
+    return _Judged(keys, groups, lines.grades[:n_human].astype(float), cells, names, extra, report_range)
 
 
-def _human_keys(blob: bytes, n_lines: int) -> list[str]:
-    """The ``"qid:docid"`` keys of the first ``n_lines`` lines ``qid 0 docid grade`` of ``blob``."""
-    lines = blob.decode("ascii").split("\n", n_lines)[:n_lines]
-    return [line[: line.rindex(" ")].replace(" 0 ", ":", 1) for line in lines]
+def _joined(paths: list[Path]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The bytes of the files one after another, each ending in a newline (one is added where it lacks one), then
+    zero bytes (eight or more); and where each file ends. None if a file cannot be read, is empty or a single
+    newline, or grows while it is read."""
+    try:
+        sizes = [path.stat().st_size for path in paths]
+        padded = np.zeros(sum(sizes) + len(paths) + 8, dtype=np.uint8)
+        ends = []
+        for path, size in zip(paths, sizes, strict=True):
+            start = ends[-1] if ends else 0
+            with open(path, "rb") as handle:
+                if handle.readinto(padded[start : start + size]) != size or handle.read(1):
+                    return None
+            end = start + size + (not size or padded[start + size - 1] != _NEWLINE)
+            padded[end - 1] = _NEWLINE
+            if end - start < 2:
+                return None
+            ends.append(end)
+    except OSError:
+        return None
+    return padded, np.array(ends, dtype=np.int64)
 
 
-def _words_at(buf: np.ndarray) -> np.ndarray:
-    """The little-endian 8-byte word starting at each byte of ``buf`` (zeros past its end), as a view."""
-    padded = np.concatenate([buf, np.zeros(8, dtype=np.uint8)])
-    return np.ndarray((len(buf),), dtype="<u8", buffer=padded, strides=(1,))
+def _words_at(padded: np.ndarray, size: int) -> np.ndarray:
+    """The little-endian 8-byte word starting at each of the first ``size`` bytes of ``padded`` (which has eight
+    more), as a view."""
+    return np.ndarray((size,), dtype="<u8", buffer=padded, strides=(1,))
+
+
+def _human_keys(human: np.ndarray, starts: np.ndarray, qid_ends: np.ndarray, key_ends: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """The ``"qid:docid"`` keys and the qids of the lines ``qid 0 docid grade`` of the human file's bytes, given
+    where each line starts and where its qid and its key ``qid 0 docid`` end; as object arrays of str."""
+    keys, qids = np.empty_like(human), np.empty_like(human)
+    key_bytes, qid_bytes = _key_lines(human, starts, qid_ends, key_ends, keys, qids)
+    return _split_lines(keys[:key_bytes]), _split_lines(qids[:qid_bytes])
+
+
+@njit(cache=True, nogil=True)
+def _key_lines(buf, starts, qid_ends, key_ends, keys, qids):
+    """Write each line's key as ``qid:docid`` into ``keys`` and its qid into ``qids``, each then a newline;
+    return how many bytes each holds."""
+    at_key = at_qid = 0
+    for line in range(len(starts)):
+        for j in range(starts[line], qid_ends[line]):
+            keys[at_key], qids[at_qid] = buf[j], buf[j]
+            at_key, at_qid = at_key + 1, at_qid + 1
+        keys[at_key] = _COLON
+        at_key += 1
+        for j in range(qid_ends[line] + 3, key_ends[line]):
+            keys[at_key] = buf[j]
+            at_key += 1
+        keys[at_key], qids[at_qid] = _NEWLINE, _NEWLINE
+        at_key, at_qid = at_key + 1, at_qid + 1
+    return at_key, at_qid
+
+
+def _split_lines(text: np.ndarray) -> np.ndarray:
+    """The lines of ASCII bytes that end in a newline, as an object array of str."""
+    return np.array(text.tobytes().decode("ascii").split("\n")[:-1], dtype=object)
 
 
 class _Lines(NamedTuple):
-    """Per line of the joined files: where it starts, where its qid and its key ``qid 0 docid`` end, its grade
-    and the code of its key; and the number of lines of each file."""
+    """Per line of the human file: where it starts and where its qid and its key ``qid 0 docid`` end; per line of
+    the joined files: its grade and the code of its key; and the number of lines of each file."""
 
     starts: np.ndarray
     qid_ends: np.ndarray
@@ -234,63 +281,108 @@ class _Lines(NamedTuple):
     per_file: np.ndarray
 
 
+def _coded_lines(buf: np.ndarray, words: np.ndarray, file_ends: np.ndarray, human_lines: int
+                 ) -> tuple[_Lines, int]:
+    """:func:`_code_lines` of the joined files, whose first (the human's) has ``human_lines`` lines, with a hash
+    table for twice as many keys, made larger until the keys fit; the lines read and the number of keys."""
+    lines = _Lines(*(np.empty(human_lines, dtype=np.int64) for _ in range(3)),
+                   *(np.empty(len(buf) // _SHORTEST_LINE, dtype=np.int32) for _ in range(2)),
+                   np.zeros(len(file_ends), dtype=np.int64))
+    slots = 1 << (2 * human_lines).bit_length()
+    while True:
+        lines.per_file[:] = 0
+        n_codes = _code_lines(buf, words, file_ends, *lines, np.zeros(slots, dtype=np.uint64),
+                              np.empty((slots, 3), dtype=np.int64), _NA_BYTES)
+        if n_codes != _TABLE_FULL:
+            n_human, n_lines = lines.per_file[0], lines.per_file.sum()
+            return _Lines(*(column[:n_human] for column in lines[:3]), *(column[:n_lines] for column in lines[3:5]),
+                          lines.per_file), n_codes
+        slots *= 4
+
+
 @njit(cache=True, nogil=True)
-def _code_lines(buf, words, breaks, file_ends, starts, qid_ends, key_ends, grades, codes, per_file):
-    """Fill the :class:`_Lines` arrays from the bytes of the joined files (each ending in a newline), their
-    words (:func:`_words_at`) and the positions of their spaces and newlines, four per line.
+def _code_lines(buf, words, file_ends, starts, qid_ends, key_ends, grades, codes, per_file, hashes, entries,
+                na_bytes):
+    """Fill the :class:`_Lines` arrays (room for every line) from the bytes of the joined files (each ending in
+    a newline) and their words (:func:`_words_at`), with the empty :class:`_KeyTable` ``hashes``, ``entries``.
 
     Keys with equal bytes get equal codes, numbered in order of first appearance. A judge's line is first
-    compared with the human's line at the same position (judges usually list the items in the human's order),
-    and looked up in the hash table only when they differ.
+    compared with the human's line at the same position (judges usually list the items in the human's order):
+    when it starts with that line's key and a space, only its grade is read; else its fields are read byte by
+    byte and its key is looked up in the hash table. Each key of the human file and each other key where it
+    first appears is checked with :func:`_plain_key` (``na_bytes``: :func:`_word_rows` of the missing words).
 
     Returns
     -------
     int
-        The number of distinct keys, or −1 unless every line is ``qid 0 docid grade`` with single spaces,
-        non-empty fields and a grade of 1-9 digits.
+        The number of distinct keys; −1 unless every line is ``qid 0 docid grade`` of printable ASCII without
+        quotes, with single spaces, non-empty fields and a grade of 1-9 digits, and every key checked is plain;
+        or ``_TABLE_FULL`` once the keys fill half the table.
     """
-    table = _KeyTable(np.zeros(1024, dtype=np.uint64), np.full((1024, 3), -1, dtype=np.int64))
+    table = _KeyTable(hashes, entries)
     n_codes = 0
     start = 0
     file = 0
     first_line = 0  # of the current file
     n_first = len(starts)  # lines of the first file (the human's), known once it ends
-    for line in range(len(starts)):
+    line = 0
+    while start < len(buf):
         while start >= file_ends[file]:
             file += 1
             if file == 1:
                 n_first = line
             first_line = line
         per_file[file] += 1
-        first, second, third, end = breaks[4 * line], breaks[4 * line + 1], breaks[4 * line + 2], breaks[4 * line + 3]
-        if not (buf[first] == _SPACE and buf[second] == _SPACE and buf[third] == _SPACE and buf[end] == _NEWLINE
-                and first > start and second == first + 2 and buf[first + 1] == _ZERO and third > second + 1
-                and 1 <= end - third - 1 <= _MAX_GRADE_DIGITS):
-            return -1
-        grade = 0
-        for j in range(third + 1, end):
-            digit = np.int64(buf[j]) - _ZERO
-            if digit < 0 or digit > 9:
+        twin = line - first_line
+        length = key_ends[twin] - starts[twin] if file > 0 and twin < n_first else len(buf)
+        if start + length < len(buf) and buf[start + length] == _SPACE and _same_key(words, starts[twin], start,
+                                                                                       length):
+            qid_end, key_end, code = start + qid_ends[twin] - starts[twin], start + length, codes[twin]
+        else:
+            qid_end = _field_end(buf, start)
+            if qid_end <= start or buf[qid_end] != _SPACE or buf[qid_end + 1] != _ZERO or buf[qid_end + 2] != _SPACE:
                 return -1
-            grade = grade * 10 + digit
-        starts[line], qid_ends[line], key_ends[line], grades[line] = start, first, third, grade
-        twin = line - first_line  # judges usually list the human's items in the human's order: try that line first
-        if (file > 0 and twin < n_first and key_ends[twin] - starts[twin] == third - start
-                and _same_key(words, starts[twin], start, third - start)):
-            codes[line] = codes[twin]
-            start = end + 1
-            continue
-        codes[line] = _code_of(table, words, start, third - start, n_codes)
-        if codes[line] == n_codes:
-            n_codes += 1
-            if 2 * n_codes > len(table.hashes):
-                table = _grown(table)
+            key_end = _field_end(buf, qid_end + 3)
+            if key_end <= qid_end + 3 or buf[key_end] != _SPACE:
+                return -1
+            code = -1
+        grade = 0
+        end = key_end + 1
+        while _ZERO <= buf[end] <= _ZERO + 9:
+            grade = grade * 10 + np.int64(buf[end]) - _ZERO
+            end += 1
+        if buf[end] != _NEWLINE or not 1 <= end - key_end - 1 <= _MAX_GRADE_DIGITS:
+            return -1
+        if file == 0:
+            starts[line], qid_ends[line], key_ends[line] = start, qid_end, key_end
+        grades[line] = grade
+        if code < 0:
+            code = _code_of(table, words, start, key_end - start, n_codes)
+            if (file == 0 or code == n_codes) and not _plain_key(buf, start, qid_end, key_end, na_bytes):
+                return -1
+            if code == n_codes:
+                n_codes += 1
+                if 2 * n_codes > len(hashes):
+                    return _TABLE_FULL
+        codes[line] = code
         start = end + 1
+        line += 1
     return n_codes
 
 
+@njit(cache=True, nogil=True)
+def _field_end(buf, at):
+    """Where the field from ``at`` ends (its first byte at most a space), or −1 at a byte past ``~`` or a quote."""
+    while buf[at] > _SPACE:
+        if buf[at] > _LAST_PLAIN or buf[at] == _QUOTE:
+            return -1
+        at += 1
+    return at
+
+
 class _KeyTable(NamedTuple):
-    """Open addressing on key hashes: per slot the hash and (code, first byte, length) of a key, or code −1."""
+    """Open addressing on key hashes: per slot the hash of a key, made odd (0: an empty slot), and its (code,
+    first byte, length)."""
 
     hashes: np.ndarray
     entries: np.ndarray
@@ -319,33 +411,19 @@ def _same_key(words, start, other, length):
 def _code_of(table, words, start, length, new_code):
     """The code of the key of ``length`` bytes from ``start``; an unseen key is entered with ``new_code``."""
     h = _hash(words, start, length)
+    odd = h | np.uint64(1)
     mask = np.uint64(len(table.hashes) - 1)
     slot = h & mask
     while True:
-        code, seen, seen_length = table.entries[slot, 0], table.entries[slot, 1], table.entries[slot, 2]
-        if code < 0:
-            table.hashes[slot] = h
+        seen = table.hashes[slot]
+        if seen == 0:
+            table.hashes[slot] = odd
             table.entries[slot, 0], table.entries[slot, 1], table.entries[slot, 2] = new_code, start, length
             return new_code
-        if table.hashes[slot] == h and seen_length == length and _same_key(words, seen, start, length):
-            return code
+        if seen == odd and table.entries[slot, 2] == length and _same_key(words, table.entries[slot, 1], start,
+                                                                          length):
+            return table.entries[slot, 0]
         slot = (slot + np.uint64(1)) & mask
-
-
-@njit(cache=True, nogil=True)
-def _grown(table):
-    """``table`` with twice the slots, holding the same keys."""
-    size = 2 * len(table.hashes)
-    grown = _KeyTable(np.zeros(size, dtype=np.uint64), np.full((size, 3), -1, dtype=np.int64))
-    mask = np.uint64(size - 1)
-    for old in range(len(table.hashes)):
-        if table.entries[old, 0] >= 0:
-            slot = table.hashes[old] & mask
-            while grown.entries[slot, 0] >= 0:
-                slot = (slot + np.uint64(1)) & mask
-            grown.hashes[slot] = table.hashes[old]
-            grown.entries[slot] = table.entries[old]
-    return grown
 
 
 @njit(cache=True, nogil=True)
@@ -362,28 +440,19 @@ def _is_na_word(buf, lo, hi, na_bytes):
 
 
 @njit(cache=True, nogil=True)
-def _plain_keys(buf, starts, qid_ends, key_ends, codes, n_human, na_bytes):
-    """Whether every key that becomes a ``"qid:docid"`` string (the human file's, and each other key where it
-    first appears) is read as the per-file reader reads it: no field pandas reads as missing and no ``:`` in the
-    qid (else ``"a:b"+"c"`` and ``"a"+"b:c"`` would make the same key)."""
-    checked = np.zeros(len(starts), dtype=np.bool_)
-    for line in range(len(starts)):
-        code = codes[line]
-        if line >= n_human and (code < n_human or checked[code]):
-            continue
-        checked[code] = True
-        for j in range(starts[line], qid_ends[line]):
-            if buf[j] == _COLON:
-                return False
-        if (_is_na_word(buf, starts[line], qid_ends[line], na_bytes)
-                or _is_na_word(buf, qid_ends[line] + 3, key_ends[line], na_bytes)):
+def _plain_key(buf, start, qid_end, key_end, na_bytes):
+    """Whether the key ``qid 0 docid`` of ``buf[start:key_end]`` becomes the ``"qid:docid"`` string the per-file
+    reader makes of it: no field pandas reads as missing and no ``:`` in the qid (else ``"a:b"+"c"`` and
+    ``"a"+"b:c"`` would make the same key)."""
+    for j in range(start, qid_end):
+        if buf[j] == _COLON:
             return False
-    return True
+    return not (_is_na_word(buf, start, qid_end, na_bytes) or _is_na_word(buf, qid_end + 3, key_end, na_bytes))
 
 
 @njit(cache=True, nogil=True)
 def _scatter(codes, grades, per_file, n_human, n_codes, drop_high, cells, counts):
-    """Put each judge's grade of a human item into ``cells`` (item, judge); count per judge the grades above
+    """Put each judge's grade of a human item into ``cells`` (judge, item); count per judge the grades above
     the scale (``counts[0]``, dropped when ``drop_high``) and the items not in the human file (``counts[1]``).
 
     Returns
@@ -411,7 +480,7 @@ def _scatter(codes, grades, per_file, n_human, n_codes, drop_high, cells, counts
             elif code >= n_human:
                 counts[1, judge] += 1
             else:
-                cells[code, judge] = grade
+                cells[judge, code] = grade
     return True
 
 
