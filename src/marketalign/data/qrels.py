@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
+from marketalign.data._bytes import LOW_BYTES, same_bytes
 from marketalign.data.names import MISSING_POLICIES, OUT_OF_RANGE_POLICIES
 from marketalign.data.panels.missing import NA_WORDS, resolve_missing
 from marketalign.data.tables import INSTANCE, TARGET
@@ -172,7 +173,6 @@ _MAX_GRADE_DIGITS = 9
 _SHORTEST_LINE = len("q 0 d 1\n")
 _TABLE_FULL = -2
 _TOP = GRADES[1]
-_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [(1 << 64) - 1], dtype=np.uint64)  # low n bytes
 
 
 def _read_all(human: Path, files: list[Path], out_of_range: str) -> _Judged | None:
@@ -335,7 +335,7 @@ def _code_lines(buf, words, file_ends, starts, qid_ends, key_ends, grades, codes
         per_file[file] += 1
         twin = line - first_line
         length = key_ends[twin] - starts[twin] if file > 0 and twin < n_first else len(buf)
-        if start + length < len(buf) and buf[start + length] == _SPACE and _same_key(words, starts[twin], start,
+        if start + length < len(buf) and buf[start + length] == _SPACE and same_bytes(words, starts[twin], start,
                                                                                        length):
             qid_end, key_end, code = start + qid_ends[twin] - starts[twin], start + length, codes[twin]
         else:
@@ -393,18 +393,10 @@ def _hash(words, start, length):
     """A 64-bit hash of the ``length`` bytes from ``start``, eight at a time."""
     h = np.uint64(length) * np.uint64(0x9E3779B97F4A7C15)
     for at in range(start, start + length, 8):
-        h = (h ^ (words[at] & _MASKS[min(start + length - at, 8)])) * np.uint64(0xBF58476D1CE4E5B9)
+        h = (h ^ (words[at] & LOW_BYTES[min(start + length - at, 8)])) * np.uint64(0xBF58476D1CE4E5B9)
         h ^= h >> np.uint64(31)
     return h
 
-
-@njit(cache=True, nogil=True)
-def _same_key(words, start, other, length):
-    """Whether the ``length`` bytes from ``start`` and from ``other`` are the same."""
-    for at in range(0, length, 8):
-        if (words[start + at] ^ words[other + at]) & _MASKS[min(length - at, 8)]:
-            return False
-    return True
 
 
 @njit(cache=True, nogil=True)
@@ -420,7 +412,7 @@ def _code_of(table, words, start, length, new_code):
             table.hashes[slot] = odd
             table.entries[slot, 0], table.entries[slot, 1], table.entries[slot, 2] = new_code, start, length
             return new_code
-        if seen == odd and table.entries[slot, 2] == length and _same_key(words, table.entries[slot, 1], start,
+        if seen == odd and table.entries[slot, 2] == length and same_bytes(words, table.entries[slot, 1], start,
                                                                           length):
             return table.entries[slot, 0]
         slot = (slot + np.uint64(1)) & mask

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
+from marketalign.data._bytes import same_bytes
 from marketalign.data.panels.missing import NA_WORDS, apply_missing, resolve_missing
 from marketalign.data.tables import INSTANCE, TARGET, layout_table
 from marketalign.errors import InputError
@@ -46,7 +47,6 @@ _ZERO_BYTE, _NEWLINE_BYTE = ord("0"), ord("\n")
 _KINDS = np.full(256, _REFUSED, dtype=np.uint8)  # per byte value: what it is in a plain file
 _KINDS[1:128] = _PLAIN
 _KINDS[[ord(","), _NEWLINE_BYTE, ord("\r"), ord('"')]] = _COMMA, _NEWLINE, _RETURN, _REFUSED
-_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [(1 << 64) - 1], dtype=np.uint64)  # low n bytes
 
 
 @dataclass(frozen=True)
@@ -249,7 +249,7 @@ def _scan(chars, words, start, end, kinds, field_of, integer, values, firsts, co
             column = field_of[field]
             code = previous[column] if column >= 0 else -1
             if code >= 0:
-                if at + lengths[column] < end and _same(words, starts[column], at, lengths[column]):
+                if at + lengths[column] < end and same_bytes(words, starts[column], at, lengths[column]):
                     pos = at + lengths[column]  # bytes already read as plain
                 else:
                     code = -1
@@ -292,7 +292,7 @@ def _code_of(words, at, length, firsts, counts, column):
     """The code of the ``length`` bytes from ``at`` among the texts ``firsts`` of ``column``; an unseen text is
     entered with the next code (−1 if the column has :data:`_MAX_DISTINCT` already)."""
     for code in range(counts[column]):
-        if firsts[code, 1] == length and _same(words, firsts[code, 0], at, length):
+        if firsts[code, 1] == length and same_bytes(words, firsts[code, 0], at, length):
             return code
     if counts[column] == _MAX_DISTINCT:
         return -1
@@ -301,14 +301,6 @@ def _code_of(words, at, length, firsts, counts, column):
     counts[column] += 1
     return code
 
-
-@njit(cache=True, nogil=True)
-def _same(words, start, other, length):
-    """Whether the ``length`` bytes from ``start`` and from ``other`` are the same."""
-    for at in range(0, length, 8):
-        if (words[start + at] ^ words[other + at]) & _MASKS[min(length - at, 8)]:
-            return False
-    return True
 
 
 def _read_as_text(texts: list[str]) -> bool:
