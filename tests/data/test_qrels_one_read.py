@@ -108,3 +108,20 @@ def test_judges_with_many_items_the_human_file_lacks_take_the_one_read_route(tmp
     folder, path = _write(tmp_path, "q1 0 p1 3\n", {"a": judge, "b": "q1 0 p1 1\n"})
     assert qrels._read_all(path, sorted(folder.glob("*.txt")), "error") is not None
     _assert_same(*_both(monkeypatch, folder, path, missing="drop-items"))
+
+
+def test_the_eight_byte_field_test_agrees_with_a_byte_by_byte_one():
+    """``_plain_word`` (all bytes at once) against the per-byte rule: printable ASCII past the space, no quote;
+    every byte value at every position of a plain word, and random words."""
+    rule = np.array([0x21 <= b <= 0x7E and b != 0x22 for b in range(256)])
+    words = [bytearray(b"abcdefgh") for _ in range(256 * 8)]
+    for value in range(256):
+        for position in range(8):
+            words[8 * value + position][position] = value
+    rng = np.random.default_rng(3)
+    rows = np.vstack([np.frombuffer(bytes(b"".join(words)), dtype=np.uint8).reshape(-1, 8),
+                      rng.choice(np.array([0x20, 0x21, 0x22, 0x41, 0x7E, 0x7F, 0x80, 0xFF, 0x0A]), (4000, 8))])
+    rows = rows.astype(np.uint8)
+    packed = rows.view("<u8")[:, 0]
+    expected = rule[rows].all(axis=1)
+    assert [qrels._plain_word(np.uint64(w)) for w in packed] == expected.tolist()

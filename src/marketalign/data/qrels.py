@@ -172,6 +172,7 @@ _SPACE, _NEWLINE, _QUOTE, _COLON, _ZERO, _LAST_PLAIN = 32, 10, 34, 58, 48, 126
 _MAX_GRADE_DIGITS = 9
 _SHORTEST_LINE = len("q 0 d 1\n")
 _TABLE_FULL = -2
+_EVERY_BYTE = np.uint64(0x0101010101010101)
 _TOP = GRADES[1]
 
 
@@ -339,10 +340,10 @@ def _code_lines(buf, words, file_ends, starts, qid_ends, key_ends, grades, codes
                                                                                        length):
             qid_end, key_end, code = start + qid_ends[twin] - starts[twin], start + length, codes[twin]
         else:
-            qid_end = _field_end(buf, start)
+            qid_end = _field_end(buf, words, start)
             if qid_end <= start or buf[qid_end] != _SPACE or buf[qid_end + 1] != _ZERO or buf[qid_end + 2] != _SPACE:
                 return -1
-            key_end = _field_end(buf, qid_end + 3)
+            key_end = _field_end(buf, words, qid_end + 3)
             if key_end <= qid_end + 3 or buf[key_end] != _SPACE:
                 return -1
             code = -1
@@ -370,14 +371,27 @@ def _code_lines(buf, words, file_ends, starts, qid_ends, key_ends, grades, codes
     return n_codes
 
 
-@njit(cache=True, nogil=True)
-def _field_end(buf, at):
-    """Where the field from ``at`` ends (its first byte at most a space), or −1 at a byte past ``~`` or a quote."""
+@njit(cache=True, nogil=True, inline="always")
+def _field_end(buf, words, at):
+    """Where the field from ``at`` ends (its first byte at most a space), or −1 at a byte past ``~`` or a quote.
+    Eight bytes at a time while none of them ends the field (:func:`_plain_word`)."""
+    while _plain_word(words[at]):
+        at += 8
     while buf[at] > _SPACE:
         if buf[at] > _LAST_PLAIN or buf[at] == _QUOTE:
             return -1
         at += 1
     return at
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _plain_word(word):
+    """Whether each of the 8 bytes of ``word`` is printable ASCII past the space, and not a quote (exact tests
+    on all bytes at once: a byte below 0x21, equal to 0x22 or 0x7F, or with its high bit set fails)."""
+    quote, delete = word ^ _EVERY_BYTE * np.uint64(_QUOTE), word ^ _EVERY_BYTE * np.uint64(_LAST_PLAIN + 1)
+    low = word - _EVERY_BYTE * np.uint64(_SPACE + 1)
+    failing = (low & ~word) | ((quote - _EVERY_BYTE) & ~quote) | ((delete - _EVERY_BYTE) & ~delete) | word
+    return (failing & (_EVERY_BYTE * np.uint64(0x80))) == 0
 
 
 class _KeyTable(NamedTuple):
@@ -388,7 +402,7 @@ class _KeyTable(NamedTuple):
     entries: np.ndarray
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _hash(words, start, length):
     """A 64-bit hash of the ``length`` bytes from ``start``, eight at a time."""
     h = np.uint64(length) * np.uint64(0x9E3779B97F4A7C15)
@@ -399,7 +413,7 @@ def _hash(words, start, length):
 
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _code_of(table, words, start, length, new_code):
     """The code of the key of ``length`` bytes from ``start``; an unseen key is entered with ``new_code``."""
     h = _hash(words, start, length)
@@ -418,7 +432,7 @@ def _code_of(table, words, start, length, new_code):
         slot = (slot + np.uint64(1)) & mask
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _is_na_word(buf, lo, hi, na_bytes):
     """Whether ``buf[lo:hi]`` is one of the words pandas reads as missing (rows of ``na_bytes``)."""
     for row in range(na_bytes.shape[0]):
@@ -431,7 +445,7 @@ def _is_na_word(buf, lo, hi, na_bytes):
     return False
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _plain_key(buf, start, qid_end, key_end, na_bytes):
     """Whether the key ``qid 0 docid`` of ``buf[start:key_end]`` becomes the ``"qid:docid"`` string the per-file
     reader makes of it: no field pandas reads as missing and no ``:`` in the qid (else ``"a:b"+"c"`` and

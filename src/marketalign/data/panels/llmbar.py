@@ -287,7 +287,7 @@ def _scan(chars, words, start, end, kinds, field_of, integer, values, firsts, co
     return line
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _code_of(words, at, length, firsts, counts, column):
     """The code of the ``length`` bytes from ``at`` among the texts ``firsts`` of ``column``; an unseen text is
     entered with the next code (−1 if the column has :data:`_MAX_DISTINCT` already)."""
