@@ -26,7 +26,7 @@ same files with the standard library (``json.load`` of every JSON file, ``csv.re
 sides parse the files this way, so baseline / parse floor is the largest ratio a loader that parses them so can
 reach. The *byte floor*: only reading the same files (gunzipped where gzipped) and finding their tokens with one
 compiled loop over every byte (JSON: strings, numbers, brackets; CSV: separators), nothing checked, decoded or
-kept; baseline / byte floor bounds any loader that looks at every byte once, whatever parser it uses.
+kept; baseline / byte floor bounds any loader that looks at the bytes one at a time (as numba-compiled code does).
 """
 
 from __future__ import annotations
