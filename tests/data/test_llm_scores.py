@@ -72,3 +72,4 @@ def test_the_embedded_matrices_are_complete_match_their_hash_and_name_their_mode
         assert all(b["template"].startswith("{text}") and b["persona"] for b in matrix.provenance["bobs"])
         assert set(matrix.table["alice"].unique()) <= {0.0, 1.0}
     assert len(load_llm_scores().bobs) == 16
+

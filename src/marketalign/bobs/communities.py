@@ -125,6 +125,29 @@ def community_scores(data: MovieLens, users: Iterable[int], family: CommunityBob
     return [_alice_scores(market, _user_row(market, user), family) for user in users]
 
 
+@dataclass(frozen=True)
+class CommunityRatings:
+    """Alice's Bobs' communities over every movie: movie ids (M,) ascending, rating sums and counts (K, M)."""
+
+    movies: np.ndarray
+    sums: np.ndarray
+    counts: np.ndarray
+
+
+def community_ratings(data: MovieLens, user: int, family: CommunityBobs = CommunityBobs()) -> CommunityRatings:
+    """The ratings of each of the family's communities for Alice = ``user`` (the communities of
+    :func:`community_scores`, her place taken by the next most similar user), summed per movie.
+
+    Raises
+    ------
+    InputError
+        As :func:`community_scores`.
+    """
+    market = _build_market(data, family)
+    _, sums, counts, _, _ = _community_sums(market, _user_row(market, user), family, np.arange(len(market.movies)))
+    return CommunityRatings(market.movies, sums, counts)
+
+
 def bob_names(family: CommunityBobs) -> list[str]:
     """Column names of the family's Bobs: ``community_000`` ..."""
     return [f"community_{j:03d}" for j in range(family.n_bobs)]
@@ -187,21 +210,7 @@ def _alice_scores(market: _Market, alice: int, family: CommunityBobs) -> AliceSc
     start, stop = market.ratings.indptr[alice], market.ratings.indptr[alice + 1]
     cols = market.ratings.indices[start:stop]
     own = market.ratings.data[start:stop]
-    bobs = np.flatnonzero(market.anchors != alice)[: family.n_bobs]
-    sums = market.sums[np.ix_(bobs, cols)]
-    counts = market.counts[np.ix_(bobs, cols)]
-    totals = market.community_sums[bobs].copy()
-    sizes = market.community_counts[bobs].copy()
-    # Alice in a community: her place goes to the next most similar user.
-    hosts = np.flatnonzero((market.ranked[bobs, : family.neighbours] == alice).any(axis=1))
-    for b in hosts:
-        stand_in = market.ranked[bobs[b], family.neighbours]
-        row = market.ratings[stand_in]
-        stand_in_ratings = row[:, cols].toarray().ravel()
-        sums[b] += stand_in_ratings - own
-        counts[b] += (stand_in_ratings > 0) - 1.0
-        totals[b] += row.sum() - own.sum()
-        sizes[b] += row.nnz - len(own)
+    bobs, sums, counts, totals, sizes = _community_sums(market, alice, family, cols)
     lam = family.shrinkage
     if family.prior == "population":
         global_mean = (market.movie_sums.sum() - own.sum()) / (market.movie_counts.sum() - len(own))
@@ -212,3 +221,26 @@ def _alice_scores(market: _Market, alice: int, family: CommunityBobs) -> AliceSc
     scores = (sums + lam * prior) / (counts + lam)
     return AliceScores(int(market.users[alice]), market.movies[cols], own.copy(), np.ascontiguousarray(scores.T),
                        market.users[market.anchors[bobs]])
+
+
+def _community_sums(market: _Market, alice: int, family: CommunityBobs, cols: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Alice's Bobs (anchor rows) and their communities' rating sums and counts on the movie columns ``cols``
+    (K, len(cols)) and over every movie (K,), Alice's place in a community taken by the next most similar
+    user."""
+    own = market.ratings[alice][:, cols].toarray().ravel()
+    bobs = np.flatnonzero(market.anchors != alice)[: family.n_bobs]
+    sums = market.sums[np.ix_(bobs, cols)]
+    counts = market.counts[np.ix_(bobs, cols)]
+    totals = market.community_sums[bobs].copy()
+    sizes = market.community_counts[bobs].copy()
+    hosts = np.flatnonzero((market.ranked[bobs, : family.neighbours] == alice).any(axis=1))
+    for b in hosts:
+        stand_in = market.ranked[bobs[b], family.neighbours]
+        row = market.ratings[stand_in]
+        stand_in_ratings = row[:, cols].toarray().ravel()
+        sums[b] += stand_in_ratings - own
+        counts[b] += (stand_in_ratings > 0).astype(float) - (own > 0)
+        totals[b] += row.sum() - market.ratings[alice].sum()
+        sizes[b] += row.nnz - market.ratings[alice].nnz
+    return bobs, sums, counts, totals, sizes

@@ -50,6 +50,22 @@ def data_group() -> None:
     """Write Alice's data as tables: one row per instance, her utility in a target column."""
 
 
+def _sample(command):
+    """``--sample N`` and its ``--seed``."""
+    command = click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+                           help="Seed of --sample.")(command)
+    return click.option("--sample", type=click.IntRange(min=1), default=None,
+                        help="Keep N rows drawn without replacement (seeded by --seed), in the source order.")(command)
+
+
+def _sampled(table, sample: int | None, seed: int):
+    if sample is None:
+        return table
+    from marketalign.data.inputs import sample_rows
+
+    return sample_rows(table, sample, seed)
+
+
 @data_group.command("movielens")
 @click.argument("path")
 @_out
@@ -65,13 +81,17 @@ def data_group() -> None:
     show_default=True,
     help="With --all/--long: only users with at least this many ratings.",
 )
+@_sample
 @_target
 @_format
 @_quiet
 @json_option
-def movielens_command(path, out, user, every, long_form, min_ratings, target, file_format, quiet) -> None:
+def movielens_command(path, out, user, every, long_form, min_ratings, sample, seed, target, file_format, quiet
+                      ) -> None:
     """MovieLens release at PATH (ml-latest-small, ml-25m, ml-1m, ml-100k, ...) or `embedded`."""
     _one_mode({"--user": user is not None, "--all": every, "--long": long_form})
+    if sample is not None and user is None:
+        raise InputError("--sample draws movies of one user's table; pass --user with it.")
     data = _movielens(path)
     if every:
         tables = ((f"user:{u}", t) for u, t in data.iter_alice_tables(min_ratings, target))
@@ -80,7 +100,7 @@ def movielens_command(path, out, user, every, long_form, min_ratings, target, fi
         table = data.long_table(min_ratings, target)
         _write_one(table, out, quiet, f"{table['human'].nunique()} users, {len(table)} ratings")
     else:
-        _write_one(data.alice_table(user, target), out, quiet, f"user {user}", target)
+        _write_one(_sampled(data.alice_table(user, target), sample, seed), out, quiet, f"user {user}", target)
 
 
 @data_group.command("ethics")
@@ -94,20 +114,14 @@ def movielens_command(path, out, user, every, long_form, min_ratings, target, fi
     help="Splits to include, e.g. test,test_hard; default: every labelled split present.",
 )
 @click.option("--short-only", is_flag=True, help="Commonsense: only the short (is_short) items.")
-@click.option("--sample", type=click.IntRange(min=1), default=None,
-              help="Keep N rows drawn without replacement (seeded by --seed), in the source order.")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of --sample.")
+@_sample
 @_target
 @_quiet
 @json_option
 def ethics_command(path, out, subset, splits, short_only, sample, seed, target, quiet) -> None:
     """ETHICS folder at PATH (commonsense/, deontology/, ...) or `embedded`; Alice = the human label."""
     data = _ethics(path, subset)
-    table = data.table(subset, list(splits or ()) or None, short_only, target)
-    if sample is not None:
-        from marketalign.data.inputs import sample_rows
-
-        table = sample_rows(table, sample, seed)
+    table = _sampled(data.table(subset, list(splits or ()) or None, short_only, target), sample, seed)
     _write_one(
         table,
         out,

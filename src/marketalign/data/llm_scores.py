@@ -5,8 +5,10 @@ then one column per prompt Bob, as ``marketalign bobs generate`` wrote them) and
 generation's provenance record: the model file's name, size and sha256, every Bob's prompt, the family's seed,
 the item sample and the data hash, the answer counts). ``embedded/ethics_llm/`` holds Figure 1's: 16 prompt
 Bobs of Qwen2.5-Coder-1.5B-Instruct on a seeded sample of ETHICS commonsense test items, and the screen the
-family was chosen by (``screen.csv.gz``, ``screen.provenance.json``, on test_hard items). docs/bobs.md gives
-the commands that rebuild them; ``python -m marketalign.data.llm_scores`` packs a generation into this layout.
+family was chosen by (``screen.csv.gz``, ``screen.provenance.json``, on test_hard items).
+``embedded/movielens_llm/`` holds Figure 3's: 16 taste-community persona Bobs of the same model on a seeded
+sample of MovieLens user 414's movies (:mod:`marketalign.bobs.personas`). docs/bobs.md gives the commands that
+rebuild them; ``python -m marketalign.data.llm_scores`` packs a generation into this layout.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from marketalign.data.embedded import EMBEDDED_DIR
 from marketalign.errors import InputError
 
 ETHICS_LLM_DIR = EMBEDDED_DIR / "ethics_llm"
+MOVIELENS_LLM_DIR = EMBEDDED_DIR / "movielens_llm"
 SCORES_FILE = "scores.csv.gz"
 PROVENANCE_FILE = "provenance.json"
 SCREEN_FILE = "screen.csv.gz"
@@ -37,7 +40,7 @@ TARGET = "alice"
 @dataclass(frozen=True)
 class LLMScores:
     """One matrix: the table (``instance``, ``alice``, Bob columns), the Bob names, the provenance, and its
-    source (``"embedded score matrix (ethics_llm)"`` for the shipped one, else the folder)."""
+    source (``"embedded score matrix (ethics_llm)"`` for a shipped one, else the folder)."""
 
     table: pd.DataFrame
     bobs: list[str]
@@ -46,7 +49,8 @@ class LLMScores:
 
 
 def load_llm_scores(path: str | Path = ETHICS_LLM_DIR, *, screen: bool = False) -> LLMScores:
-    """Read a matrix folder (default: the embedded Figure 1 matrix; ``screen=True`` for its screen).
+    """Read a matrix folder (default: the embedded Figure 1 matrix; ``screen=True`` for its screen; the
+    embedded Figure 3 matrix is :data:`MOVIELENS_LLM_DIR`).
 
     Raises
     ------
@@ -80,8 +84,8 @@ def load_llm_scores(path: str | Path = ETHICS_LLM_DIR, *, screen: bool = False) 
             f"{scores_path} has missing values ({dict(empty[empty > 0])}); re-run the generation until it is "
             "complete before packing it."
         )
-    embedded = folder.resolve() == ETHICS_LLM_DIR.resolve()
-    return LLMScores(table, bobs, provenance, "embedded score matrix (ethics_llm)" if embedded else str(folder))
+    embedded = folder.resolve().parent == EMBEDDED_DIR.resolve()
+    return LLMScores(table, bobs, provenance, f"embedded score matrix ({folder.name})" if embedded else str(folder))
 
 
 def pack_generation(scored: Path, out: Path, model: str, *, screen: bool = False) -> dict:

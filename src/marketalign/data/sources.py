@@ -116,14 +116,17 @@ def llmbar_data(root: Path | None, missing: str) -> Loaded:
     return Loaded(load_llmbar(root, missing=missing), f"LLMBar verdicts in {root}", full=True)
 
 
-def llm_score_matrix(folder: Path | None) -> LLMScores:
-    """A language model's score matrix from ``folder``, else (None or ``embedded``) the embedded Figure 1
-    matrix (:mod:`marketalign.data.llm_scores`).
+def llm_score_matrix(folder: Path | None, embedded: str = "ethics_llm") -> LLMScores:
+    """A language model's score matrix from ``folder``, else (None or ``embedded``) the embedded matrix
+    ``embedded`` (:mod:`marketalign.data.llm_scores`: ``ethics_llm`` for Figure 1, ``movielens_llm`` for
+    Figure 3).
 
     Parameters
     ----------
     folder : Path or None
         A matrix folder (``--data`` as given: ``$MARKETALIGN_DATA`` does not apply).
+    embedded : str
+        The embedded matrix used without a folder.
 
     Returns
     -------
@@ -135,9 +138,10 @@ def llm_score_matrix(folder: Path | None) -> LLMScores:
     InputError
         When the folder does not hold a matrix.
     """
+    from marketalign.data.embedded import EMBEDDED_DIR
     from marketalign.data.llm_scores import load_llm_scores
 
-    return load_llm_scores() if folder is None or str(folder) == EMBEDDED else load_llm_scores(folder)
+    return load_llm_scores(EMBEDDED_DIR / embedded if folder is None or str(folder) == EMBEDDED else folder)
 
 
 def opinionqa_folder(root: Path | None) -> Path | None:

@@ -7,6 +7,10 @@ FIG1_BOBS = ("classifiers", "llm")
 DEFAULT_USER = 414
 """Figure 3's Alice: a MovieLens user id."""
 
+FIG3_BOBS = ("communities", "llm")
+"""Figure 3's Bobs: taste-community recommenders (the default) or a language model's taste-community persona
+Bobs from a score matrix."""
+
 DEFAULT_PANELS = ("W27", "W29", "W32", "W34")
 """Figure 4's survey waves."""
 

@@ -40,7 +40,8 @@ class Fig2Config:
 def configure(*, orderings: int, seed: int) -> Fig2Config:
     """The config of ``marketalign reproduce fig2``: Figures 1 and 3's runs with these orderings and seed."""
     return Fig2Config(ethics=fig1.configure(bobs=fig1.Fig1Config().bobs, orderings=orderings, seed=seed),
-                      movies=fig3.configure(user=fig3.Fig3Config().user, orderings=orderings, seed=seed))
+                      movies=fig3.configure(bobs=fig3.Fig3Config().bobs, user=fig3.Fig3Config().user,
+                                            orderings=orderings, seed=seed))
 
 
 def run(config: Fig2Config, context: RunContext) -> Outcome:
