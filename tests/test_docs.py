@@ -129,6 +129,7 @@ def test_no_page_refers_to_a_missing_file():
 CHECKED_RUNS = {
     "llm-evaluators": ["reproduce", "llm-evaluators", "--data", "embedded", "--quiet"],
     "fig1-llm": ["reproduce", "fig1", "--bobs", "llm", "--data", "embedded", "--quiet"],
+    "fig3-llm": ["reproduce", "fig3", "--bobs", "llm", "--data", "embedded", "--quiet"],
     "network-cyclic": ["network", "cyclic", "--quiet"],
 }
 CHECKED = re.compile(r"(−?-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*%?\s*<!-- checked: (\S+) (\S+) -->")

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from marketalign.bobs.runner import provenance_path
-from marketalign.data.llm_scores import ETHICS_LLM_DIR, load_llm_scores, pack_generation
+from marketalign.data.llm_scores import ETHICS_LLM_DIR, MOVIELENS_LLM_DIR, load_llm_scores, pack_generation
 from marketalign.errors import InputError
 
 
@@ -72,4 +72,16 @@ def test_the_embedded_matrices_are_complete_match_their_hash_and_name_their_mode
         assert all(b["template"].startswith("{text}") and b["persona"] for b in matrix.provenance["bobs"])
         assert set(matrix.table["alice"].unique()) <= {0.0, 1.0}
     assert len(load_llm_scores().bobs) == 16
+
+
+def test_the_embedded_figure_3_matrix_is_user_414s_ratings_against_16_persona_bobs():
+    matrix = load_llm_scores(MOVIELENS_LLM_DIR)
+    assert hashlib.sha256((MOVIELENS_LLM_DIR / "scores.csv.gz").read_bytes()).hexdigest() == (
+        matrix.provenance["file_sha256"])
+    assert matrix.provenance["model"]["name"] == "qwen2.5-coder-1.5b" and len(matrix.bobs) == 16
+    assert matrix.source == "embedded score matrix (movielens_llm)"
+    personas = [b["persona"] for b in matrix.provenance["bobs"]]
+    assert len(set(personas)) == 16 and all(p.startswith("You are a movie lover.") for p in personas)
+    assert len(matrix.table) == matrix.provenance["data"]["rows"] == 300
+    assert matrix.table[matrix.bobs].stack().between(1, 5).all()
 

@@ -468,6 +468,8 @@ STEPS: tuple[Step, ...] = (
          needs="panels/meister2024_opinionqa"),
     Step("fig3", "Figure 3: one MovieLens user vs 100 taste-community Bobs, MSE vs K",
          ("reproduce", "fig3"), _TEN_ORDERINGS),
+    Step("fig3_llm", "Figure 3 with LLM Bobs: one MovieLens user vs 16 taste-community personas of "
+         "Qwen2.5-Coder-1.5B, MSE vs K", ("reproduce", "fig3", "--bobs", "llm"), _TEN_ORDERINGS, data_root=False),
     Step("fig2", "Figure 2: sparsity of the NNLS and simplex weights vs K (the runs of Figures 1 and 3)",
          ("reproduce", "fig2"), _TEN_ORDERINGS),
     Step("fig4", "Figure 4: survey panels, MSE vs number of models (MovieLens SUBSTITUTE without OpinionQA)",
