@@ -13,6 +13,7 @@ import pytest
 from chromium_driver import Chromium, find_chromium
 from result_trees import write_run
 
+from marketalign.experiments.registry import STEPS
 from marketalign.report.html import write_report
 
 SIZES = {"phone": (390, 844, True), "laptop": (1366, 900, False)}
@@ -83,7 +84,7 @@ def test_the_headline_screen_fits_and_opens_the_results(sized_tab):
     assert 0 <= left and right <= width and scroll_width <= client_width and top < first_section
     lines = tab.evaluate("[...document.querySelectorAll('li.hl')].map(li => [li.getBoundingClientRect().right, "
                          "li.scrollWidth, li.clientWidth])")
-    assert len(lines) == 23
+    assert len(lines) == len(STEPS)  # one headline per step of the catalogue
     for line_right, line_scroll, line_client in lines:
         assert line_right <= width and line_scroll <= line_client
 
