@@ -47,6 +47,13 @@ class LLMScores:
     provenance: dict
     source: str
 
+    def generation(self) -> dict:
+        """What a figure's summary says of the generation: the model, the family, every Bob's prompt, the seed,
+        the items and the answer counts."""
+        record = self.provenance
+        return {"model": record["model"], "family": record["family"], "prompts": record["bobs"],
+                "seed": record["seed"], "items": record["data"], "generation": record["counts"]}
+
 
 def load_llm_scores(path: str | Path = ETHICS_LLM_DIR, *, screen: bool = False) -> LLMScores:
     """Read a matrix folder (default: the embedded Figure 1 matrix; ``screen=True`` for its screen; the

@@ -161,12 +161,7 @@ def _compute_llm(matrix: LLMScores, curve: CurveConfig, quiet: bool) -> Computed
         "their human labels, utility 1 = acceptable",
         "bobs": f"{len(matrix.bobs)} prompt perturbations (wording x persona) of one question, scored by the "
         f"probability of the answer 'No' (not wrong) among Yes/No from {model['name']}",
-        "model": model,
-        "family": provenance["family"],
-        "prompts": provenance["bobs"],
-        "seed": provenance["seed"],
-        "items": provenance["data"],
-        "generation": provenance["counts"],
+        **matrix.generation(),
     }
     return Computed(result, about, bob_agreement(scores, target, matrix.bobs),
                     scores_table(target, scores, matrix.bobs))

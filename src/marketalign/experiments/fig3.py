@@ -195,10 +195,10 @@ def compute_llm(matrix: LLMScores, loaded: Loaded, config: Fig3Config = Fig3Conf
     """
     family = replace(config.family, n_bobs=len(matrix.bobs))
     (alice,) = community_scores(loaded.data, [config.user], family)
-    rows = np.searchsorted(alice.movies, _movie_ids(matrix))
-    rated = (rows < len(alice.movies)) & (alice.movies[np.minimum(rows, len(alice.movies) - 1)] == _movie_ids(matrix))
+    movies = _movie_ids(matrix)
+    rows = np.searchsorted(alice.movies, movies)
     target = matrix.table["alice"].to_numpy(dtype=float)
-    if not rated.all() or not np.array_equal(alice.ratings[rows], target):
+    if not np.isin(movies, alice.movies).all() or not np.array_equal(alice.ratings[rows], target):
         raise InputError(f"{matrix.source}: its alice column is not user {config.user}'s ratings of its movies "
                          f"({loaded.source}); pass --user with the user the matrix was made for.")
     scores = matrix.table[matrix.bobs].to_numpy(dtype=float)
@@ -215,12 +215,7 @@ def compute_llm(matrix: LLMScores, loaded: Loaded, config: Fig3Config = Fig3Conf
         "bobs": f"{len(matrix.bobs)} taste-community personas (the genres a community likes and dislikes most) "
         f"asked to rate each movie 1-5 from its title and genres, scored by the expected rating under "
         f"{model['name']}'s probabilities of the five digits; nobody's ratings are in a prompt",
-        "model": model,
-        "family": provenance["family"],
-        "prompts": provenance["bobs"],
-        "seed": provenance["seed"],
-        "items": provenance["data"],
-        "generation": provenance["counts"],
+        **matrix.generation(),
     }
     llm = Computed(curves[0], about, bob_agreement(scores, target, matrix.bobs),
                    scores_table(target, scores, matrix.bobs))
